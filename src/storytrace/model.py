@@ -1,0 +1,190 @@
+"""The few value types every stage speaks.
+
+They are plain frozen dataclasses so that stages stay pure functions over lists of them, and so that the
+local engine and the Ray engine can ship them between processes unchanged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+CopyKind = Literal["exact", "near", "partial", "none"]
+StoryKind = Literal["same", "different"]
+PassageKind = Literal["verbatim", "paraphrase"]
+
+TITLE_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article after ingest: boilerplate removed, metadata parsed.
+
+    ``published`` is an ISO 8601 string (date or UTC datetime) or None when unknown, so that articles
+    sort and serialise without timezone surprises. Character spans elsewhere index into ``content``.
+    """
+
+    text: str
+    id: str = ""
+    title: str = ""
+    url: str | None = None
+    site: str | None = None
+    author: str | None = None
+    published: str | None = None
+    origin: str = ""
+
+    @property
+    def content(self) -> str:
+        """Headline and body as one string: the text that passages' character spans point into."""
+        if self.title:
+            return self.title + TITLE_SEPARATOR + self.text
+        return self.text
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadError:
+    """Input that could not become an article; ``origin`` names the file and line or row."""
+
+    origin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A stretch of text two articles share, with spans into each article's ``content``."""
+
+    a_start: int
+    a_end: int
+    b_start: int
+    b_end: int
+    kind: PassageKind
+    score: float
+    a_text: str = ""
+    b_text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "score": round(self.score, 4),
+            "a": {"start": self.a_start, "end": self.a_end, "text": self.a_text},
+            "b": {"start": self.b_start, "end": self.b_end, "text": self.b_text},
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """How two articles relate, with the evidence for it (what ``storytrace compare`` prints)."""
+
+    a: str
+    b: str
+    copy: CopyKind
+    story: StoryKind
+    scores: dict[str, float]
+    passages: tuple[Passage, ...] = ()
+    unrelated_a: tuple[Span, ...] = ()
+    unrelated_b: tuple[Span, ...] = ()
+    earlier: Literal["a", "b"] | None = None
+
+    @property
+    def related(self) -> bool:
+        return self.copy != "none" or self.story == "same"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "copy": self.copy,
+            "story": self.story,
+            "scores": {k: round(v, 4) for k, v in self.scores.items()},
+            "passages": [p.to_dict() for p in self.passages],
+            "unrelated": {
+                "a": [s.to_dict() for s in self.unrelated_a],
+                "b": [s.to_dict() for s in self.unrelated_b],
+            },
+            "earlier": self.earlier,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A cluster of articles telling the same story.
+
+    ``members`` are article ids in publication order; ``reprint_groups`` are the sets of members that
+    are exact or near copies of each other; ``first`` is the earliest known member.
+    """
+
+    id: str
+    headline: str
+    members: tuple[str, ...]
+    first: str | None = None
+    first_site: str | None = None
+    first_published: str | None = None
+    last_published: str | None = None
+    sites: tuple[str, ...] = ()
+    reprint_groups: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "headline": self.headline,
+            "size": self.size,
+            "members": list(self.members),
+            "first_publisher": {"article": self.first, "site": self.first_site, "published": self.first_published},
+            "first_published": self.first_published,
+            "last_published": self.last_published,
+            "sites": list(self.sites),
+            "reprint_groups": [list(g) for g in self.reprint_groups],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A stored article that a queried text relates to."""
+
+    article: Article
+    relation: Relation
+    story_id: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article": {k: v for k, v in self.article.to_dict().items() if k != "text"},
+            "story_id": self.story_id,
+            **{k: v for k, v in self.relation.to_dict().items() if k not in ("a", "b")},
+        }
+
+
+@dataclass(slots=True)
+class ScanReport:
+    """What a scan did: counts, and one line for every input it had to skip."""
+
+    read: int = 0
+    added: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    errors: list[str] = field(default_factory=list)
+    stories: int = 0
+    pairs: int = 0
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
