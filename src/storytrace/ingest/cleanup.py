@@ -1,0 +1,31 @@
+"""Whitespace cleanup that never changes letters.
+
+Matching folds case and Unicode on its own later; here we only tidy line endings and blank lines, so that
+character spans computed on ``Article.text`` still point at what the publisher wrote.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """Normalise newlines, strip trailing spaces, collapse runs of blank lines to one blank line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = _BLANK_RUNS.sub("\n\n", text)
+    return text.strip("\n")
+
+
+def clean_line(text: str) -> str:
+    """One-line fields (title, author): newlines and runs of spaces become single spaces."""
+    return " ".join(text.split())
+
+
+def comparable(text: str) -> str:
+    """A folded form used only to compare two strings (e.g. headline vs. first paragraph), never stored."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if ch.isalnum())

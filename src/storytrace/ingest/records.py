@@ -1,0 +1,166 @@
+"""From loose field values (a JSON object, a CSV row, a parsed .txt header) to one clean Article.
+
+Every reader funnels through ``build_article`` so that cleanup, boilerplate removal, dates, sites and ids
+follow the same rules whatever the file format.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..errors import ConfigError
+from ..model import Article, ReadError
+from .boilerplate import strip_boilerplate
+from .cleanup import clean_line, clean_text, comparable
+from .dates import normalise_date
+from .ids import make_id
+
+FIELDS = ("id", "url", "site", "title", "published", "author", "text")
+
+# Common column names in the wild, tried after the canonical name (case-insensitive).
+ALIASES: dict[str, tuple[str, ...]] = {
+    "id": ("doc_id", "article_id", "docid", "uid"),
+    "url": ("link", "uri", "href", "source_url"),
+    "site": ("source", "domain", "sitename", "site_name", "publisher", "outlet", "hostname"),
+    "title": ("headline", "heading"),
+    "published": ("date", "published_at", "publish_date", "publication_date", "pubdate", "datetime", "pub_date"),
+    "author": ("byline", "authors", "creator"),
+    "text": ("body", "content", "article", "full_text", "maintext", "story"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadWarning(ReadError):
+    """A problem that did not stop the article from being read (e.g. an unparseable date).
+
+    It is a ReadError, so a scan lists and counts it, but the article it concerns was yielded too.
+    """
+
+
+def check_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:
+    """Validate a user's ``{"their_col": "our_field"}`` mapping up front (a config error, not bad data)."""
+    if not mapping:
+        return {}
+    bad = {k: v for k, v in mapping.items() if v not in FIELDS}
+    if bad:
+        raise ConfigError(f"mapping targets must be among {', '.join(FIELDS)}; got {bad}")
+    return dict(mapping)
+
+
+def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
+    """Which input column feeds each of our fields: mapping first, then canonical name, then aliases."""
+    columns = list(columns)
+    lower: dict[str, str] = {}
+    for col in columns:
+        lower.setdefault(str(col).strip().lower(), col)
+    chosen: dict[str, str] = {}
+    used: set[str] = set()
+    for theirs, ours in mapping.items():
+        col = theirs if theirs in columns else lower.get(theirs.strip().lower())
+        if col is not None and ours not in chosen:
+            chosen[ours] = col
+            used.add(col)
+    for field in FIELDS:
+        if field in chosen:
+            continue
+        for name in (field, *ALIASES[field]):
+            col = lower.get(name)
+            if col is not None and col not in used:
+                chosen[field] = col
+                used.add(col)
+                break
+    return chosen
+
+
+def pick_fields(record: Mapping[str, Any], columns: Mapping[str, str]) -> dict[str, Any]:
+    """Our field name -> raw value, for a record whose columns were resolved with ``resolve_columns``."""
+    return {field: record.get(col) for field, col in columns.items()}
+
+
+def site_from_url(url: str | None) -> str | None:
+    """The URL's host, lower-case, without ``www.`` (the fallback when no site is given)."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url if "//" in url else "//" + url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    host = host.lower().rstrip(".")
+    if host.startswith("www."):
+        host = host[4:]
+    return host or None
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _as_line(value: Any) -> str | None:
+    if _missing(value):
+        return None
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value if not _missing(v) and str(v).strip())
+    text = clean_line(str(value))
+    return text or None
+
+
+def drop_repeated_headline(title: str, text: str) -> str:
+    """Remove the body's first paragraph when it only repeats the headline (common in scraped pages).
+
+    A body that is nothing but the headline is kept: better a duplicated line than no article.
+    """
+    if not title:
+        return text
+    first, sep, rest = text.partition("\n\n")
+    if "\n" in first and comparable(first.split("\n", 1)[0]) == comparable(title):
+        first, sep, rest = first.partition("\n")  # headline on its own line, body right below
+    rest = rest.lstrip("\n")
+    if rest and comparable(first) and comparable(first) == comparable(title):
+        return rest
+    return text
+
+
+def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | ReadError]:
+    """One Article (plus a ReadWarning if its date was unparseable), or one ReadError when it has no text."""
+    raw_text = fields.get("text")
+    if _missing(raw_text) or (isinstance(raw_text, str) and not raw_text.strip()):
+        return [ReadError(origin, "no text")]
+    if not isinstance(raw_text, str):
+        return [ReadError(origin, f"text is not a string ({type(raw_text).__name__})")]
+    title = _as_line(fields.get("title")) or ""
+    text = strip_boilerplate(clean_text(raw_text))
+    text = drop_repeated_headline(title, text)
+    if not text:
+        return [ReadError(origin, "empty article (no text left after removing boilerplate)")]
+    out: list[Article | ReadError] = []
+    raw_date = fields.get("published")
+    try:
+        published = normalise_date(None if _missing(raw_date) else raw_date)
+    except ValueError:
+        published = None
+        out.append(ReadWarning(origin, f"unparseable date {str(raw_date).strip()!r} (kept without a date)"))
+    url = _as_line(fields.get("url"))
+    site = _as_line(fields.get("site")) or site_from_url(url)
+    article = Article(
+        text=text,
+        title=title,
+        url=url,
+        site=site,
+        author=_as_line(fields.get("author")),
+        published=published,
+        origin=origin,
+    )
+    raw_id = fields.get("id")
+    if isinstance(raw_id, float) and raw_id.is_integer():
+        raw_id = int(raw_id)  # ids written through pandas come back as floats
+    given_id = _as_line(raw_id)
+    article = dataclasses.replace(article, id=given_id or make_id(article))
+    out.insert(0, article)
+    return out
