@@ -56,3 +56,22 @@ def test_ids_stable_across_reads_and_differ_by_metadata(tmp_path):
     (c,) = list(read_paths([same / "y.txt"]))
     assert c.text == b.text and c.id != b.id  # an exact copy on another date is another article
     assert make_id(b) == b.id
+
+
+def test_unlistable_subfolder_is_reported(tmp_path, monkeypatch):
+    import os
+
+    _tree(tmp_path)
+    real_scandir = os.scandir
+
+    def fake_scandir(path="."):
+        if Path(path).name == "b":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", fake_scandir)
+    items = list(read_paths([tmp_path]))
+    errors = [i for i in items if not isinstance(i, Article)]
+    assert len(errors) == 1 and errors[0].origin == str(tmp_path / "b")
+    assert "Permission denied" in errors[0].message
+    assert sum(isinstance(i, Article) for i in items) == 3

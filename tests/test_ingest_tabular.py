@@ -193,3 +193,53 @@ def test_bad_parquet_is_one_error(tmp_path):
     items = list(read_paths([p]))
     assert len(items) == 1 and isinstance(items[0], ReadError)
     assert items[0].origin == str(p) and "Parquet" in items[0].message
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_large_files_are_streamed(tmp_path, fmt):
+    """Peak Python memory stays far below the file size while iterating."""
+    import tracemalloc
+
+    body = "word " * 2000  # ~10 kB per article
+    n = 1500  # ~15 MB file
+    p = tmp_path / f"big.{fmt}"
+    with open(p, "w", encoding="utf-8", newline="") as f:
+        if fmt == "jsonl":
+            for i in range(n):
+                f.write(json.dumps({"id": str(i), "text": body}) + "\n")
+        else:
+            w = csv.writer(f)
+            w.writerow(["id", "text"])
+            for i in range(n):
+                w.writerow([str(i), body])
+    size = p.stat().st_size
+    tracemalloc.start()
+    try:
+        count = sum(1 for item in read_paths([p]) if isinstance(item, Article))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == n
+    assert peak < size / 10, (peak, size)
+
+
+def test_text_as_list_of_paragraphs(tmp_path):
+    p = tmp_path / "a.jsonl"
+    _write_jsonl(p, [{"text": ["First para.", "Second para."]}, {"text": 42}])
+    a, err = list(read_paths([p]))
+    assert a.text == "First para.\n\nSecond para."
+    assert isinstance(err, ReadError) and err.origin == f"{p}:2" and "not a string" in err.message
+
+
+def test_read_warning_is_a_read_error_and_pickles(tmp_path):
+    import pickle
+
+    from storytrace.ingest import ReadWarning
+
+    p = tmp_path / "a.jsonl"
+    _write_jsonl(p, [{"text": "x", "date": "not a date"}])
+    art, warn = list(read_paths([p]))
+    assert isinstance(art, Article) and art.published is None
+    assert isinstance(warn, ReadWarning) and isinstance(warn, ReadError)
+    assert warn.origin == f"{p}:1" and "kept without a date" in warn.message
+    assert pickle.loads(pickle.dumps(warn)) == warn

@@ -1,8 +1,13 @@
 """Ingest: files and texts in, clean ``Article`` values out.
 
-Readers never raise on bad data: every problem becomes one ``ReadError`` naming the file and line or row,
-and the batch goes on. An article whose date cannot be parsed is still yielded (``published=None``),
-followed by a ``ReadWarning`` (a ReadError subclass) so that a scan lists it.
+Readers never raise on bad data: every problem becomes one ``ReadError`` whose origin names the file and
+line (``path:LINE`` for JSON Lines) or row (``path:row N`` for CSV/Parquet, counted from 1 after the
+header), and the batch goes on. An article whose date cannot be parsed is still yielded
+(``published=None``), followed by a ``ReadWarning``: a ReadError subclass, so a scan lists and counts it,
+while callers that want "skipped" to mean "dropped" can tell the two apart with isinstance.
+
+Readers clean whitespace and apply ``strip_boilerplate``; ``remove_repeated_lines`` needs a batch of
+articles per site, so the indexer calls it.
 """
 
 from __future__ import annotations

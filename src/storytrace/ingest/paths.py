@@ -51,14 +51,23 @@ def _hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def walk_folder(folder: Path) -> Iterator[Path]:
-    """Supported files under ``folder``, recursively, sorted by path, hidden entries skipped."""
+def walk_folder(folder: Path) -> Iterator[Path | ReadError]:
+    """Supported files under ``folder``, recursively, sorted by path, hidden entries skipped.
+
+    A sub-folder that cannot be listed (permissions) is reported as a ReadError instead of vanishing.
+    """
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+    errors: list[ReadError] = []
+
+    def on_error(exc: OSError) -> None:
+        errors.append(ReadError(str(exc.filename or folder), f"cannot list folder: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(folder, onerror=on_error):
         dirs[:] = sorted(d for d in dirs if not _hidden(d))
         found.extend(Path(root) / f for f in files if not _hidden(f) and reader_for(Path(f)) is not None)
     found.sort(key=lambda p: p.relative_to(folder).parts)
-    return iter(found)
+    yield from errors
+    yield from found
 
 
 def _read_file(path: Path, mapping: Mapping[str, str], explicit: bool) -> Iterator[Item]:
@@ -80,7 +89,10 @@ def _read_all(paths: list[Path], mapping: Mapping[str, str]) -> Iterator[Item]:
     for path in paths:
         if path.is_dir():
             for file in walk_folder(path):
-                yield from _read_file(file, mapping, explicit=False)
+                if isinstance(file, ReadError):
+                    yield file
+                else:
+                    yield from _read_file(file, mapping, explicit=False)
         elif path.exists():
             yield from _read_file(path, mapping, explicit=True)
         else:

@@ -130,6 +130,8 @@ def drop_repeated_headline(title: str, text: str) -> str:
 def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | ReadError]:
     """One Article (plus a ReadWarning if its date was unparseable), or one ReadError when it has no text."""
     raw_text = fields.get("text")
+    if isinstance(raw_text, (list, tuple)) and all(isinstance(t, str) for t in raw_text):
+        raw_text = "\n\n".join(raw_text)  # a list of paragraphs
     if _missing(raw_text) or (isinstance(raw_text, str) and not raw_text.strip()):
         return [ReadError(origin, "no text")]
     if not isinstance(raw_text, str):
