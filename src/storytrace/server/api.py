@@ -1,0 +1,219 @@
+"""JSON API under ``/api/``: read the index, compare and query texts, add articles (with a token).
+
+Request bodies are pydantic models so the OpenAPI schema documents them and malformed input gets a 422
+naming the field; responses reuse the model types' ``to_dict`` so the API says what the CLI's ``--json``
+says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from storytrace.model import Article
+from storytrace.server.access import IndexAccess
+from storytrace.server.config import ServerConfig
+from storytrace.server.security import token_ok
+from storytrace.server.views import compare_texts, take
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+MAX_TEXT = 1_000_000  # characters per text; the body limit usually bites first
+
+
+def access(request: Request) -> IndexAccess:
+    return request.app.state.access
+
+
+def config(request: Request) -> ServerConfig:
+    return request.app.state.config
+
+
+def article_summary(article: Article) -> dict[str, Any]:
+    """An article without its text, for lists."""
+    return {k: v for k, v in article.to_dict().items() if k != "text"}
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    """Accept an ISO date or datetime; reject anything else with a 400 that quotes the value."""
+    if value in (None, ""):
+        return None
+    try:
+        if len(value) <= 10:
+            dt.date.fromisoformat(value)
+        else:
+            dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise HTTPException(400, f"{name}={value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return value
+
+
+class CompareIn(BaseModel):
+    """Two texts to align. Spans in the answer index into each text as given."""
+
+    a: str = Field(min_length=1, max_length=MAX_TEXT)
+    b: str = Field(min_length=1, max_length=MAX_TEXT)
+
+
+class QueryIn(BaseModel):
+    """A text to look up in the index; nothing is stored."""
+
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    title: str = Field(default="", max_length=10_000)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class ArticleIn(BaseModel):
+    text: str = Field(min_length=1, max_length=MAX_TEXT)
+    id: str = Field(default="", max_length=1000)
+    title: str = Field(default="", max_length=10_000)
+    url: str | None = Field(default=None, max_length=10_000)
+    site: str | None = Field(default=None, max_length=1000)
+    author: str | None = Field(default=None, max_length=1000)
+    published: str | None = Field(default=None, max_length=64)
+
+    def to_article(self) -> Article:
+        return Article(
+            text=self.text,
+            id=self.id,
+            title=self.title,
+            url=self.url,
+            site=self.site,
+            author=self.author,
+            published=self.published,
+            origin="api",
+        )
+
+
+class ArticlesIn(BaseModel):
+    articles: list[ArticleIn] = Field(min_length=1)
+
+
+def require_token(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> None:
+    """Writes need ``Authorization: Bearer <token>``; a server started without a token allows none."""
+    cfg = config(request)
+    if not cfg.writable:
+        raise HTTPException(403, "this server is read-only: start it with --token (or $STORYTRACE_TOKEN) to allow writes")
+    if not token_ok(authorization, cfg.token):
+        raise HTTPException(401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"})
+
+
+@router.get("/health")
+def health(request: Request) -> dict[str, Any]:
+    """Readiness probe: the index opens and counts its articles."""
+    return {"status": "ok", "articles": access(request).reader().count(), "writable": access(request).writable}
+
+
+@router.get("/stories")
+def list_stories(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=500, description="words to search for")] = None,
+    site: Annotated[str | None, Query(max_length=1000)] = None,
+    since: Annotated[str | None, Query(description="ISO date, inclusive")] = None,
+    until: Annotated[str | None, Query(description="ISO date, inclusive")] = None,
+    order: Literal["size", "recent"] = "size",
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    index = access(request).reader()
+    stories = index.stories(
+        limit=limit + 1,
+        offset=offset,
+        search=q or None,
+        site=site or None,
+        since=check_date(since, "since"),
+        until=check_date(until, "until"),
+        order=order,
+    )
+    more = len(stories) > limit
+    return {
+        "stories": [s.to_dict() for s in stories[:limit]],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if more else None,
+    }
+
+
+@router.get("/stories/{story_id}")
+def get_story(request: Request, story_id: str) -> dict[str, Any]:
+    index = access(request).reader()
+    story = index.story(story_id)
+    return {**story.to_dict(), "articles": [article_summary(index.article(m)) for m in story.members]}
+
+
+@router.get("/articles/{article_id:path}")
+def get_article(request: Request, article_id: str) -> dict[str, Any]:
+    """An article with its text, its story and every stored relation it takes part in (scores only)."""
+    index = access(request).reader()
+    article = index.article(article_id)
+    return {
+        **article.to_dict(),
+        "content": article.content,
+        "story_id": index.article_story(article_id),
+        "relations": [r.to_dict() for r in index.relations(article_id)],
+    }
+
+
+@router.get("/pairs")
+def list_pairs(
+    request: Request,
+    copy: Literal["exact", "near", "partial", "none"] | None = None,
+    story: Literal["same", "different"] | None = None,
+    article: Annotated[str | None, Query(max_length=1000)] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    index = access(request).reader()
+    rows = take(index.pairs(copy=copy, story=story, article_id=article or None), limit + 1, offset)
+    return {
+        "pairs": [r.to_dict() for r in rows[:limit]],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(rows) > limit else None,
+    }
+
+
+@router.get("/pair")
+def get_pair(
+    request: Request,
+    a: Annotated[str, Query(min_length=1, max_length=1000)],
+    b: Annotated[str, Query(min_length=1, max_length=1000)],
+) -> dict[str, Any]:
+    """Two stored articles' relation with passages, recomputed from their texts."""
+    if a == b:
+        raise HTTPException(400, "a and b must be two different articles")
+    return access(request).reader().pair(a, b).to_dict()
+
+
+@router.get("/sites")
+def list_sites(request: Request) -> dict[str, Any]:
+    return {"sites": access(request).reader().sites()}
+
+
+@router.post("/compare")
+def compare(body: CompareIn) -> dict[str, Any]:
+    """Align two texts: the JSON of ``Relation.to_dict()`` (``storytrace compare --json``)."""
+    return compare_texts(body.a, body.b).relation.to_dict()
+
+
+@router.post("/query")
+def query(request: Request, body: QueryIn) -> dict[str, Any]:
+    """The stored articles a text relates to, strongest first; stores nothing."""
+    text: str | Article = Article(text=body.text, title=body.title, origin="query") if body.title else body.text
+    matches = access(request).reader().query(text, limit=body.limit)
+    return {"matches": [m.to_dict() for m in matches]}
+
+
+@router.post("/articles", status_code=201, dependencies=[Depends(require_token)])
+def add_articles(request: Request, body: ArticlesIn) -> dict[str, Any]:
+    """Add articles to the index (incremental, idempotent) through the server's single writer."""
+    cap = config(request).max_articles_per_post
+    if len(body.articles) > cap:
+        raise HTTPException(413, f"{len(body.articles)} articles in one request; at most {cap}")
+    report = access(request).add(a.to_article() for a in body.articles)
+    return report.to_dict()
