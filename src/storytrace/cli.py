@@ -1,0 +1,320 @@
+"""The command line: one library call per command, output as rich tables or one JSON document.
+
+Errors from the library become one clear line on stderr and a non-zero exit; results go to stdout.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import StorytraceError
+from .index import Index
+from .model import Article, ReadError
+from .relate import compare as compare_articles
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", "db", default="storytrace.db", show_default=True, type=click.Path(dir_okay=False),
+                        envvar="STORYTRACE_DB", help="The index file (SQLite).")(f)
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")(f)
+
+
+def handle_errors(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Library errors become one line on stderr (exit 1), never a traceback."""
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return f(*args, **kwargs)
+        except StorytraceError as e:
+            err.print(f"[red]error:[/red] {e}", highlight=False)
+            sys.exit(1)
+
+    return wrapper
+
+
+def emit_json(doc: Any) -> None:
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+def open_index(db: str, *, readonly: bool = True) -> Index:
+    if readonly and not Path(db).exists():
+        raise StorytraceError(f"{db}: no index here; run `storytrace scan PATH --db {db}` first")
+    return Index(db, readonly=readonly)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="storytrace")
+def main() -> None:
+    """Find the same news story in a pile of articles: copies, reprints, shared passages and rewrites."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@json_option
+@click.option("--map", "mapping", multiple=True, metavar="THEIRS=OURS",
+              help="Rename an input column, e.g. --map body=text (repeatable).")
+@click.option("--engine", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where the work runs.")
+@click.option("--address", default=None, help="Ray cluster address (with --engine ray).")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="With --engine ray: also write stories, pairs and passages as Parquet here.")
+@handle_errors
+def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...], engine: str,
+         address: str | None, out_dir: str | None) -> None:
+    """Read articles from files or folders (txt, html, jsonl, csv, parquet) into the index."""
+    col_map: dict[str, str] = {}
+    for m in mapping:
+        if "=" not in m:
+            raise StorytraceError(f"--map takes THEIRS=OURS, got {m!r}")
+        theirs, ours = m.split("=", 1)
+        col_map[theirs.strip()] = ours.strip()
+    if engine == "ray":
+        from .engine.ray_engine import scan_with_ray
+
+        report = scan_with_ray(list(paths), db=db, mapping=col_map or None, address=address, out_dir=out_dir)
+    else:
+        def on_error(e: ReadError) -> None:
+            err.print(f"[yellow]skipped[/yellow] {e}", highlight=False, markup=False) if False else \
+                click.echo(f"warning: {e}", err=True)
+
+        with Index(db) as index:
+            if sys.stderr.isatty() and not as_json:
+                from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+                with Progress(TextColumn("scanning"), BarColumn(), TextColumn("{task.completed} articles"),
+                              TimeElapsedColumn(), console=err, transient=True) as bar:
+                    task = bar.add_task("scan", total=None)
+                    report = index.scan(paths, mapping=col_map or None, on_error=on_error,
+                                        progress=lambda n: bar.advance(task, n))
+            else:
+                report = index.scan(paths, mapping=col_map or None, on_error=on_error)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        rate = report.read / report.seconds if report.seconds else 0.0
+        out.print(f"read {report.read} articles ({report.added} new, {report.unchanged} already indexed), "
+                  f"skipped {report.skipped}; {report.pairs} related pairs; {report.stories} stories in {db} "
+                  f"[{report.seconds:.1f}s, {rate:.0f} articles/s]", highlight=False)
+    if report.read == 0 and report.unchanged == 0:
+        err.print("error: nothing could be read", highlight=False)
+        sys.exit(1)
+
+
+@main.command()
+@db_option
+@json_option
+@click.option("--limit", default=20, show_default=True, help="How many stories (0 for all).")
+@click.option("--search", default=None, help="Only stories whose headlines contain these words.")
+@click.option("--site", default=None, help="Only stories with an article from this site.")
+@click.option("--since", default=None, help="Only stories with an article on or after this date (YYYY-MM-DD).")
+@click.option("--until", default=None, help="Only stories that began on or before this date.")
+@click.option("--order", type=click.Choice(["size", "recent", "oldest"]), default="size", show_default=True)
+@click.option("--min-size", default=1, show_default=True, help="Leave out stories with fewer articles.")
+@handle_errors
+def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | None, since: str | None,
+            until: str | None, order: str, min_size: int) -> None:
+    """The stories found, biggest first."""
+    with open_index(db) as index:
+        found = [s for s in index.stories(limit=None, search=search, site=site, since=since, until=until,
+                                          order=order) if s.size >= min_size]
+    if limit:
+        found = found[:limit]
+    if as_json:
+        emit_json([s.to_dict() for s in found])
+        return
+    t = Table("story", "articles", "first published", "first publisher", "headline")
+    for s in found:
+        t.add_row(s.id, str(s.size), s.first_published or "?", s.first_site or s.first or "", s.headline[:80])
+    out.print(t)
+
+
+@main.command()
+@click.argument("story_id")
+@db_option
+@json_option
+@handle_errors
+def show(story_id: str, db: str, as_json: bool) -> None:
+    """One story: its articles on a timeline, who published first, what they share."""
+    with open_index(db) as index:
+        story = index.story(story_id)
+        arts = [index.article(m) for m in story.members]
+        member_set = set(story.members)
+        rels = [r for m in story.members for r in index.relations(m)
+                if r.a in member_set and r.b in member_set and r.a == m]
+        detail = []
+        for r in rels:
+            if r.copy != "none":
+                full = index.pair(r.a, r.b)
+                detail.append(full)
+            else:
+                detail.append(r)
+    if as_json:
+        doc = story.to_dict()
+        doc["articles"] = [{k: v for k, v in a.to_dict().items() if k != "text"} for a in arts]
+        doc["pairs"] = [r.to_dict() for r in detail]
+        emit_json(doc)
+        return
+    out.print(f"[bold]{story.headline}[/bold]  ({story.id}, {story.size} articles)", highlight=False)
+    out.print(f"first published: {story.first_published or 'unknown'} by {story.first_site or story.first}",
+              highlight=False)
+    t = Table("published", "site", "author", "article", "title")
+    for a in arts:
+        t.add_row(a.published or "?", a.site or "", a.author or "", a.id, a.title[:60])
+    out.print(t)
+    for g in story.reprint_groups:
+        out.print(f"reprints: {', '.join(g)}", highlight=False)
+    for r in detail:
+        out.print(f"\n{r.a} ~ {r.b}: copy={r.copy} story={r.story} story score={r.scores.get('story', 0):.2f}",
+                  highlight=False)
+        for p in r.passages:
+            if p.kind == "verbatim":
+                out.print(f"  shared: {p.a_text[:160]!r}", highlight=False)
+
+
+def _read_one(path: str) -> Article:
+    from .ingest import read_paths
+
+    items = list(read_paths([path]))
+    errors = [i for i in items if isinstance(i, ReadError)]
+    arts = [i for i in items if isinstance(i, Article)]
+    if not arts:
+        raise StorytraceError(str(errors[0]) if errors else f"{path}: no article found")
+    for e in errors:
+        click.echo(f"warning: {e}", err=True)
+    if len(arts) > 1:
+        click.echo(f"warning: {path} holds {len(arts)} articles; using the first", err=True)
+    return arts[0]
+
+
+@main.command()
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@json_option
+@handle_errors
+def compare(a: str, b: str, as_json: bool) -> None:
+    """How two articles relate, with the passages they share side by side."""
+    art_a, art_b = _read_one(a), _read_one(b)
+    rel = compare_articles(art_a, art_b)
+    if as_json:
+        emit_json(rel.to_dict())
+        return
+    earlier = {"a": a, "b": b}.get(rel.earlier or "", "unknown")
+    out.print(f"copy: [bold]{rel.copy}[/bold]   story: [bold]{rel.story}[/bold]   earlier: {earlier}",
+              highlight=False)
+    out.print("scores: " + ", ".join(f"{k}={v:.3f}" for k, v in rel.scores.items()), highlight=False)
+    t = Table("kind", Path(a).name, Path(b).name, show_lines=True)
+    for p in rel.passages:
+        t.add_row(p.kind, p.a_text, p.b_text)
+    out.print(t)
+    for side, spans in (("a", rel.unrelated_a), ("b", rel.unrelated_b)):
+        for s in spans:
+            out.print(f"unrelated in {side}: {s.text[:200]!r}", highlight=False)
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+@db_option
+@json_option
+@click.option("--limit", default=20, show_default=True)
+@handle_errors
+def query(path: str, db: str, as_json: bool, limit: int) -> None:
+    """Which stored articles this one copies or retells (stores nothing)."""
+    art = _read_one(path)
+    with open_index(db) as index:
+        matches = index.query(art, limit=limit)
+    if as_json:
+        emit_json([m.to_dict() for m in matches])
+        return
+    t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "title")
+    for m in matches:
+        s = m.relation.scores
+        t.add_row(m.article.id, m.article.site or "", m.article.published or "", m.relation.copy,
+                  m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", m.article.title[:50])
+    out.print(t)
+
+
+@main.command()
+@db_option
+@json_option
+@click.option("--copy", type=click.Choice(["exact", "near", "partial", "none"]), default=None)
+@click.option("--story", type=click.Choice(["same", "different"]), default=None)
+@click.option("--article", default=None, help="Only pairs with this article.")
+@handle_errors
+def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: str | None) -> None:
+    """Every related pair with its relation and scores."""
+    with open_index(db) as index:
+        rels = list(index.pairs(copy=copy, story=story, article_id=article))
+    if as_json:
+        emit_json([{"a": r.a, "b": r.b, "copy": r.copy, "story": r.story, "earlier": r.earlier,
+                    "scores": r.scores} for r in rels])
+        return
+    t = Table("a", "b", "copy", "story", "story score", "reuse", "earlier")
+    for r in rels:
+        t.add_row(r.a, r.b, r.copy, r.story, f"{r.scores.get('story', 0):.2f}", f"{r.scores.get('reuse', 0):.2f}",
+                  r.earlier or "")
+    out.print(t)
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--what", type=click.Choice(["articles", "pairs", "stories"]), default="articles", show_default=True)
+@click.option("--out", "out_path", default="-", show_default=True, help="File to write ('-' for stdout).")
+@handle_errors
+def export(db: str, fmt: str, what: str, out_path: str) -> None:
+    """Write articles (with story ids), pairs or stories as JSONL, CSV or Parquet."""
+    with open_index(db) as index:
+        if out_path == "-":
+            if fmt == "parquet":
+                raise StorytraceError("parquet needs a file: use --out FILE.parquet")
+            n = index.export(sys.stdout, format=fmt, what=what)
+        else:
+            n = index.export(out_path, format=fmt, what=what)
+    click.echo(f"wrote {n} {what}", err=True)
+
+
+def _register_optional() -> None:
+    """Commands that live with their own modules (eval, synth, serve, report)."""
+    import importlib
+
+    for module, attr in (("storytrace.eval.command", "eval_cmd"), ("storytrace.synth", "synth_cmd"),
+                         ("storytrace.server.command", "serve_cmd"), ("storytrace.report", "report_cmd")):
+        try:
+            cmd = getattr(importlib.import_module(module), attr)
+        except (ImportError, AttributeError) as e:
+            # A missing optional extra: say how to get it instead of failing the whole CLI.
+            name = attr.removesuffix("_cmd")
+            missing = str(e)
+
+            @main.command(name=name, context_settings={"ignore_unknown_options": True})
+            @click.argument("args", nargs=-1, type=click.UNPROCESSED)
+            def _missing(args: tuple[str, ...], _m: str = missing, _n: str = name) -> None:
+                err.print(f"error: `storytrace {_n}` is unavailable ({_m}); "
+                          "install the extras: pip install 'storytrace[server,eval]'", highlight=False)
+                sys.exit(1)
+        else:
+            main.add_command(cmd)
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

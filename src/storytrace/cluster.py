@@ -1,0 +1,151 @@
+"""Stories from pairwise evidence: average-link clustering inside connected components.
+
+Why this shape: average-link agglomeration over story similarity is the strong classic for news
+stories, but it is global and order-dependent when run online. Any two articles that average-link can
+put together are joined by at least one pair above the threshold, so clustering each connected component
+of the thresholded candidate graph gives the global answer. A new batch then only re-clusters the
+components it touches: the result is the same whether articles arrive in one scan or many, and whichever
+engine computed the pairs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix
+from scipy.spatial.distance import squareform
+
+from .config import Settings
+from .model import Story
+from .relate import _parse
+
+__all__ = ["Member", "components", "similarity_matrix", "average_link", "build_story", "story_id"]
+
+# Components larger than this are cut by their strongest edges only (dense average-link would need
+# n^2 memory); in news this happens only for runaway topics, and the README says so.
+MAX_DENSE = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """What clustering needs of one article (the index loads these from storage)."""
+
+    id: str
+    title: str
+    site: str | None
+    published: str | None
+    body: dict[str, float]
+    entities: dict[str, float]
+    title_vec: dict[str, float]
+
+
+def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Connected components, each sorted, listed in order of their smallest member (deterministic)."""
+    parent: dict[str, str] = {n: n for n in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        if a not in parent or b not in parent:
+            continue
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            parent[rb] = ra
+    groups: dict[str, list[str]] = {}
+    for n in parent:
+        groups.setdefault(find(n), []).append(n)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
+
+
+def _matrix(vectors: Sequence[dict[str, float]], vocab: dict[str, int]) -> csr_matrix:
+    rows, cols, vals = [], [], []
+    for i, v in enumerate(vectors):
+        for k, w in v.items():
+            j = vocab.setdefault(k, len(vocab))
+            rows.append(i)
+            cols.append(j)
+            vals.append(w)
+    return csr_matrix((vals, (rows, cols)), shape=(len(vectors), max(len(vocab), 1)))
+
+
+def similarity_matrix(members: Sequence[Member], settings: Settings,
+                      forced: Iterable[tuple[int, int]] = ()) -> np.ndarray:
+    """All-pairs story similarity, the same formula as ``relate.story_similarity``, vectorised.
+
+    ``forced`` pairs (exact and near copies) are set to 1: a reprint is always the same story.
+    """
+    n = len(members)
+    vocab: dict[str, int] = {}
+    body = _matrix([m.body for m in members], vocab)
+    vocab = {}
+    ent = _matrix([m.entities for m in members], vocab)
+    vocab = {}
+    tit = _matrix([m.title_vec for m in members], vocab)
+    has_e = np.array([bool(m.entities) for m in members])
+    has_t = np.array([bool(m.title_vec) for m in members])
+    we = settings.weight_entities * np.outer(has_e, has_e)
+    wt = settings.weight_title * np.outer(has_t, has_t)
+    num = settings.weight_body * (body @ body.T).toarray() + we * (ent @ ent.T).toarray() + wt * (tit @ tit.T).toarray()
+    sim = num / (settings.weight_body + we + wt)
+    times = [_parse(m.published) for m in members]
+    if any(t is not None for t in times):
+        secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
+        apart = np.abs(secs[:, None] - secs[None, :]) / 86400.0
+        sim[np.nan_to_num(apart, nan=0.0) > settings.story_window_days] = 0.0
+    for i, j in forced:
+        sim[i, j] = sim[j, i] = 1.0
+    np.fill_diagonal(sim, 1.0)
+    return np.clip(sim, 0.0, 1.0)
+
+
+def average_link(sim: np.ndarray, threshold: float) -> list[int]:
+    """Cluster labels (0..k-1, numbered by first appearance) cutting average-link at ``threshold``."""
+    n = sim.shape[0]
+    if n == 1:
+        return [0]
+    dist = 1.0 - sim
+    np.fill_diagonal(dist, 0.0)
+    z = linkage(squareform(dist, checks=False), method="average")
+    raw = fcluster(z, t=1.0 - threshold + 1e-9, criterion="distance")
+    relabel: dict[int, int] = {}
+    return [relabel.setdefault(int(x), len(relabel)) for x in raw]
+
+
+def story_id(first_member: str) -> str:
+    return "s" + xxhash.xxh3_64_hexdigest(first_member.encode("utf-8"))[:12]
+
+
+def _order_key(m: Member) -> tuple[int, str, str]:
+    return (0 if m.published else 1, m.published or "", m.id)
+
+
+def build_story(members: Sequence[Member], reprint_edges: Iterable[tuple[str, str]]) -> Story:
+    """A story record: members on a timeline, earliest known publisher, groups of reprints."""
+    ordered = sorted(members, key=_order_key)
+    first = ordered[0]
+    ids = [m.id for m in ordered]
+    groups = [tuple(g) for g in components(ids, reprint_edges) if len(g) > 1]
+    dated = [m.published for m in ordered if m.published]
+    sites = sorted({m.site for m in ordered if m.site})
+    headline = next((m.title for m in ordered if m.title), "")
+    return Story(
+        id=story_id(first.id),
+        headline=headline,
+        members=tuple(ids),
+        first=first.id,
+        first_site=first.site,
+        first_published=first.published,
+        last_published=max(dated) if dated else None,
+        sites=tuple(sites),
+        reprint_groups=tuple(groups),
+    )

@@ -1,0 +1,77 @@
+"""Every tunable number in one validated place, so that a run can be reproduced from its settings.
+
+Defaults were chosen on development splits (see docs/quality.md) and are documented in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from .errors import ConfigError
+
+__all__ = ["Settings"]
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    # fingerprints
+    shingle_size: int = 3          # content words per shingle (function words are dropped first)
+    num_perm: int = 128            # MinHash permutations
+    lsh_bands: int = 32            # 32 bands x 4 rows: pairs with Jaccard >= ~0.42 usually collide
+    min_sentence_words: int = 4    # content words a sentence needs before its hash is indexed
+    top_terms: int = 100           # terms kept per article vector (by weight)
+    block_terms: int = 12          # heaviest terms used to find same-story candidates
+    # copy relation
+    near_coverage: float = 0.8     # share of the shorter text inside verbatim passages for a "near" copy
+    near_coverage_longer: float = 0.5  # ... and of the longer one
+    verbatim_similarity: float = 0.8   # sentence pairs at or above this (on word keys) are verbatim
+    paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
+    min_passage_words: int = 5     # content words a verbatim passage needs to count as a partial copy
+    # story relation
+    story_threshold: float = 0.28  # combined story similarity at or above which two articles are one story
+    story_window_days: float = 30.0  # articles further apart in time are never the same story
+    weight_body: float = 0.45
+    weight_entities: float = 0.35
+    weight_title: float = 0.20
+    # unrelated (spliced) paragraphs
+    unrelated_share: float = 0.12  # paragraphs sharing less weight than this with the story are unrelated
+    unrelated_min_words: int = 8
+    # index
+    max_postings: int = 500        # a key shared by more articles than this is too common to seed pairs
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ConfigError(f"{f.name} must be a number, got {v!r}")
+        for name in ("near_coverage", "near_coverage_longer", "verbatim_similarity", "paraphrase_similarity",
+                     "story_threshold", "unrelated_share", "weight_body", "weight_entities", "weight_title"):
+            v = getattr(self, name)
+            if not 0.0 <= v <= 1.0:
+                raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")
+        for name in ("shingle_size", "num_perm", "lsh_bands", "min_sentence_words", "top_terms", "block_terms",
+                     "min_passage_words", "unrelated_min_words", "max_postings"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or v < 1:
+                raise ConfigError(f"{name} must be a positive whole number, got {v!r}")
+        if self.num_perm < 2:
+            raise ConfigError(f"num_perm must be at least 2, got {self.num_perm!r}")
+        if self.num_perm % self.lsh_bands:
+            raise ConfigError(
+                f"lsh_bands must divide num_perm ({self.num_perm}), got {self.lsh_bands!r}: try 16 or 32")
+        if self.story_window_days <= 0:
+            raise ConfigError(f"story_window_days must be positive, got {self.story_window_days!r}")
+        if abs(self.weight_body + self.weight_entities + self.weight_title - 1.0) > 1e-6:
+            raise ConfigError("weight_body + weight_entities + weight_title must add up to 1")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Settings":
+        known = {f.name for f in fields(cls)}
+        unknown = set(d) - known
+        if unknown:
+            raise ConfigError(f"unknown settings {sorted(unknown)}; known: {sorted(known)}")
+        return cls(**d)

@@ -1,0 +1,444 @@
+"""The incremental index: scan articles in, ask for stories, pairs, passages and matches.
+
+This is the one place where the pure stages meet storage. A scan batch runs
+fingerprint -> store keys -> find candidates -> verify pairs -> re-cluster touched stories,
+inside one transaction: an interrupted scan loses at most the batch in flight, and running it again
+skips what is stored and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from .cluster import MAX_DENSE, Member, average_link, build_story, components, similarity_matrix
+from .config import Settings
+from .engine import Engine, get_engine
+from .errors import ConfigError, NotFound, StorytraceError
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint
+from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
+from .model import Article, Match, ReadError, Relation, ScanReport, Story
+from .relate import relate, story_similarity
+from .store import open_store
+
+__all__ = ["Index"]
+
+BATCH_SIZE = 1000
+# Pairs sharing this many heaviest terms are checked for being one story (one shared name is common).
+MIN_SHARED_TERMS = 2
+
+
+def _day(published: str | None) -> int | None:
+    if not published:
+        return None
+    try:
+        return datetime.fromisoformat(published[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+class _StateFP:
+    """The stored part of a fingerprint, enough for the story similarity (no shingles, no sentences)."""
+
+    __slots__ = ("body", "entities", "title", "exact", "n_words")
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self.body = state["body"]
+        self.entities = state["entities"]
+        self.title = state["title"]
+        self.exact = state["exact"]
+        self.n_words = state["n_words"]
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for x in items:
+        batch.append(x)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class Index:
+    """An index of articles in one SQLite file (``":memory:"`` for a throwaway one).
+
+    >>> index = Index(":memory:")
+    >>> _ = index.add([Article(text="A short report on the flood in Dhaka.", id="x")])
+    >>> index.count()
+    1
+    """
+
+    def __init__(self, path: str | Path = "storytrace.db", settings: Settings | None = None, *,
+                 readonly: bool = False, engine: str | Engine = "local") -> None:
+        self.path = str(path)
+        self.store = open_store(self.path, readonly=readonly)
+        stored = self.store.get_meta("settings")
+        if settings is None:
+            settings = Settings.from_dict(json.loads(stored)) if stored else Settings()
+        elif stored and json.loads(stored) != settings.to_dict() and self.store.count():
+            raise ConfigError(
+                f"{self.path} was built with other settings; use the stored ones (pass no settings) "
+                "or scan into a new index")
+        self.settings = settings
+        if not readonly and not stored:
+            self.store.set_meta("settings", json.dumps(settings.to_dict()))
+        self.engine = get_engine(engine) if isinstance(engine, str) else engine
+
+    # context manager -----------------------------------------------------------------------------
+    def __enter__(self) -> "Index":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # writing -------------------------------------------------------------------------------------
+    def scan(self, paths: Iterable[str | Path], *, mapping: dict[str, str] | None = None,
+             on_error: Callable[[ReadError], None] | None = None,
+             progress: Callable[[int], None] | None = None) -> ScanReport:
+        """Read files and folders and add their articles. Bad input is reported, never fatal."""
+        report = ScanReport()
+        started = time.perf_counter()
+
+        def articles() -> Iterator[Article]:
+            for item in read_paths(paths, mapping=mapping):
+                if isinstance(item, ReadError):
+                    report.errors.append(str(item))
+                    if not isinstance(item, ReadWarning):
+                        report.skipped += 1
+                    if on_error:
+                        on_error(item)
+                    continue
+                report.read += 1
+                yield item
+
+        self._add(articles(), report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def add(self, articles: Iterable[Article], *, progress: Callable[[int], None] | None = None) -> ScanReport:
+        """Add articles (ids are filled in when missing). Articles already stored are left as they are."""
+        report = ScanReport()
+        started = time.perf_counter()
+
+        def counted() -> Iterator[Article]:
+            for a in articles:
+                report.read += 1
+                yield a
+
+        self._add(counted(), report, progress)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    def _add(self, articles: Iterable[Article], report: ScanReport,
+             progress: Callable[[int], None] | None) -> None:
+        if self.store.readonly:
+            raise StorytraceError(f"{self.path} is open read-only")
+        for batch in _batches(articles, BATCH_SIZE):
+            batch = [a if a.id else _with_id(a) for a in batch]
+            batch = remove_repeated_lines(batch)
+            seen: set[str] = set()
+            unique: list[Article] = []
+            for a in batch:
+                if a.id in seen:
+                    report.unchanged += 1
+                    continue
+                seen.add(a.id)
+                unique.append(a)
+            existing = self.store.existing([a.id for a in unique])
+            new = [a for a in unique if a.id not in existing]
+            report.unchanged += len(unique) - len(new)
+            if new:
+                pairs, stories = self._add_batch(new)
+                report.added += len(new)
+                report.pairs += pairs
+                report.stories = stories
+            if progress:
+                progress(len(batch))
+        report.stories = self.store_story_count()
+
+    def store_story_count(self) -> int:
+        return self.store.story_count()
+
+    def _add_batch(self, new: list[Article]) -> tuple[int, int]:
+        st = self.settings
+        fps: list[Fingerprint] = self.engine.map(_fingerprint_job, [(a, st) for a in new])
+        rows = []
+        for a, fp in zip(new, fps):
+            rows.append((a, fp.to_state(), band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],
+                         [_h(t) for t in fp.block], _day(a.published)))
+        with self.store.transaction():
+            numbers = self.store.insert_articles(rows)
+            by_number = {n: (a, fp) for n, a, fp in zip(numbers, new, fps)}
+            new_set = set(numbers)
+            lexical, topical = self._candidates(numbers, rows, fps, new_set)
+            stored = self.store.load({m for pairs in (lexical, topical) for (_, m) in pairs} - new_set)
+            pair_rows, passages = self._verify(lexical, topical, by_number, stored)
+            self.store.put_pairs(pair_rows, passages)
+            n_stories = self._recluster(numbers)
+        return len(pair_rows), n_stories
+
+    def _candidates(self, numbers: list[int], rows: list[tuple], fps: list[Fingerprint],
+                    new_set: set[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
+        """Pairs worth verifying: sharing an LSH band, a sentence or the exact text (lexical), or two of
+        their heaviest terms (topical). Each pair once, as (lower number, higher number)."""
+        st = self.settings
+        limit = st.max_postings
+        bands = self.store.key_postings("bands", [k for r in rows for k in r[2]], limit)
+        sents = self.store.key_postings("sentences", [k for r in rows for k in r[3]], limit)
+        terms = self.store.key_postings("terms", [k for r in rows for k in r[4]], limit)
+        lexical: set[tuple[int, int]] = set()
+        topical: set[tuple[int, int]] = set()
+        for n, row, fp in zip(numbers, rows, fps):
+            lex: set[int] = set()
+            for k in row[2]:
+                lex.update(bands.get(k, ()))
+            for k in row[3]:
+                lex.update(sents.get(k, ()))
+            lex.update(self.store.exact_matches(fp.exact))
+            shared: dict[int, int] = {}
+            for k in set(row[4]):
+                for m in terms.get(k, ()):
+                    shared[m] = shared.get(m, 0) + 1
+            for m in lex:
+                if m != n and (m not in new_set or m < n):
+                    lexical.add((min(m, n), max(m, n)))
+            for m, c in shared.items():
+                if c >= MIN_SHARED_TERMS and m != n and (m not in new_set or m < n):
+                    p = (min(m, n), max(m, n))
+                    if p not in lexical:
+                        topical.add(p)
+        topical -= lexical
+        return lexical, topical
+
+    def _verify(self, lexical: set[tuple[int, int]], topical: set[tuple[int, int]],
+                by_number: dict[int, tuple[Article, Fingerprint]], stored: dict[int, tuple]
+                ) -> tuple[list[tuple], dict[tuple[int, int], Sequence[Any]]]:
+        st = self.settings
+
+        def get(n: int) -> tuple[Article, Any]:
+            if n in by_number:
+                return by_number[n]
+            _, art, state = stored[n]
+            return art, _StateFP(state)
+
+        jobs = []
+        for a, b in sorted(lexical):
+            (aa, fa), (ab, fb) = get(a), get(b)
+            jobs.append((a, b, aa, ab, fa if isinstance(fa, Fingerprint) else None,
+                         fb if isinstance(fb, Fingerprint) else None, st))
+        relations: list[tuple[int, int, Relation]] = self.engine.map(_relate_job, jobs)
+        pair_rows: list[tuple] = []
+        passages: dict[tuple[int, int], Sequence[Any]] = {}
+        for a, b, rel in relations:
+            if rel.related:
+                pair_rows.append((a, b, rel.copy, rel.story, rel.scores["story"], rel.scores.get("reuse", 0.0),
+                                  rel.scores))
+                if rel.passages:
+                    passages[(a, b)] = rel.passages
+        for a, b in sorted(topical):
+            (aa, fa), (ab, fb) = get(a), get(b)
+            scores = story_similarity(fa, fb, aa.published, ab.published, st)
+            if scores["story"] >= st.story_threshold:
+                scores["reuse"] = 0.0
+                pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores))
+        return pair_rows, passages
+
+    def _recluster(self, numbers: list[int]) -> int:
+        """Re-cluster every story component the new articles touch (see cluster.py for why)."""
+        st = self.settings
+        nodes: set[int] = set(self.store.story_members(numbers))
+        edges: dict[tuple[int, int], tuple[str, str]] = {}
+        frontier = set(nodes)
+        while frontier and len(nodes) <= MAX_DENSE * 4:
+            found = self.store.linked(frontier)
+            nxt: set[int] = set()
+            for a, b, copy, story in found:
+                edges[(a, b)] = (copy, story)
+                if story == "same":
+                    for x in (a, b):
+                        if x not in nodes:
+                            nxt.add(x)
+            nxt |= self.store.story_members(nxt) - nodes if nxt else set()
+            nodes |= nxt
+            frontier = nxt
+        loaded = self.store.load(nodes)
+        same_edges = [(a, b) for (a, b), (_, s) in edges.items() if s == "same" and a in loaded and b in loaded]
+        comps = components([str(n) for n in sorted(loaded)], [(str(a), str(b)) for a, b in same_edges])
+        stories: list[tuple[Story, list[int]]] = []
+        for comp in comps:
+            ns = [int(x) for x in comp]
+            members = [_member(loaded[n]) for n in ns]
+            idx = {n: i for i, n in enumerate(ns)}
+            forced = [(idx[a], idx[b]) for (a, b), (c, s) in edges.items()
+                      if c in ("exact", "near") and a in idx and b in idx]
+            if len(ns) <= MAX_DENSE:
+                labels = average_link(similarity_matrix(members, st, forced), st.story_threshold)
+            else:
+                labels = [0] * len(ns)
+            groups: dict[int, list[int]] = {}
+            for n, lab in zip(ns, labels):
+                groups.setdefault(lab, []).append(n)
+            for g in groups.values():
+                gset = set(g)
+                reprints = [(loaded[a][1].id, loaded[b][1].id) for (a, b), (c, _) in edges.items()
+                            if c in ("exact", "near") and a in gset and b in gset]
+                story = build_story([members[idx[n]] for n in g], reprints)
+                stories.append((story, g))
+        self.store.replace_stories(loaded.keys(), stories)
+        return len(stories)
+
+    # reading -------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return self.store.count()
+
+    def article(self, article_id: str) -> Article:
+        a = self.store.article(article_id)
+        if a is None:
+            raise NotFound(f"no article {article_id!r} in {self.path}")
+        return a
+
+    def article_story(self, article_id: str) -> str | None:
+        return self.store.article_story(article_id)
+
+    def stories(self, limit: int | None = None, offset: int = 0, search: str | None = None,
+                site: str | None = None, since: str | None = None, until: str | None = None,
+                order: str = "size") -> list[Story]:
+        return self.store.stories(limit=limit, offset=offset, search=search, site=site, since=since,
+                                  until=until, order=order)
+
+    def story(self, story_id: str) -> Story:
+        s = self.store.story(story_id)
+        if s is None:
+            raise NotFound(f"no story {story_id!r} in {self.path}")
+        return s
+
+    def pairs(self, copy: str | None = None, story: str | None = None,
+              article_id: str | None = None) -> Iterator[Relation]:
+        if copy and copy not in ("exact", "near", "partial", "none"):
+            raise ConfigError(f"copy must be exact, near, partial or none, got {copy!r}")
+        if story and story not in ("same", "different"):
+            raise ConfigError(f"story must be same or different, got {story!r}")
+        return self.store.pairs(copy=copy, story=story, article_id=article_id)
+
+    def relations(self, article_id: str) -> list[Relation]:
+        self.article(article_id)
+        return list(self.store.pairs(copy=None, story=None, article_id=article_id))
+
+    def pair(self, a_id: str, b_id: str) -> Relation:
+        """The full relation of two stored articles, passages and unrelated spans included."""
+        return relate(self.article(a_id), self.article(b_id), settings=self.settings)
+
+    def sites(self) -> list[dict[str, Any]]:
+        return self.store.sites()
+
+    def query(self, item: Article | str, limit: int = 20) -> list[Match]:
+        """Stored articles this text copies or retells, best first. Stores nothing."""
+        st = self.settings
+        art = item if isinstance(item, Article) else Article(text=item, id="query")
+        if not art.id:
+            art = _with_id(art)
+        fp = fingerprint(art, st)
+        found = self.store.candidates(band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],
+                                      [_h(t) for t in fp.block], st.max_postings)
+        lex = set(found["bands"]) | set(found["sentences"]) | set(self.store.exact_matches(fp.exact))
+        top = {m for m, c in found["terms"].items() if c >= MIN_SHARED_TERMS} - lex
+        stored = self.store.load(lex | top)
+        matches: list[Match] = []
+        for m in sorted(lex):
+            other = stored[m][1]
+            rel = relate(art, other, fp, None, st)
+            if rel.related:
+                matches.append(Match(other, rel, self.store.article_story(other.id)))
+        for m in sorted(top):
+            other = stored[m][1]
+            scores = story_similarity(fp, _StateFP(stored[m][2]), art.published, other.published, st)
+            if scores["story"] >= st.story_threshold:
+                rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
+                matches.append(Match(other, rel, self.store.article_story(other.id)))
+        rank = {"exact": 0, "near": 1, "partial": 2, "none": 3}
+        matches.sort(key=lambda x: (rank[x.relation.copy], -x.relation.scores.get("reuse", 0.0),
+                                    -x.relation.scores["story"], x.article.id))
+        return matches[:limit]
+
+    def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
+        """Write articles (with their story), pairs or stories as jsonl, csv or parquet; returns rows."""
+        if format not in ("jsonl", "csv", "parquet"):
+            raise ConfigError(f"format must be jsonl, csv or parquet, got {format!r}")
+        if what not in ("articles", "pairs", "stories"):
+            raise ConfigError(f"what must be articles, pairs or stories, got {what!r}")
+        rows = list(self._export_rows(what))
+        if format == "parquet":
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            flat = [{k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()} for r in rows]
+            table = pa.Table.from_pylist(flat) if flat else pa.table({})
+            pq.write_table(table, out if not isinstance(out, io.TextIOBase) else sys.stdout.buffer)  # type: ignore[arg-type]
+            return len(rows)
+        close = False
+        if isinstance(out, (str, Path)):
+            fh: IO[str] = open(out, "w", encoding="utf-8", newline="")
+            close = True
+        else:
+            fh = out  # type: ignore[assignment]
+        try:
+            if format == "jsonl":
+                for r in rows:
+                    fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+            else:
+                if rows:
+                    w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
+                    w.writeheader()
+                    for r in rows:
+                        w.writerow({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()})
+        finally:
+            if close:
+                fh.close()
+        return len(rows)
+
+    def _export_rows(self, what: str) -> Iterator[dict[str, Any]]:
+        if what == "articles":
+            for art, story in self.store.iter_articles():
+                d = art.to_dict()
+                d["story"] = story
+                yield d
+        elif what == "pairs":
+            for rel in self.pairs():
+                yield {"a": rel.a, "b": rel.b, "copy": rel.copy, "story": rel.story, "earlier": rel.earlier,
+                       "scores": rel.scores}
+        else:
+            for s in self.stories():
+                yield s.to_dict()
+
+
+def _with_id(a: Article) -> Article:
+    from dataclasses import replace
+
+    return replace(a, id=make_id(a))
+
+
+def _member(stored: tuple) -> Member:
+    _, art, state = stored
+    return Member(id=art.id, title=art.title or art.text[:120].split("\n")[0], site=art.site,
+                  published=art.published, body=state["body"], entities=state["entities"], title_vec=state["title"])
+
+
+def _fingerprint_job(job: tuple[Article, Settings]) -> Fingerprint:
+    return fingerprint(job[0], job[1])
+
+
+def _relate_job(job: tuple) -> tuple[int, int, Relation]:
+    a, b, aa, ab, fa, fb, st = job
+    return a, b, relate(aa, ab, fa, fb, st)

@@ -1,0 +1,142 @@
+"""From evidence to the two decisions about a pair of articles: how much was copied, and is it one story.
+
+Copying is decided from aligned verbatim passages (what was really reused), never from a single
+similarity number; the story decision combines what news clustering systems use: weighted word vectors
+of the body, of named entities and of the headline, inside a publication-time window.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from .align import Alignment, align
+from .config import Settings
+from .fingerprint import Fingerprint, fingerprint
+from .ingest import read_text
+from .model import Article, CopyKind, Relation, StoryKind
+
+__all__ = ["compare", "relate", "story_similarity", "days_between", "decide_copy", "earlier_of"]
+
+
+def _dot(x: dict[str, float], y: dict[str, float]) -> float:
+    if len(x) > len(y):
+        x, y = y, x
+    return sum(v * y.get(k, 0.0) for k, v in x.items())
+
+
+def _parse(ts: str | None) -> datetime | None:
+    if not ts:
+        return None
+    try:
+        d = datetime.fromisoformat(ts)
+    except ValueError:
+        return None
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def days_between(a: str | None, b: str | None) -> float | None:
+    da, db = _parse(a), _parse(b)
+    if da is None or db is None:
+        return None
+    return abs((da - db).total_seconds()) / 86400.0
+
+
+def earlier_of(a: Article, b: Article) -> str | None:
+    da, db = _parse(a.published), _parse(b.published)
+    if da is None or db is None or da == db:
+        return None
+    return "a" if da < db else "b"
+
+
+def story_similarity(fa: Fingerprint, fb: Fingerprint, pub_a: str | None, pub_b: str | None,
+                     settings: Settings) -> dict[str, float]:
+    """The story score and its parts. Parts missing on either side (no headline, no names) drop out and
+    the remaining weights are rescaled, so a plain-text comparison is not penalised for lacking them."""
+    parts = {"body": _dot(fa.body, fb.body)}
+    weights = {"body": settings.weight_body}
+    if fa.entities and fb.entities:
+        parts["entities"] = _dot(fa.entities, fb.entities)
+        weights["entities"] = settings.weight_entities
+    if fa.title and fb.title:
+        parts["title"] = _dot(fa.title, fb.title)
+        weights["title"] = settings.weight_title
+    total_w = sum(weights.values())
+    score = sum(parts[k] * weights[k] for k in parts) / total_w
+    days = days_between(pub_a, pub_b)
+    out = {f"story_{k}": v for k, v in parts.items()}
+    if days is not None:
+        out["days_apart"] = days
+        if days > settings.story_window_days:
+            score = 0.0
+    out["story"] = score
+    return out
+
+
+def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings: Settings) -> CopyKind:
+    if fa.exact == fb.exact and fa.n_words > 0:
+        return "exact"
+    if al is None:
+        return "none"
+    small, large = sorted((al.coverage_a, al.coverage_b), reverse=True)
+    # "small" is the larger coverage: the shorter text is the one mostly inside the shared passages.
+    if small >= settings.near_coverage and large >= settings.near_coverage_longer:
+        return "near"
+    if al.verbatim_words >= settings.min_passage_words and any(p.kind == "verbatim" for p in al.passages):
+        return "partial"
+    return "none"
+
+
+def _jaccard(x: frozenset[int], y: frozenset[int]) -> tuple[float, float]:
+    if not x or not y:
+        return 0.0, 0.0
+    inter = len(x & y)
+    return inter / len(x | y), inter / min(len(x), len(y))
+
+
+def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprint | None = None,
+           settings: Settings | None = None, *, with_alignment: bool = True) -> Relation:
+    """The full relation of two articles. ``with_alignment=False`` skips passage alignment (used when the
+    index already knows the pair shares no text), and then the copy relation is only exact or none."""
+    st = settings or Settings()
+    fa = fa or fingerprint(a, st)
+    fb = fb or fingerprint(b, st)
+    scores = story_similarity(fa, fb, a.published, b.published, st)
+    jac, cont = _jaccard(fa.shingles, fb.shingles)
+    scores["jaccard"] = jac
+    scores["containment"] = cont
+    al = align(a.content, b.content, st) if with_alignment else None
+    copy = decide_copy(fa, fb, al, st)
+    if al is not None:
+        scores["coverage_a"] = al.coverage_a
+        scores["coverage_b"] = al.coverage_b
+        scores["reuse"] = min(1.0, max(al.coverage_a, al.coverage_b, cont) + 0.5 * al.paraphrase_a)
+    else:
+        scores["reuse"] = 1.0 if copy == "exact" else cont
+    if copy == "exact":
+        scores["reuse"] = 1.0
+    story: StoryKind = "same" if (copy in ("exact", "near") or scores["story"] >= st.story_threshold) else "different"
+    return Relation(
+        a=a.id,
+        b=b.id,
+        copy=copy,
+        story=story,
+        scores=scores,
+        passages=tuple(al.passages) if al else (),
+        unrelated_a=tuple(al.unrelated_a) if al else (),
+        unrelated_b=tuple(al.unrelated_b) if al else (),
+        earlier=earlier_of(a, b),
+    )
+
+
+def _as_article(x: Article | str, name: str) -> Article:
+    if isinstance(x, Article):
+        return x
+    if isinstance(x, str):
+        art = read_text(x, origin=name)
+        return art if art.id else Article(text=art.text, title=art.title, id=name)
+    raise TypeError(f"compare() takes Article or str, got {type(x).__name__}")
+
+
+def compare(a: Article | str, b: Article | str, settings: Settings | None = None) -> Relation:
+    """How two articles relate, with the passages they share. Strings are read in the .txt layout."""
+    return relate(_as_article(a, "a"), _as_article(b, "b"), settings=settings)

@@ -1,0 +1,108 @@
+"""The index's storage interface: what the indexer and the readers need, nothing about how it is kept.
+
+SQLite is the only backend today; a second one (a server database, an object store) implements this
+class and registers itself in ``open_store``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+from ..model import Article, Passage, Relation, Story
+
+__all__ = ["Store", "StoredArticle", "PairRow"]
+
+StoredArticle = tuple[int, Article, dict[str, Any]]  # (internal number, article, fingerprint state)
+PairRow = tuple[int, int, str, str, float, float, dict[str, float]]  # a, b, copy, story, story, reuse, scores
+
+
+class Store(ABC):
+    """Articles with their fingerprints and candidate keys, verified pairs, passages and stories."""
+
+    readonly: bool
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """Everything written inside lands together or not at all (a scan batch)."""
+
+    @abstractmethod
+    def existing(self, ids: Sequence[str]) -> set[str]: ...
+
+    @abstractmethod
+    def insert_articles(self, rows: Sequence[tuple[Article, dict[str, Any], list[int], list[int], list[int],
+                                                   int | None]]) -> list[int]:
+        """Store articles with (state, band keys, sentence keys, block-term keys, day); return numbers."""
+
+    @abstractmethod
+    def candidates(self, bands: Iterable[int], sentences: Iterable[int], terms: Iterable[int],
+                   limit_per_key: int) -> dict[str, dict[int, int]]:
+        """For each kind of key, {article number: number of shared keys}."""
+
+    @abstractmethod
+    def load(self, numbers: Iterable[int]) -> dict[int, StoredArticle]: ...
+
+    @abstractmethod
+    def number_of(self, article_id: str) -> int | None: ...
+
+    @abstractmethod
+    def exact_matches(self, exact: int) -> list[int]: ...
+
+    @abstractmethod
+    def key_postings(self, table: str, keys: Sequence[int], limit_per_key: int) -> dict[int, list[int]]: ...
+
+    @abstractmethod
+    def story_members(self, numbers: Iterable[int]) -> set[int]: ...
+
+    @abstractmethod
+    def put_pairs(self, rows: Sequence[PairRow], passages: dict[tuple[int, int], Sequence[Passage]]) -> None: ...
+
+    @abstractmethod
+    def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
+        """Stored related pairs touching these articles: (a, b, copy, story)."""
+
+    @abstractmethod
+    def replace_stories(self, old_members: Iterable[int], stories: Sequence[tuple[Story, list[int]]]) -> None: ...
+
+    # readers
+    @abstractmethod
+    def count(self) -> int: ...
+
+    @abstractmethod
+    def story_count(self) -> int: ...
+
+    @abstractmethod
+    def article(self, article_id: str) -> Article | None: ...
+
+    @abstractmethod
+    def article_story(self, article_id: str) -> str | None: ...
+
+    @abstractmethod
+    def stories(self, *, limit: int | None, offset: int, search: str | None, site: str | None,
+                since: str | None, until: str | None, order: str) -> list[Story]: ...
+
+    @abstractmethod
+    def story(self, story_id: str) -> Story | None: ...
+
+    @abstractmethod
+    def pairs(self, *, copy: str | None, story: str | None, article_id: str | None) -> Iterator[Relation]: ...
+
+    @abstractmethod
+    def passages(self, a_id: str, b_id: str) -> list[Passage] | None: ...
+
+    @abstractmethod
+    def sites(self) -> list[dict[str, Any]]: ...
+
+    @abstractmethod
+    def iter_articles(self) -> Iterator[tuple[Article, str | None]]: ...
+
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None: ...
+
+    @abstractmethod
+    def set_meta(self, key: str, value: str) -> None: ...
+
+    @abstractmethod
+    def close(self) -> None: ...

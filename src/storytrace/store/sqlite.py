@@ -1,0 +1,377 @@
+"""The index in one SQLite file (WAL mode): one writer, any number of read-only readers.
+
+Queries are fixed and parameterised; nothing the user types becomes SQL text. Readers open the file with
+``mode=ro`` so that a page or an export never sees a half-written scan batch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..errors import StorytraceError
+from ..model import Article, Passage, Relation, Story
+from .base import PairRow, StoredArticle, Store
+
+__all__ = ["SQLiteStore"]
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles(
+    n INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    url TEXT, site TEXT, author TEXT, title TEXT, published TEXT, origin TEXT,
+    text TEXT NOT NULL,
+    exact INTEGER NOT NULL,
+    n_words INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    story TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_exact ON articles(exact);
+CREATE INDEX IF NOT EXISTS articles_story ON articles(story);
+CREATE INDEX IF NOT EXISTS articles_site ON articles(site);
+CREATE TABLE IF NOT EXISTS bands(key INTEGER NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS bands_key ON bands(key);
+CREATE TABLE IF NOT EXISTS sentences(key INTEGER NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS sentences_key ON sentences(key);
+CREATE TABLE IF NOT EXISTS terms(key INTEGER NOT NULL, n INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS terms_key ON terms(key);
+CREATE TABLE IF NOT EXISTS pairs(
+    a INTEGER NOT NULL, b INTEGER NOT NULL,
+    copy TEXT NOT NULL, story TEXT NOT NULL,
+    story_score REAL NOT NULL, reuse REAL NOT NULL, scores TEXT NOT NULL,
+    PRIMARY KEY(a, b)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pairs_b ON pairs(b);
+CREATE TABLE IF NOT EXISTS passages(
+    a INTEGER NOT NULL, b INTEGER NOT NULL, kind TEXT NOT NULL, score REAL NOT NULL,
+    a_start INTEGER NOT NULL, a_end INTEGER NOT NULL, b_start INTEGER NOT NULL, b_end INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_ab ON passages(a, b);
+CREATE TABLE IF NOT EXISTS stories(
+    id TEXT PRIMARY KEY,
+    headline TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    first TEXT, first_site TEXT, first_published TEXT, last_published TEXT,
+    sites TEXT NOT NULL, reprint_groups TEXT NOT NULL, members TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_size ON stories(size);
+CREATE INDEX IF NOT EXISTS stories_last ON stories(last_published);
+"""
+
+_ARTICLE_COLS = "n, id, url, site, author, title, published, origin, text"
+
+
+def _article(row: Sequence[Any]) -> Article:
+    return Article(id=row[1], url=row[2], site=row[3], author=row[4], title=row[5] or "", published=row[6],
+                   origin=row[7] or "", text=row[8])
+
+
+def _story(row: Sequence[Any]) -> Story:
+    return Story(id=row[0], headline=row[1], members=tuple(json.loads(row[9])), first=row[3], first_site=row[4],
+                 first_published=row[5], last_published=row[6], sites=tuple(json.loads(row[7])),
+                 reprint_groups=tuple(tuple(g) for g in json.loads(row[8])))
+
+
+def _chunks(seq: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(seq), size):
+        yield seq[i : i + size]
+
+
+class SQLiteStore(Store):
+    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+        self.path = str(path)
+        self.readonly = readonly
+        memory = self.path == ":memory:"
+        try:
+            if readonly and not memory:
+                if not Path(self.path).exists():
+                    raise StorytraceError(f"{self.path}: no index here; run `storytrace scan` first")
+                uri = Path(self.path).resolve().as_uri() + "?mode=ro"
+                self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            else:
+                self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+                if not memory:
+                    self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.executescript(_SCHEMA)
+                if self.get_meta("schema") is None:
+                    self.set_meta("schema", SCHEMA_VERSION)
+            self.db.execute("PRAGMA busy_timeout=10000")
+            self.db.execute("PRAGMA cache_size=-65536")
+        except sqlite3.DatabaseError as e:
+            raise StorytraceError(f"{self.path}: not a storytrace index ({e})") from e
+        self._in_tx = False
+
+    # writing -----------------------------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._in_tx:
+            yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+        finally:
+            self._in_tx = False
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        out: set[str] = set()
+        for chunk in _chunks(list(ids)):
+            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(r[0] for r in self.db.execute(q, list(chunk)))
+        return out
+
+    def insert_articles(self, rows: Sequence[tuple[Article, dict[str, Any], list[int], list[int], list[int],
+                                                   int | None]]) -> list[int]:
+        numbers: list[int] = []
+        cur = self.db.cursor()
+        for art, state, bands, sents, terms, _day in rows:
+            cur.execute(
+                "INSERT INTO articles(id, url, site, author, title, published, origin, text, exact, n_words, state)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (art.id, art.url, art.site, art.author, art.title, art.published, art.origin, art.text,
+                 state["exact"], state["n_words"], json.dumps(state, separators=(",", ":"))),
+            )
+            n = int(cur.lastrowid or 0)
+            numbers.append(n)
+            cur.executemany("INSERT INTO bands(key, n) VALUES (?, ?)", [(k, n) for k in bands])
+            cur.executemany("INSERT INTO sentences(key, n) VALUES (?, ?)", [(k, n) for k in set(sents)])
+            cur.executemany("INSERT INTO terms(key, n) VALUES (?, ?)", [(k, n) for k in terms])
+        return numbers
+
+    def _lookup(self, table: str, keys: list[int], limit: int) -> dict[int, list[int]]:
+        found: dict[int, list[int]] = {}
+        for chunk in _chunks(keys):
+            q = f"SELECT key, n FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
+            for k, n in self.db.execute(q, list(chunk)):
+                found.setdefault(k, []).append(n)
+        # A key shared by too many articles (boilerplate, a ubiquitous name) seeds nothing.
+        return {k: v for k, v in found.items() if len(v) <= limit}
+
+    def candidates(self, bands: Iterable[int], sentences: Iterable[int], terms: Iterable[int],
+                   limit_per_key: int) -> dict[str, dict[int, int]]:
+        out: dict[str, dict[int, int]] = {}
+        for name, table, keys in (("bands", "bands", bands), ("sentences", "sentences", sentences),
+                                  ("terms", "terms", terms)):
+            counts: dict[int, int] = {}
+            for ns in self._lookup(table, sorted(set(keys)), limit_per_key).values():
+                for n in ns:
+                    counts[n] = counts.get(n, 0) + 1
+            out[name] = counts
+        return out
+
+    def key_postings(self, table: str, keys: Sequence[int], limit_per_key: int) -> dict[int, list[int]]:
+        """Postings per key (used by the indexer to pair articles within a batch and with the index)."""
+        if table not in ("bands", "sentences", "terms"):
+            raise ValueError(table)
+        return self._lookup(table, sorted(set(keys)), limit_per_key)
+
+    def load(self, numbers: Iterable[int]) -> dict[int, StoredArticle]:
+        out: dict[int, StoredArticle] = {}
+        for chunk in _chunks(sorted(set(numbers))):
+            q = f"SELECT {_ARTICLE_COLS}, state FROM articles WHERE n IN ({','.join('?' * len(chunk))})"
+            for row in self.db.execute(q, list(chunk)):
+                out[row[0]] = (row[0], _article(row), json.loads(row[9]))
+        return out
+
+    def number_of(self, article_id: str) -> int | None:
+        row = self.db.execute("SELECT n FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def exact_matches(self, exact: int) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT n FROM articles WHERE exact = ?", (exact,))]
+
+    def put_pairs(self, rows: Sequence[PairRow], passages: dict[tuple[int, int], Sequence[Passage]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO pairs(a, b, copy, story, story_score, reuse, scores) VALUES (?,?,?,?,?,?,?)",
+            [(a, b, c, s, ss, r, json.dumps({k: round(v, 5) for k, v in sc.items()}, separators=(",", ":")))
+             for a, b, c, s, ss, r, sc in rows],
+        )
+        for (a, b), ps in passages.items():
+            self.db.execute("DELETE FROM passages WHERE a = ? AND b = ?", (a, b))
+            self.db.executemany(
+                "INSERT INTO passages(a, b, kind, score, a_start, a_end, b_start, b_end) VALUES (?,?,?,?,?,?,?,?)",
+                [(a, b, p.kind, p.score, p.a_start, p.a_end, p.b_start, p.b_end) for p in ps],
+            )
+
+    def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
+        out: list[tuple[int, int, str, str]] = []
+        ns = sorted(set(numbers))
+        for chunk in _chunks(ns):
+            marks = ",".join("?" * len(chunk))
+            q = (f"SELECT a, b, copy, story FROM pairs WHERE a IN ({marks}) UNION "
+                 f"SELECT a, b, copy, story FROM pairs WHERE b IN ({marks})")
+            out.extend(self.db.execute(q, list(chunk) * 2))
+        return out
+
+    def story_members(self, numbers: Iterable[int]) -> set[int]:
+        """All members of the stories these articles currently belong to."""
+        ns = sorted(set(numbers))
+        stories: set[str] = set()
+        for chunk in _chunks(ns):
+            q = f"SELECT DISTINCT story FROM articles WHERE n IN ({','.join('?' * len(chunk))}) AND story IS NOT NULL"
+            stories.update(r[0] for r in self.db.execute(q, list(chunk)))
+        out: set[int] = set(ns)
+        for chunk in _chunks(sorted(stories)):
+            q = f"SELECT n FROM articles WHERE story IN ({','.join('?' * len(chunk))})"
+            out.update(r[0] for r in self.db.execute(q, list(chunk)))
+        return out
+
+    def replace_stories(self, old_members: Iterable[int], stories: Sequence[tuple[Story, list[int]]]) -> None:
+        ns = sorted(set(old_members))
+        old: set[str] = set()
+        for chunk in _chunks(ns):
+            q = f"SELECT DISTINCT story FROM articles WHERE n IN ({','.join('?' * len(chunk))}) AND story IS NOT NULL"
+            old.update(r[0] for r in self.db.execute(q, list(chunk)))
+        self.db.executemany("DELETE FROM stories WHERE id = ?", [(s,) for s in sorted(old)])
+        for story, members in stories:
+            self.db.execute(
+                "INSERT OR REPLACE INTO stories(id, headline, size, first, first_site, first_published, last_published,"
+                " sites, reprint_groups, members) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (story.id, story.headline, story.size, story.first, story.first_site, story.first_published,
+                 story.last_published, json.dumps(list(story.sites)),
+                 json.dumps([list(g) for g in story.reprint_groups]), json.dumps(list(story.members))),
+            )
+            self.db.executemany("UPDATE articles SET story = ? WHERE n = ?", [(story.id, n) for n in members])
+
+    # reading -----------------------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def story_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM stories").fetchone()[0])
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute(f"SELECT {_ARTICLE_COLS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return _article(row) if row else None
+
+    def article_story(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def stories(self, *, limit: int | None = None, offset: int = 0, search: str | None = None,
+                site: str | None = None, since: str | None = None, until: str | None = None,
+                order: str = "size") -> list[Story]:
+        where: list[str] = []
+        args: list[Any] = []
+        if search:
+            for word in search.split():
+                where.append("(s.headline LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM articles x WHERE x.story = s.id"
+                             " AND x.title LIKE ? ESCAPE '\\'))")
+                pat = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                args += [pat, pat]
+        if site:
+            where.append("EXISTS (SELECT 1 FROM articles x WHERE x.story = s.id AND x.site = ?)")
+            args.append(site)
+        if since:
+            where.append("s.last_published >= ?")
+            args.append(since)
+        if until:
+            where.append("s.first_published <= ?")
+            args.append(until + "\uffff" if len(until) == 10 else until)
+        orders = {
+            "size": "s.size DESC, s.last_published DESC, s.id",
+            "recent": "s.last_published DESC, s.size DESC, s.id",
+            "oldest": "s.first_published ASC, s.id",
+        }
+        if order not in orders:
+            raise StorytraceError(f"order must be one of {sorted(orders)}, got {order!r}")
+        q = ("SELECT s.id, s.headline, s.size, s.first, s.first_site, s.first_published, s.last_published, s.sites,"
+             " s.reprint_groups, s.members FROM stories s")
+        if where:
+            q += " WHERE " + " AND ".join(where)
+        q += " ORDER BY " + orders[order]
+        if limit is not None:
+            q += " LIMIT ? OFFSET ?"
+            args += [int(limit), int(offset)]
+        return [_story(r) for r in self.db.execute(q, args)]
+
+    def story(self, story_id: str) -> Story | None:
+        row = self.db.execute(
+            "SELECT id, headline, size, first, first_site, first_published, last_published, sites, reprint_groups,"
+            " members FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return _story(row) if row else None
+
+    def pairs(self, *, copy: str | None = None, story: str | None = None,
+              article_id: str | None = None) -> Iterator[Relation]:
+        where: list[str] = []
+        args: list[Any] = []
+        if copy:
+            where.append("p.copy = ?")
+            args.append(copy)
+        if story:
+            where.append("p.story = ?")
+            args.append(story)
+        if article_id:
+            where.append("(x.id = ? OR y.id = ?)")
+            args += [article_id, article_id]
+        q = ("SELECT x.id, y.id, p.copy, p.story, p.scores, x.published, y.published FROM pairs p"
+             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b")
+        if where:
+            q += " WHERE " + " AND ".join(where)
+        q += " ORDER BY p.a, p.b"
+        for a, b, c, s, sc, pa, pb in self.db.execute(q, args):
+            earlier = None
+            if pa and pb and pa != pb:
+                earlier = "a" if pa < pb else "b"
+            yield Relation(a=a, b=b, copy=c, story=s, scores=json.loads(sc), earlier=earlier)
+
+    def passages(self, a_id: str, b_id: str) -> list[Passage] | None:
+        na, nb = self.number_of(a_id), self.number_of(b_id)
+        if na is None or nb is None:
+            return None
+        flip = na > nb
+        lo, hi = (nb, na) if flip else (na, nb)
+        rows = self.db.execute(
+            "SELECT kind, score, a_start, a_end, b_start, b_end FROM passages WHERE a = ? AND b = ?"
+            " ORDER BY a_start", (lo, hi)).fetchall()
+        out = []
+        for kind, score, a0, a1, b0, b1 in rows:
+            if flip:
+                a0, a1, b0, b1 = b0, b1, a0, a1
+            out.append(Passage(a0, a1, b0, b1, kind, score))
+        return out
+
+    def sites(self) -> list[dict[str, Any]]:
+        counts = {r[0]: r[1] for r in self.db.execute(
+            "SELECT coalesce(site, ''), count(*) FROM articles GROUP BY coalesce(site, '')")}
+        copied: dict[str, dict[str, int]] = {}
+        q = ("SELECT coalesce(x.site,''), coalesce(y.site,''), x.published, y.published FROM pairs p"
+             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy != 'none'")
+        for sa, sb, pa, pb in self.db.execute(q):
+            if not pa or not pb or pa == pb:
+                continue
+            src, dst = (sa, sb) if pa < pb else (sb, sa)
+            copied.setdefault(dst, {})
+            copied[dst][src] = copied[dst].get(src, 0) + 1
+        out = []
+        for site, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            out.append({"site": site or None, "articles": n, "copied_from": copied.get(site, {})})
+        return out
+
+    def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
+        for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):
+            yield _article(row), row[9]
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", (key, value))
+
+    def close(self) -> None:
+        self.db.close()
