@@ -29,11 +29,11 @@ class Settings:
     paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
     min_passage_words: int = 5     # content words a verbatim passage needs to count as a partial copy
     # story relation
-    story_threshold: float = 0.28  # combined story similarity at or above which two articles are one story
+    story_threshold: float = 0.32  # combined story similarity at or above which two articles are one story
     story_window_days: float = 30.0  # articles further apart in time are never the same story
     weight_body: float = 0.45
-    weight_entities: float = 0.35
-    weight_title: float = 0.20
+    weight_entities: float = 0.45
+    weight_title: float = 0.10
     # unrelated (spliced) paragraphs
     unrelated_share: float = 0.12  # paragraphs sharing less weight than this with the story are unrelated
     unrelated_min_words: int = 8
