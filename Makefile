@@ -1,0 +1,40 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+ST := $(VENV)/bin/storytrace
+STAMP := $(VENV)/.installed-stamp
+DB ?= storytrace.db
+SEED_A := data/seeds/000_d334923fdb2bdcfa.txt
+SEED_B := data/seeds/001_7e7a81b451b61ef5.txt
+
+.PHONY: setup run test browser bench docs clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+## The main job: index the bundled sample (seeds + Wikinews), list its stories, compare the seeds.
+run: setup
+	$(ST) scan data/seeds data/wikinews-sample --db $(DB)
+	$(ST) stories --db $(DB) --limit 10
+	$(ST) compare $(SEED_A) $(SEED_B)
+	@echo "Browse it: $(ST) serve --db $(DB)   (then open http://127.0.0.1:8000)"
+
+browser:
+	bash scripts/install_browser.sh
+
+test: setup browser
+	$(PY) -m pytest -q
+
+bench: setup
+	$(PY) bench/run.py
+
+docs: setup
+	$(PY) scripts/make_quality_doc.py
+
+clean:
+	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache
