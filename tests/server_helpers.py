@@ -75,16 +75,17 @@ def hostile_articles() -> list[dict[str, Any]]:
 
 
 def build_index(db: Path, paths: Iterable[Path], articles: Iterable[dict[str, Any]] = ()) -> None:
-    """A real index file from seed paths plus extra articles, closed before any server opens it."""
+    """A real index file from seed paths plus extra articles, added as one batch and closed before any
+    server opens it."""
     from storytrace import Index
+    from storytrace.ingest import read_paths
     from storytrace.model import Article
 
+    batch = [a for a in read_paths([str(p) for p in paths]) if isinstance(a, Article)]
+    batch += [Article(**a) for a in articles]
     index = Index(str(db))
     try:
-        index.scan([str(p) for p in paths])
-        extra = [Article(**a) for a in articles]
-        if extra:
-            index.add(extra)
+        index.add(batch)
     finally:
         index.close()
 

@@ -112,11 +112,11 @@ def health(request: Request) -> dict[str, Any]:
 @router.get("/stories")
 def list_stories(
     request: Request,
-    q: Annotated[str | None, Query(max_length=500, description="words to search for")] = None,
+    q: Annotated[str | None, Query(max_length=500, description="words that must all appear in a headline")] = None,
     site: Annotated[str | None, Query(max_length=1000)] = None,
     since: Annotated[str | None, Query(description="ISO date, inclusive")] = None,
     until: Annotated[str | None, Query(description="ISO date, inclusive")] = None,
-    order: Literal["size", "recent"] = "size",
+    order: Literal["size", "recent", "oldest"] = "size",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from storytrace.server.views import article_view, compare_texts, pair_view, site
 
 router = APIRouter(include_in_schema=False)
 LINKS = ServerLinks()
-ORDERS = ("size", "recent")
+ORDERS = ("size", "recent", "oldest")
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -50,7 +50,7 @@ def stories_page(
         until=check_date(until, "until"),
         order=order,
     )
-    sites = sorted(r.site for r in site_rows(index))
+    sites = sorted(r.site for r in site_rows(index) if r.site)
     return page(
         "stories.html",
         stories=stories[:limit],

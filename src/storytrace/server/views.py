@@ -244,7 +244,7 @@ def site_rows(index: Index) -> list[SiteRow]:
     for raw in index.sites():
         rows.append(
             SiteRow(
-                site=str(raw.get("site")),
+                site=str(raw.get("site") or ""),
                 articles=int(raw.get("articles", 0) or 0),
                 copied_from=_copied_from(raw.get("copied_from")),
                 raw=raw,

@@ -1,0 +1,234 @@
+"""The JSON API against a real server process on a loopback port picked at run time."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from server_helpers import SEED_SENTENCE, TOKEN, ServerProcess, build_index, hostile_articles, seeds_dir
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    db = tmp_path_factory.mktemp("api") / "seeds.db"
+    build_index(db, [seeds_dir()])
+    with ServerProcess(db, token=TOKEN) as proc:
+        yield proc
+
+
+@pytest.fixture(scope="module")
+def client(server: ServerProcess) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def seed_story(client: httpx.Client) -> dict:
+    stories = client.get("/api/stories").json()["stories"]
+    story = next(s for s in stories if s["size"] >= 2)
+    return client.get(f"/api/stories/{story['id']}").json()
+
+
+def test_health(client: httpx.Client) -> None:
+    body = client.get("/api/health").json()
+    assert body == {"status": "ok", "articles": 2, "writable": True}
+
+
+def test_seeds_form_one_story_with_first_publisher(seed_story: dict) -> None:
+    assert seed_story["size"] == 2
+    assert seed_story["headline"] == "Russia's Putin meets Iran Supreme Leader's aide in Moscow"
+    first = seed_story["first_publisher"]
+    assert first["published"] == "2018-07-13"  # 001 (Fri July 13) predates 000 (Sat July 14)
+    assert first["article"] == seed_story["members"][0]
+    assert {a["id"] for a in seed_story["articles"]} == set(seed_story["members"])
+    assert all("text" not in a for a in seed_story["articles"])
+
+
+def test_story_search_and_filters(client: httpx.Client, seed_story: dict) -> None:
+    def ids(**params: str) -> list[str]:
+        response = client.get("/api/stories", params=params)
+        assert response.status_code == 200, response.text
+        return [s["id"] for s in response.json()["stories"]]
+
+    assert seed_story["id"] in ids(q="Putin Moscow")
+    assert ids(q="zebra") == []
+    assert seed_story["id"] in ids(since="2018-07-14", until="2018-07-14")
+    assert ids(since="2019-01-01") == []
+    assert ids(until="2018-07-01") == []
+    assert seed_story["id"] in ids(order="recent")
+
+
+def test_bad_parameters_are_4xx_with_reason(client: httpx.Client) -> None:
+    response = client.get("/api/stories", params={"since": "last tuesday"})
+    assert response.status_code == 400
+    assert "last tuesday" in response.json()["detail"]
+    assert client.get("/api/stories", params={"order": "random"}).status_code == 422
+    assert client.get("/api/stories", params={"limit": 0}).status_code == 422
+
+
+def test_unknown_ids_are_404(client: httpx.Client) -> None:
+    for path in ("/api/stories/s000000000000", "/api/articles/nope", "/api/pair?a=nope&b=nada"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert "nope" in response.json()["detail"] or "s000000000000" in response.json()["detail"]
+
+
+def test_article_has_story_and_relations(client: httpx.Client, seed_story: dict) -> None:
+    first, other = seed_story["members"]
+    body = client.get(f"/api/articles/{first}").json()
+    assert body["story_id"] == seed_story["id"]
+    assert SEED_SENTENCE in body["text"]
+    assert body["content"].startswith(body["title"])
+    assert [(r["a"], r["b"]) for r in body["relations"]] in ([(first, other)], [(other, first)])
+
+
+def test_pair_passages_point_at_the_shared_sentence(client: httpx.Client, seed_story: dict) -> None:
+    a, b = seed_story["members"]
+    rel = client.get("/api/pair", params={"a": a, "b": b}).json()
+    content_a = client.get(f"/api/articles/{a}").json()["content"]
+    content_b = client.get(f"/api/articles/{b}").json()["content"]
+    verbatim = [p for p in rel["passages"] if p["kind"] == "verbatim"]
+    hits = [
+        p for p in verbatim
+        if SEED_SENTENCE in content_a[p["a"]["start"]:p["a"]["end"]]
+        and SEED_SENTENCE in content_b[p["b"]["start"]:p["b"]["end"]]
+    ]
+    assert hits, rel["passages"]
+    assert rel["earlier"] == "a"  # a is the first publisher
+
+
+def test_pairs_listing_filters(client: httpx.Client, seed_story: dict) -> None:
+    all_pairs = client.get("/api/pairs").json()["pairs"]
+    assert len(all_pairs) == 1
+    kind = all_pairs[0]["copy"]
+    assert len(client.get("/api/pairs", params={"copy": kind}).json()["pairs"]) == 1
+    other = next(k for k in ("exact", "near", "partial", "none") if k != kind)
+    assert client.get("/api/pairs", params={"copy": other}).json()["pairs"] == []
+    assert client.get("/api/pairs", params={"article": seed_story["members"][0]}).json()["pairs"] == all_pairs
+
+
+def test_sites(client: httpx.Client) -> None:
+    sites = client.get("/api/sites").json()["sites"]
+    assert sum(s["articles"] for s in sites) == 2
+
+
+def test_compare_matches_library(client: httpx.Client) -> None:
+    from storytrace import compare
+    from storytrace.model import Article
+
+    texts = [p.read_text() for p in sorted(seeds_dir().glob("*.txt"))]
+    response = client.post("/api/compare", json={"a": texts[0], "b": texts[1]})
+    assert response.status_code == 200
+    expected = compare(Article(text=texts[0], id="a"), Article(text=texts[1], id="b")).to_dict()
+    assert response.json() == json.loads(json.dumps(expected))
+    passage = next(p for p in response.json()["passages"] if SEED_SENTENCE in p["a"]["text"] or
+                   SEED_SENTENCE in texts[0][p["a"]["start"]:p["a"]["end"]])
+    assert SEED_SENTENCE in texts[1][passage["b"]["start"]:passage["b"]["end"]]
+
+
+def test_compare_validation(client: httpx.Client) -> None:
+    assert client.post("/api/compare", json={"a": "only one"}).status_code == 422
+    assert client.post("/api/compare", content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
+
+
+def test_query_finds_the_other_seed(client: httpx.Client, seed_story: dict) -> None:
+    text = "Russia's Putin meets Iran Supreme Leader's aide\n\n" + SEED_SENTENCE + " Velayati was speaking at a forum in Moscow."
+    matches = client.post("/api/query", json={"text": text}).json()["matches"]
+    assert {m["article"]["id"] for m in matches} & set(seed_story["members"])
+    assert all(m["story_id"] == seed_story["id"] for m in matches)
+    assert all("text" not in m["article"] for m in matches)
+    assert client.get("/api/health").json()["articles"] == 2  # a query stores nothing
+
+
+def test_openapi_schema(client: httpx.Client) -> None:
+    schema = client.get("/api/openapi.json").json()
+    for path in ("/api/stories", "/api/stories/{story_id}", "/api/pair", "/api/compare", "/api/query", "/api/articles"):
+        assert path in schema["paths"], path
+    assert "post" in schema["paths"]["/api/articles"]
+    assert client.get("/docs").status_code == 404  # Swagger UI would pull scripts from a CDN
+
+
+def test_body_limit(client: httpx.Client) -> None:
+    big = "x" * (2 * 1024 * 1024 + 10)
+    response = client.post("/api/compare", json={"a": big, "b": "y"})
+    assert response.status_code == 413
+    assert "limit" in response.json()["detail"]
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"a": "'
+        for _ in range(300):
+            yield b"z" * 10_000
+        yield b'", "b": "y"}'
+
+    streamed = client.post("/api/compare", content=chunks(), headers={"content-type": "application/json"})
+    assert streamed.status_code == 413
+
+
+def test_cross_origin_post_refused(client: httpx.Client, server: ServerProcess) -> None:
+    body = {"a": "one text here", "b": "another text here"}
+    assert client.post("/api/compare", json=body, headers={"Origin": "https://evil.example"}).status_code == 403
+    assert client.post("/api/compare", json=body, headers={"Origin": server.url}).status_code == 200
+
+
+def test_security_headers(client: httpx.Client) -> None:
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-frame-options"] == "DENY"
+
+
+def test_writes_need_the_token(tmp_path: Path) -> None:
+    db = tmp_path / "w.db"
+    build_index(db, [seeds_dir()])
+    article = {"id": "new-1", "title": "Flood in Dhaka", "text": "Heavy rain flooded Dhaka on Monday.", "site": "a.example"}
+    with ServerProcess(db, token=TOKEN) as srv, srv.client() as c:
+        assert c.post("/api/articles", json={"articles": [article]}).status_code == 401
+        wrong = c.post("/api/articles", json={"articles": [article]}, headers={"Authorization": "Bearer nope-nope-nope"})
+        assert wrong.status_code == 401
+        assert c.get("/api/articles/new-1").status_code == 404
+
+        ok = c.post("/api/articles", json={"articles": [article]}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert ok.status_code == 201, ok.text
+        assert ok.json()["added"] == 1
+        # Readers see the write right away.
+        assert c.get("/api/articles/new-1").json()["title"] == "Flood in Dhaka"
+        assert c.get("/api/health").json()["articles"] == 3
+        again = c.post("/api/articles", json={"articles": [article]}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert again.json()["added"] == 0  # idempotent
+
+        empty = c.post("/api/articles", json={"articles": [{"text": ""}]}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert empty.status_code == 422
+
+
+def test_read_only_server_refuses_writes(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    build_index(db, [seeds_dir()])
+    with ServerProcess(db) as srv, srv.client() as c:
+        assert c.get("/api/health").json()["writable"] is False
+        response = c.post("/api/articles", json={"articles": [{"text": "x"}]}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert response.status_code == 403
+        assert "read-only" in response.json()["detail"]
+
+
+def test_hostile_text_stays_inert(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    build_index(db, [seeds_dir()])
+    with ServerProcess(db, token=TOKEN) as srv, srv.client() as c:
+        added = c.post("/api/articles", json={"articles": hostile_articles()}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert added.status_code == 201, added.text
+        api = c.get("/api/articles/xss-1")
+        assert api.headers["content-type"].startswith("application/json")
+        assert api.json()["title"].startswith("<script>")  # data comes back unchanged, as JSON
+        for path in ("/articles/xss-1", f"/stories/{api.json()['story_id']}", "/sites", "/?q=Breaking"):
+            html = c.get(path, headers={"Accept": "text/html"}).text
+            assert "<script>alert" not in html, path
+            assert "onerror=alert(2)>" not in html and "<svg onload" not in html, path
+            assert 'href="javascript:' not in html, path
+        page = c.get("/articles/xss-1").text
+        assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
+        assert "javascript:alert(4)" in page  # shown as text, never as a link
