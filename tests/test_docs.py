@@ -1,0 +1,27 @@
+"""The CLI reference is generated from the code; fail when a command or option is undocumented."""
+
+import importlib.util
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _render() -> str:
+    spec = importlib.util.spec_from_file_location("make_cli_reference", ROOT / "scripts" / "make_cli_reference.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod.render()
+
+
+def test_cli_reference_is_current() -> None:
+    current = (ROOT / "docs" / "cli-reference.md").read_text(encoding="utf-8")
+    assert current == _render(), "docs/cli-reference.md is stale: run python scripts/make_cli_reference.py"
+
+
+def test_every_command_is_in_the_readme_tour() -> None:
+    from storytrace.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in ("scan", "stories", "show", "compare", "query", "pairs", "export", "eval", "serve"):
+        assert name in main.commands
+        assert f"storytrace {name}" in readme
