@@ -1,0 +1,44 @@
+"""``storytrace eval``: a thin click shell over :func:`storytrace.eval.runner.run_eval`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from storytrace.errors import StorytraceError
+from storytrace.eval.loaders import load_dataset
+from storytrace.eval.runner import TASKS, run_eval
+
+__all__ = ["eval_cmd"]
+
+
+@click.command("eval")
+@click.argument("dataset")
+@click.option("--split", type=click.Choice(["test", "dev"]), default="test", show_default=True,
+              help="Split to report. Baseline thresholds are always tuned on dev.")
+@click.option("--task", "tasks", multiple=True, type=click.Choice(TASKS), help="Run only these tasks (repeatable).")
+@click.option("--pairs", "pairs_path", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="For a JSONL dataset: CSV of labelled pairs (a,b,label).")
+@click.option("--max-pairs", default=2000, show_default=True, type=click.IntRange(1),
+              help="Largest number of labelled pairs scored per split (a fixed hash-chosen sample).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, max_pairs: int,
+             as_json: bool) -> None:
+    """Score storytrace and the baselines on DATASET: synth, clough, stsb, ecbplus, googlenews, or a
+    labelled JSONL file (a ``story`` field per article)."""
+    try:
+        ds = load_dataset(dataset, pairs=pairs_path)
+        result = run_eval(ds, split=split, tasks=tasks or None, max_pairs=max_pairs)  # type: ignore[arg-type]
+    except StorytraceError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    from storytrace.eval.report import render_table
+
+    if split == "dev":
+        click.echo("note: reporting on dev, the split baselines are tuned on", err=True)
+    render_table(result)
+    sys.stdout.flush()

@@ -1,0 +1,328 @@
+"""Readers that turn each evaluation corpus into a :class:`Dataset`.
+
+One function per corpus, each knowing that corpus' quirks (ECB+'s title that is also the first body
+sentence, Clough's mixed encodings, GoogleNews' titles-only lines). The data is never shipped in the repo;
+it is found through ``STORYTRACE_DATA`` or next to the checkout, and a missing folder raises
+:class:`DataMissing` so that tests and the quality doc can skip it with a reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from storytrace.errors import InputError, StorytraceError
+from storytrace.eval.dataset import Dataset, LabeledPair, Split, TruthPassage, split_of
+from storytrace.model import Article
+
+__all__ = [
+    "DATASETS",
+    "DataMissing",
+    "data_root",
+    "load_dataset",
+    "load_ecbplus",
+    "load_clough",
+    "load_googlenews",
+    "load_stsb",
+    "load_synth",
+    "load_jsonl",
+]
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+
+class DataMissing(StorytraceError):
+    """The files of an evaluation dataset are not on this machine."""
+
+
+def data_root() -> Path:
+    """Where the shared evaluation data lives: ``$STORYTRACE_DATA``, else ``<repo>/../shared/data``."""
+    env = os.environ.get("STORYTRACE_DATA")
+    if env:
+        return Path(env)
+    return REPO_ROOT.parent / "shared" / "data"
+
+
+def _folder(name: str, root: Path | None = None) -> Path:
+    path = (root or data_root()) / name
+    if not path.is_dir():
+        raise DataMissing(f"dataset folder {path} not found (set STORYTRACE_DATA to the shared data folder)")
+    return path
+
+
+def load_ecbplus(root: Path | None = None) -> Dataset:
+    """ECB+: 982 full articles in 86 stories, two similar events per topic (hard negatives).
+
+    Never reads ``url`` (it leaks the label) and has no dates. ECB+ repeats the first body sentence as the
+    title, so it is cut from the text to keep ``content`` free of a duplicated line. Split by topic, so
+    that both events of a topic, the hard negatives, land on the same side. Pairs are every same-topic
+    pair: positive when same story, negative (a near-miss event) otherwise.
+    """
+    path = _folder("ecbplus-event-story-clusters", root) / "docs.jsonl.gz"
+    articles: list[Article] = []
+    stories: dict[str, str] = {}
+    split: dict[str, Split] = {}
+    topic_of: dict[str, str] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            d = json.loads(line)
+            title, text = d.get("title") or "", d["text"]
+            if title and text.startswith(title):
+                text = text[len(title) :].lstrip("\n")
+            doc = d["doc_id"]
+            articles.append(Article(text=text, id=doc, title=title, origin=f"ecbplus:{doc}"))
+            stories[doc] = d["story_id"]
+            topic_of[doc] = str(d["topic"])
+            split[doc] = split_of(f"ecb-topic-{d['topic']}")
+    pairs = []
+    by_topic: dict[str, list[str]] = {}
+    for doc in stories:
+        by_topic.setdefault(topic_of[doc], []).append(doc)
+    for docs in by_topic.values():
+        for i, a in enumerate(docs):
+            for b in docs[i + 1 :]:
+                pairs.append(LabeledPair(a, b, float(stories[a] == stories[b]), split[a]))
+    return Dataset(
+        name="ecbplus",
+        articles=articles,
+        split=split,
+        stories=stories,
+        pairs=pairs,
+        pair_task="story",
+        description="ECB+ full articles, 86 stories (43 topics x 2 similar events); split by topic",
+    )
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("cp1252", errors="replace")
+    return text.replace("\r\n", "\n").strip()
+
+
+def load_clough(root: Path | None = None) -> Dataset:
+    """Clough & Stevenson short answers: graded reuse pairs and source attribution.
+
+    The pairs are the 95 (answer, source of its task) pairs, positive for cut/light/heavy reuse, negative
+    for answers written independently on the same topic. Split by participant (19 of them), so one
+    writer's answers are never both tuned on and reported. Sources get their own split label "dev" and
+    "test" both: they are shared reference texts, so they appear in both splits' candidate lists.
+    """
+    folder = _folder("clough-stevenson-short-answer-reuse", root)
+    texts = folder / "texts"
+    articles: list[Article] = []
+    split: dict[str, Split] = {}
+    pairs: list[LabeledPair] = []
+    sources: dict[str, str] = {}
+    origs = sorted(p.stem for p in texts.glob("orig_task*.txt"))
+    with open(folder / "pairs.csv", newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for stem in origs:
+        articles.append(Article(text=_read_text(texts / f"{stem}.txt"), id=stem, origin=f"clough:{stem}.txt"))
+    for row in rows:
+        doc = Path(row["derived_file"]).stem
+        src = Path(row["source_file"]).stem
+        participant = doc.split("_")[0]
+        s = split_of(f"clough-{participant}")
+        split[doc] = s
+        articles.append(Article(text=_read_text(texts / row["derived_file"]), id=doc, origin=f"clough:{doc}.txt"))
+        pairs.append(LabeledPair(doc, src, float(row["is_reuse"]), s))
+        if row["is_reuse"] == "1":
+            sources[doc] = src
+    candidates = {doc: list(origs) for doc in sources}
+    return Dataset(
+        name="clough",
+        articles=articles,
+        split=split,
+        pairs=pairs,
+        pair_task="reuse",
+        sources=sources,
+        candidates=candidates,
+        description="Clough & Stevenson short answers: 95 answer/source pairs (cut, light, heavy vs non)",
+    )
+
+
+def load_googlenews(root: Path | None = None) -> Dataset:
+    """GoogleNews-T: 11,108 preprocessed headlines in 152 (silver) stories. Split by story."""
+    folder = _folder("googlenews-t-story-clusters", root)
+    lines = (folder / "GoogleNews.txt").read_text(encoding="utf-8").splitlines()
+    labels = (folder / "GoogleNews_LABEL.txt").read_text(encoding="utf-8").split()
+    if len(lines) != len(labels):
+        raise InputError(f"{folder}: {len(lines)} titles but {len(labels)} labels")
+    articles, stories, split = [], {}, {}
+    for i, (line, label) in enumerate(zip(lines, labels, strict=True)):
+        doc = f"gn{i:05d}"
+        articles.append(Article(text=line.strip(), id=doc, origin=f"googlenews:{i + 1}"))
+        stories[doc] = label
+        split[doc] = split_of(f"gn-story-{label}")
+    return Dataset(
+        name="googlenews",
+        articles=articles,
+        split=split,
+        stories=stories,
+        description="GoogleNews-T headlines (lower-cased, no stop words), 152 silver stories; split by story",
+    )
+
+
+def load_stsb(root: Path | None = None) -> Dataset:
+    """STS-B headlines: 2,499 sentence pairs graded 0–5. Train+dev files are our dev, test is test.
+
+    Positive for the binary pair metrics means score >= 3 ("roughly equivalent"), the common cut.
+    """
+    path = _folder("stsb-headlines-pairs", root) / "headlines.tsv"
+    articles, split, pairs = [], {}, []
+    with open(path, newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh, delimiter="\t"):
+            s: Split = "test" if row["split"] == "test" else "dev"
+            pid = f"sts{row['year']}-{row['split']}-{row['sts_id']}"
+            a, b = f"{pid}a", f"{pid}b"
+            articles.append(Article(text=row["sentence1"], id=a, origin=f"stsb:{pid}"))
+            articles.append(Article(text=row["sentence2"], id=b, origin=f"stsb:{pid}"))
+            split[a] = split[b] = s
+            pairs.append(LabeledPair(a, b, float(row["score"]), s))
+    return Dataset(
+        name="stsb",
+        articles=articles,
+        split=split,
+        pairs=pairs,
+        pair_task="story",
+        graded=True,
+        binary_cut=3.0,
+        description="STS-B headlines: 2,499 pairs graded 0-5 (positive = score >= 3); official test split",
+    )
+
+
+def load_synth(n_articles: int = 1000, seed: int = 7) -> Dataset:
+    """A generated content-farm corpus over the Wikinews sample, with full ground truth.
+
+    Split by story so that a copy and its source are always on the same side.
+    """
+    from storytrace import synth
+
+    corpus = synth.generate(synth.load_sources(), n_articles=n_articles, seed=seed)
+    return synth_dataset(corpus.items(), name="synth")
+
+
+def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
+    """Turn generated items (article + truth) into a Dataset: stories, pairs, sources, passages."""
+    from storytrace.synth import SynthItem
+
+    articles: list[Article] = []
+    stories: dict[str, str] = {}
+    split: dict[str, Split] = {}
+    pairs: list[LabeledPair] = []
+    sources: dict[str, str] = {}
+    candidates: dict[str, list[str]] = {}
+    passages: list[TruthPassage] = []
+    first: dict[str, str] = {}
+    for item in items:  # type: ignore[attr-defined]
+        assert isinstance(item, SynthItem)
+        t = item.truth
+        aid = item.article.id
+        articles.append(item.article)
+        stories[aid] = t.story
+        split[aid] = split_of(f"{name}-story-{t.story}")
+        if t.source is None and t.relation == "none" and t.story not in first:
+            first[t.story] = aid
+        if t.source is not None:
+            label = 1.0 if t.relation in ("exact", "near", "partial") else 0.0
+            pairs.append(LabeledPair(aid, t.source, label, split[aid]))
+            if label:
+                sources[aid] = t.source
+                candidates[aid] = [t.source, *t.distractors]
+                if t.distractors:  # the decoy when there is one, else another original: a negative pair
+                    pairs.append(LabeledPair(aid, t.distractors[0], 0.0, split[aid]))
+        if t.decoy_of is not None:
+            pairs.append(LabeledPair(aid, t.decoy_of, 0.0, split[aid]))
+        for p in t.passages:
+            passages.append(TruthPassage(aid, p.source, p.copy_start, p.copy_end, p.source_start, p.source_end, p.kind))
+    # Only stories that actually grew copies have a "first publisher" to find.
+    sizes: dict[str, int] = {}
+    for s in stories.values():
+        sizes[s] = sizes.get(s, 0) + 1
+    first = {s: a for s, a in first.items() if sizes[s] > 1}
+    # Distractor candidates may sit in the other split; attribution only needs their text.
+    return Dataset(
+        name=name,
+        articles=articles,
+        split=split,
+        stories=stories,
+        pairs=pairs,
+        pair_task="reuse",
+        sources=sources,
+        candidates=candidates,
+        passages=passages,
+        first=first,
+        description="synthetic content-farm corpus over the Wikinews sample (storytrace synth); split by story",
+    )
+
+
+def load_jsonl(path: str | Path, pairs_path: str | Path | None = None) -> Dataset:
+    """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV.
+
+    Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story.
+    """
+    path = Path(path)
+    articles, stories, split = [], {}, {}
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                d = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{n}: not JSON ({exc.msg})") from None
+            if "text" not in d or "story" not in d:
+                raise InputError(f"{path}:{n}: needs 'text' and 'story' fields")
+            aid = str(d.get("id") or f"{path.stem}-{n}")
+            articles.append(
+                Article(
+                    text=d["text"],
+                    id=aid,
+                    title=d.get("title") or "",
+                    url=d.get("url"),
+                    site=d.get("site"),
+                    author=d.get("author"),
+                    published=d.get("published") or d.get("date"),
+                    origin=f"{path}:{n}",
+                )
+            )
+            stories[aid] = str(d["story"])
+            split[aid] = split_of(f"{path.stem}-story-{d['story']}")
+    pairs = []
+    if pairs_path is not None:
+        with open(pairs_path, newline="", encoding="utf-8") as fh:
+            for n, row in enumerate(csv.DictReader(fh), 2):
+                try:
+                    a, b, label = row["a"], row["b"], float(row["label"])
+                except (KeyError, TypeError, ValueError):
+                    raise InputError(f"{pairs_path}:{n}: expected columns a,b,label") from None
+                pairs.append(LabeledPair(a, b, label, split.get(a, "test")))
+    return Dataset(name=path.stem, articles=articles, split=split, stories=stories, pairs=pairs,
+                   description=f"user corpus {path}")
+
+
+DATASETS: dict[str, Callable[[], Dataset]] = {
+    "synth": load_synth,
+    "clough": load_clough,
+    "stsb": load_stsb,
+    "ecbplus": load_ecbplus,
+    "googlenews": load_googlenews,
+}
+
+
+def load_dataset(name: str, *, pairs: str | Path | None = None) -> Dataset:
+    """A dataset by its name, or a user's JSONL file by its path."""
+    if name in DATASETS:
+        return DATASETS[name]()
+    path = Path(name)
+    if path.is_file():
+        return load_jsonl(path, pairs)
+    raise InputError(f"unknown dataset {name!r}: use one of {', '.join(DATASETS)} or a JSONL path")

@@ -1,0 +1,220 @@
+"""Scoring functions: pure, small, each checked against hand-computed examples in the tests.
+
+Pairs: precision/recall/F1 of the positive class and average precision. Clusters: B-cubed, ARI, NMI.
+Attribution: top-1 accuracy. Passages: PAN plagdet over character spans.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+__all__ = [
+    "PRF",
+    "prf",
+    "pair_prf",
+    "average_precision",
+    "best_threshold",
+    "bcubed",
+    "ari",
+    "nmi",
+    "top1_accuracy",
+    "SpanPair",
+    "Plagdet",
+    "plagdet",
+    "spearman",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PRF:
+    precision: float
+    recall: float
+    f1: float
+
+
+def prf(tp: float, fp: float, fn: float) -> PRF:
+    """Precision, recall and F1 from counts; an empty denominator gives 0 (nothing found, nothing right)."""
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return PRF(p, r, f)
+
+
+def pair_prf(gold: Sequence[bool], predicted: Sequence[bool]) -> PRF:
+    """P/R/F1 of the positive class over labelled pairs."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"gold has {len(gold)} pairs, predicted {len(predicted)}")
+    tp = sum(1 for g, p in zip(gold, predicted, strict=True) if g and p)
+    fp = sum(1 for g, p in zip(gold, predicted, strict=True) if p and not g)
+    fn = sum(1 for g, p in zip(gold, predicted, strict=True) if g and not p)
+    return prf(tp, fp, fn)
+
+
+def average_precision(gold: Sequence[bool], scores: Sequence[float]) -> float:
+    """Area under the precision-recall curve (sklearn's step-wise average precision)."""
+    from sklearn.metrics import average_precision_score
+
+    if not any(gold):
+        return 0.0
+    return float(average_precision_score([int(g) for g in gold], list(scores)))
+
+
+def best_threshold(gold: Sequence[bool], scores: Sequence[float]) -> float:
+    """The score cut (predict positive when score >= cut) that maximises F1; tune it on dev only.
+
+    Ties go to the highest cut, the most conservative choice.
+    """
+    best_f, best_t = -1.0, 1.0
+    for t in sorted(set(scores), reverse=True):
+        f = pair_prf(gold, [s >= t for s in scores]).f1
+        if f > best_f:
+            best_f, best_t = f, t
+    return best_t
+
+
+def bcubed(gold: Mapping[str, str], predicted: Mapping[str, str]) -> PRF:
+    """B-cubed precision/recall/F1 (Bagga & Baldwin 1998) over the items of ``gold``.
+
+    Per item: precision = share of its predicted cluster that shares its gold cluster, recall = share of
+    its gold cluster that shares its predicted cluster; both averaged over items. Items missing from
+    ``predicted`` are singletons.
+    """
+    items = list(gold)
+    pred = {i: predicted.get(i, f"\0singleton:{i}") for i in items}
+    both = Counter((gold[i], pred[i]) for i in items)
+    gsize = Counter(gold[i] for i in items)
+    psize = Counter(pred[i] for i in items)
+    if not items:
+        return PRF(0.0, 0.0, 0.0)
+    p = sum(both[(gold[i], pred[i])] / psize[pred[i]] for i in items) / len(items)
+    r = sum(both[(gold[i], pred[i])] / gsize[gold[i]] for i in items) / len(items)
+    return PRF(p, r, 2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _labels(gold: Mapping[str, str], predicted: Mapping[str, str]) -> tuple[list[str], list[str]]:
+    items = list(gold)
+    return [gold[i] for i in items], [predicted.get(i, f"\0singleton:{i}") for i in items]
+
+
+def ari(gold: Mapping[str, str], predicted: Mapping[str, str]) -> float:
+    """Adjusted Rand index over the items of ``gold`` (missing predictions are singletons)."""
+    from sklearn.metrics import adjusted_rand_score
+
+    return float(adjusted_rand_score(*_labels(gold, predicted)))
+
+
+def nmi(gold: Mapping[str, str], predicted: Mapping[str, str]) -> float:
+    """Normalised mutual information (arithmetic mean normalisation, sklearn's default)."""
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return float(normalized_mutual_info_score(*_labels(gold, predicted)))
+
+
+def top1_accuracy(truth: Mapping[str, str], ranked: Mapping[str, Sequence[str]]) -> float:
+    """Share of items whose first-ranked candidate is the true one (no ranking counts as wrong)."""
+    if not truth:
+        return 0.0
+    return sum(1 for k, v in truth.items() if ranked.get(k) and ranked[k][0] == v) / len(truth)
+
+
+def spearman(x: Sequence[float], y: Sequence[float]) -> float:
+    """Spearman rank correlation (0 when either side is constant)."""
+    from scipy.stats import spearmanr
+
+    if len(set(x)) < 2 or len(set(y)) < 2:
+        return 0.0
+    return float(spearmanr(x, y).statistic)
+
+
+# --- PAN plagdet -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SpanPair:
+    """A case or a detection: a span in the suspicious (copy) document and one in the source, in one
+    document pair named ``doc`` (e.g. ``"copy-id|source-id"``). Ends are exclusive."""
+
+    doc: str
+    susp_start: int
+    susp_end: int
+    src_start: int
+    src_end: int
+
+    def __len__(self) -> int:
+        return (self.susp_end - self.susp_start) + (self.src_end - self.src_start)
+
+
+@dataclass(frozen=True, slots=True)
+class Plagdet:
+    precision: float
+    recall: float
+    granularity: float
+    plagdet: float
+
+
+def _overlap(a0: int, a1: int, b0: int, b1: int) -> tuple[int, int] | None:
+    lo, hi = max(a0, b0), min(a1, b1)
+    return (lo, hi) if lo < hi else None
+
+
+def _detects(r: SpanPair, s: SpanPair) -> bool:
+    """PAN: r detects s when they share characters in the suspicious *and* in the source document."""
+    return (
+        r.doc == s.doc
+        and _overlap(r.susp_start, r.susp_end, s.susp_start, s.susp_end) is not None
+        and _overlap(r.src_start, r.src_end, s.src_start, s.src_end) is not None
+    )
+
+
+def _union_len(intervals: list[tuple[int, int]]) -> int:
+    total, end = 0, -1
+    for lo, hi in sorted(intervals):
+        if hi <= end:
+            continue
+        total += hi - max(lo, end)
+        end = hi
+    return total
+
+
+def _covered(x: SpanPair, others: list[SpanPair]) -> int:
+    """|⊔_{o} (x ⊓ o)|: characters of x (both documents) inside the others that detect / are detected."""
+    susp, src = [], []
+    for o in others:
+        a = _overlap(x.susp_start, x.susp_end, o.susp_start, o.susp_end)
+        b = _overlap(x.src_start, x.src_end, o.src_start, o.src_end)
+        if a and b:
+            susp.append(a)
+            src.append(b)
+    return _union_len(susp) + _union_len(src)
+
+
+def plagdet(cases: Sequence[SpanPair], detections: Sequence[SpanPair]) -> Plagdet:
+    """PAN text-alignment score (Potthast et al. 2010; PAN 2013–2015).
+
+    prec = mean over detections r of |⊔_s (s ⊓ r)| / |r|; rec = mean over cases s of |⊔_r (s ⊓ r)| / |s|,
+    where s ⊓ r is their shared characters in both documents when r detects s, else nothing;
+    granularity = mean number of detections per detected case (1 when none is detected);
+    plagdet = F1 / log2(1 + granularity). No detections give precision 0; no cases give recall 0.
+    """
+    cases = [c for c in cases if len(c) > 0]
+    detections = [d for d in detections if len(d) > 0]
+    by_doc_c: dict[str, list[SpanPair]] = {}
+    by_doc_d: dict[str, list[SpanPair]] = {}
+    for c in cases:
+        by_doc_c.setdefault(c.doc, []).append(c)
+    for d in detections:
+        by_doc_d.setdefault(d.doc, []).append(d)
+    prec = (
+        sum(_covered(r, by_doc_c.get(r.doc, [])) / len(r) for r in detections) / len(detections)
+        if detections
+        else 0.0
+    )
+    rec = sum(_covered(s, by_doc_d.get(s.doc, [])) / len(s) for s in cases) / len(cases) if cases else 0.0
+    counts = [sum(1 for r in by_doc_d.get(s.doc, []) if _detects(r, s)) for s in cases]
+    detected = [n for n in counts if n > 0]
+    gran = sum(detected) / len(detected) if detected else 1.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return Plagdet(prec, rec, gran, f1 / math.log2(1 + gran))

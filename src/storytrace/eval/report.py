@@ -1,0 +1,75 @@
+"""Renders an :class:`EvalResult` as a rich table (terminal) or Markdown (docs/quality.md).
+
+Both show one row per task and metric, one column per system, and the margin of storytrace over the
+best baseline, so a regression or a loss is visible at a glance.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+from storytrace.eval.runner import PRIMARY, EvalResult
+
+__all__ = ["systems_of", "rows", "render_table", "render_markdown"]
+
+
+def systems_of(result: EvalResult) -> list[str]:
+    """storytrace first, then baselines in the order they first appear."""
+    names: list[str] = [PRIMARY]
+    for t in result.tasks:
+        for s in t.metrics:
+            if s not in names:
+                names.append(s)
+    return names
+
+
+def rows(result: EvalResult) -> list[tuple[str, str, list[float | None], float | None, str | None]]:
+    """(task, metric, value per system, margin, best baseline) for every metric of every task."""
+    systems = systems_of(result)
+    out = []
+    for t in result.tasks:
+        metrics: list[str] = []
+        for ms in t.metrics.values():
+            metrics += [k for k in ms if k not in metrics]
+        for k in metrics:
+            margin, who = t.margin(k)
+            out.append((t.task, k, [t.metrics.get(s, {}).get(k) for s in systems], margin, who))
+    return out
+
+
+def _fmt(v: float | None) -> str:
+    return "–" if v is None else f"{v:.3f}"
+
+
+def _fmt_margin(v: float | None) -> str:
+    return "–" if v is None else f"{v:+.3f}"
+
+
+def render_table(result: EvalResult, console: Console | None = None) -> None:
+    console = console or Console()
+    systems = systems_of(result)
+    table = Table(title=f"storytrace eval {result.dataset} (split {result.split}; baselines tuned on dev)")
+    table.add_column("task")
+    table.add_column("metric")
+    for s in systems:
+        table.add_column(s, justify="right", style="bold" if s == PRIMARY else None)
+    table.add_column("margin", justify="right")
+    for task, metric, values, margin, who in rows(result):
+        style = "red" if margin is not None and margin < 0 else "green" if margin else None
+        table.add_row(task, metric, *map(_fmt, values), f"[{style}]{_fmt_margin(margin)}[/]" if style else _fmt_margin(margin))
+    console.print(table)
+    for t in result.tasks:
+        if t.notes:
+            console.print(f"[dim]{t.task}: {t.notes}[/dim]")
+
+
+def render_markdown(result: EvalResult) -> str:
+    """A Markdown table; the margin column names the baseline it is measured against."""
+    systems = systems_of(result)
+    head = ["task", "metric", *systems, "margin (vs best baseline)"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for task, metric, values, margin, who in rows(result):
+        cells = [f"**{_fmt(values[0])}**", *map(_fmt, values[1:])]
+        lines.append("| " + " | ".join([task, metric, *cells, f"{_fmt_margin(margin)} ({who})" if who else "–"]) + " |")
+    return "\n".join(lines)

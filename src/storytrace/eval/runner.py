@@ -1,0 +1,311 @@
+"""Runs storytrace and every baseline over one dataset and collects the numbers.
+
+Each task runs only when the dataset has the labels for it: ``clusters`` (story labels), ``pairs`` (pair
+labels), ``attribution`` (true sources), ``passages`` (character spans) and ``sts`` (graded pairs). Every
+free threshold of a baseline is tuned on the dev split and then applied unchanged to the reported split;
+storytrace runs with its defaults and is tuned on nothing here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from storytrace.eval import baselines as bl
+from storytrace.eval import metrics as m
+from storytrace.eval.dataset import Dataset, LabeledPair, Split
+from storytrace.eval.systems import Clustering, StorytraceSystem
+from storytrace.model import Article
+
+__all__ = ["TaskResult", "EvalResult", "run_eval", "TASKS", "LOWER_IS_BETTER", "DISTANCE_GRID"]
+
+LOWER_IS_BETTER = frozenset({"granularity"})
+DISTANCE_GRID = [round(0.05 + 0.025 * k, 3) for k in range(38)]  # 0.05 .. 0.975
+PRIMARY = "storytrace"
+
+
+@dataclass(slots=True)
+class TaskResult:
+    """One task's numbers: ``metrics[system][metric]``, plus tuned thresholds and counts in ``notes``."""
+
+    task: str
+    metrics: dict[str, dict[str, float]] = field(default_factory=dict)
+    notes: dict[str, Any] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def margin(self, metric: str) -> tuple[float | None, str | None]:
+        """storytrace minus the best baseline on ``metric`` (sign flipped where lower is better)."""
+        ours = self.metrics.get(PRIMARY, {}).get(metric)
+        others = [(v[metric], s) for s, v in self.metrics.items() if s != PRIMARY and metric in v]
+        if ours is None or not others:
+            return None, None
+        if metric in LOWER_IS_BETTER:
+            best, who = min(others)
+            return best - ours, who
+        best, who = max(others)
+        return ours - best, who
+
+    def to_dict(self) -> dict[str, Any]:
+        metric_names = sorted({k for v in self.metrics.values() for k in v})
+        margins = {}
+        for k in metric_names:
+            d, who = self.margin(k)
+            if d is not None:
+                margins[k] = {"margin": round(d, 4), "best_baseline": who}
+        return {
+            "metrics": {s: {k: round(v, 4) for k, v in ms.items()} for s, ms in self.metrics.items()},
+            "margins": margins,
+            "notes": self.notes,
+            "seconds": {s: round(v, 2) for s, v in self.seconds.items()},
+        }
+
+
+@dataclass(slots=True)
+class EvalResult:
+    dataset: str
+    split: str
+    description: str
+    summary: dict[str, int]
+    tasks: list[TaskResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dataset": self.dataset,
+            "split": self.split,
+            "tuned_on": "dev",
+            "description": self.description,
+            "summary": self.summary,
+            "tasks": {t.task: t.to_dict() for t in self.tasks},
+        }
+
+
+def _timed(result: TaskResult, system: str, fn: Callable[[], Any]) -> Any:
+    t = time.perf_counter()
+    out = fn()
+    result.seconds[system] = result.seconds.get(system, 0.0) + time.perf_counter() - t
+    return out
+
+
+def _stable_hash(*parts: str) -> int:
+    return int.from_bytes(hashlib.sha1("|".join(parts).encode()).digest()[:8], "big")
+
+
+def _sample(pairs: Sequence[LabeledPair], limit: int | None) -> list[LabeledPair]:
+    """At most ``limit`` pairs, chosen by a hash of their ids (the same on every run)."""
+    if limit is None or len(pairs) <= limit:
+        return list(pairs)
+    return sorted(pairs, key=lambda p: _stable_hash(p.a, p.b))[:limit]
+
+
+# --- clusters ------------------------------------------------------------------------------------------
+
+
+def _cluster_scores(gold: dict[str, str], labels: dict[str, str]) -> dict[str, float]:
+    b = m.bcubed(gold, labels)
+    return {"bcubed_p": b.precision, "bcubed_r": b.recall, "bcubed_f1": b.f1, "ari": m.ari(gold, labels),
+            "nmi": m.nmi(gold, labels)}
+
+
+def _earliest(members: list[Article]) -> str:
+    """A baseline's first publisher: the earliest dated member (undated last, then by id)."""
+    return min(members, key=lambda a: (a.published is None, a.published or "", a.id)).id
+
+
+def first_publisher_accuracy(ds: Dataset, articles: Sequence[Article], c: Clustering) -> float | None:
+    """Share of derived articles (copies and rewrites) whose predicted story names their true original as
+    first publisher. A copy left alone in its own cluster names itself and so counts as wrong."""
+    derived = [a for a in articles if ds.stories.get(a.id) in ds.first and ds.first[ds.stories[a.id]] != a.id]
+    if not derived:
+        return None
+    members: dict[str, list[Article]] = {}
+    for a in articles:
+        members.setdefault(c.labels[a.id], []).append(a)
+    right = 0
+    for a in derived:
+        label = c.labels[a.id]
+        named = c.first.get(label) or _earliest(members[label])
+        right += named == ds.first[ds.stories[a.id]]
+    return right / len(derived)
+
+
+def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
+    res = TaskResult("clusters")
+    test = ds.articles_in(split)
+    dev = ds.articles_in("dev")
+    gold = {a.id: ds.stories[a.id] for a in test}
+    gold_dev = {a.id: ds.stories[a.id] for a in dev}
+    res.notes["articles"] = len(test)
+    res.notes["gold_stories"] = len(set(gold.values()))
+
+    def score(name: str, c: Clustering) -> None:
+        res.metrics[name] = _cluster_scores(gold, c.labels)
+        fp = first_publisher_accuracy(ds, test, c)
+        if fp is not None:
+            res.metrics[name]["first_publisher_acc"] = fp
+        res.notes.setdefault("clusters_found", {})[name] = len(set(c.labels.values()))
+
+    score(PRIMARY, _timed(res, PRIMARY, lambda: system.cluster(test)))
+    for t in (0.5, 0.8):
+        name = f"minhash-lsh@{t}"
+        score(name, Clustering(_timed(res, name, lambda t=t: bl.minhash_lsh_clusters(test, t))))
+    for method in ("single", "average"):
+        name = f"tfidf-{method}"
+
+        def run(method: str = method) -> dict[str, str]:
+            tree = bl.tfidf_linkage(dev, method)
+            best = max(DISTANCE_GRID, key=lambda d: (m.bcubed(gold_dev, tree.cut(d)).f1, -d))
+            res.notes.setdefault("tuned_distance", {})[f"tfidf-{method}"] = float(best)
+            return bl.tfidf_linkage(test, method).cut(best)
+
+        score(name, Clustering(_timed(res, name, run)))
+    return res
+
+
+# --- pairs ---------------------------------------------------------------------------------------------
+
+
+def _pair_metrics(gold: list[bool], decided: list[bool], scores: list[float]) -> dict[str, float]:
+    p = m.pair_prf(gold, decided)
+    return {"precision": p.precision, "recall": p.recall, "f1": p.f1, "avg_precision": m.average_precision(gold, scores)}
+
+
+def _articles_of(pairs: Sequence[tuple[Article, Article]]) -> list[Article]:
+    seen: dict[str, Article] = {}
+    for a, b in pairs:
+        seen.setdefault(a.id, a)
+        seen.setdefault(b.id, b)
+    return list(seen.values())
+
+
+BaselineScorer = Callable[[Sequence[tuple[Article, Article]]], list[float]]
+PAIR_BASELINES: dict[str, BaselineScorer] = {
+    "minhash-jaccard": bl.minhash_pair_scores,
+    "tfidf-cosine": lambda pairs: bl.tfidf_pair_scores(pairs, _articles_of(pairs)),
+}
+
+
+def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: int | None) -> TaskResult:
+    res = TaskResult("pairs")
+    amap = ds.article_map()
+    test = _sample(ds.pairs_in(split), max_pairs)
+    dev = _sample(ds.pairs_in("dev"), max_pairs)
+    tp = [(amap[p.a], amap[p.b]) for p in test]
+    dp = [(amap[p.a], amap[p.b]) for p in dev]
+    gold = [ds.is_positive(p) for p in test]
+    gold_dev = [ds.is_positive(p) for p in dev]
+    res.notes.update(task=ds.pair_task, pairs=len(test), positives=sum(gold), dev_pairs=len(dev))
+    scores, decided = _timed(res, PRIMARY, lambda: system.pair_scores(tp, ds.pair_task))
+    res.metrics[PRIMARY] = _pair_metrics(gold, decided, scores)
+    for name, scorer in PAIR_BASELINES.items():
+        cut = m.best_threshold(gold_dev, scorer(dp)) if dp else 0.5
+        res.notes.setdefault("tuned_threshold", {})[name] = round(float(cut), 4)
+        s = _timed(res, name, lambda scorer=scorer: scorer(tp))
+        res.metrics[name] = _pair_metrics(gold, [x >= cut for x in s], s)
+    return res
+
+
+# --- attribution ---------------------------------------------------------------------------------------
+
+
+def _rank(derived: str, cands: list[str], scores: list[float]) -> list[str]:
+    """Best-scored first; ties broken by a hash, never by the order the dataset lists candidates in."""
+    order = sorted(range(len(cands)), key=lambda i: (-scores[i], _stable_hash(derived, cands[i])))
+    return [cands[i] for i in order]
+
+
+def eval_attribution(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
+    res = TaskResult("attribution")
+    amap = ds.article_map()
+    truth = ds.sources_in(split)
+    res.notes.update(items=len(truth), mean_candidates=round(
+        sum(len(ds.candidates[d]) for d in truth) / max(1, len(truth)), 2))
+    scorers: dict[str, Callable[[list[tuple[Article, Article]]], list[float]]] = {
+        PRIMARY: lambda pairs: system.pair_scores(pairs, "reuse")[0],
+        **PAIR_BASELINES,
+    }
+    for name, scorer in scorers.items():
+        def run(scorer: Callable[[list[tuple[Article, Article]]], list[float]] = scorer) -> dict[str, list[str]]:
+            ranked = {}
+            for d in truth:
+                cands = ds.candidates[d]
+                ranked[d] = _rank(d, cands, scorer([(amap[d], amap[c]) for c in cands]))
+            return ranked
+
+        res.metrics[name] = {"top1_acc": m.top1_accuracy(truth, _timed(res, name, run))}
+    return res
+
+
+# --- passages ------------------------------------------------------------------------------------------
+
+
+def eval_passages(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
+    res = TaskResult("passages")
+    amap = ds.article_map()
+    truth = ds.passages_in(split)
+    cases = [m.SpanPair(f"{p.copy}|{p.source}", p.copy_start, p.copy_end, p.source_start, p.source_end) for p in truth]
+    kinds = [p.kind for p in truth]
+    docs = sorted({(p.copy, p.source) for p in truth})
+    res.notes.update(document_pairs=len(docs), cases=len(cases))
+
+    def ours() -> list[m.SpanPair]:
+        return [m.SpanPair(f"{c}|{s}", *span) for c, s in docs for span in system.passages(amap[c], amap[s])]
+
+    def whole() -> list[m.SpanPair]:
+        return [m.SpanPair(f"{c}|{s}", 0, len(amap[c].content), 0, len(amap[s].content)) for c, s in docs]
+
+    for name, fn in ((PRIMARY, ours), ("whole-document", whole)):
+        det = _timed(res, name, fn)
+        pd = m.plagdet(cases, det)
+        res.metrics[name] = {"plagdet": pd.plagdet, "precision": pd.precision, "recall": pd.recall,
+                             "granularity": pd.granularity}
+        for kind in sorted(set(kinds)):
+            sub = [c for c, k in zip(cases, kinds, strict=True) if k == kind]
+            res.metrics[name][f"recall_{kind}"] = m.plagdet(sub, det).recall
+    return res
+
+
+# --- graded similarity ---------------------------------------------------------------------------------
+
+
+def eval_sts(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
+    res = TaskResult("sts")
+    amap = ds.article_map()
+    pairs = ds.pairs_in(split)
+    gold = [p.label for p in pairs]
+    ap = [(amap[p.a], amap[p.b]) for p in pairs]
+    res.notes["pairs"] = len(pairs)
+    ours = _timed(res, PRIMARY, lambda: [system.sentence_similarity(a.text, b.text) for a, b in ap])
+    res.metrics[PRIMARY] = {"spearman": m.spearman(ours, gold)}
+    for name, scorer in PAIR_BASELINES.items():
+        res.metrics[name] = {"spearman": m.spearman(_timed(res, name, lambda s=scorer: s(ap)), gold)}
+    return res
+
+
+TASKS = ("clusters", "pairs", "attribution", "passages", "sts")
+
+
+def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | None = None,
+             tasks: Sequence[str] | None = None, max_pairs: int | None = 2000) -> EvalResult:
+    """Every task the dataset's labels allow, for storytrace and every baseline, on ``split``."""
+    system = system or StorytraceSystem()
+    wanted = set(tasks or TASKS)
+    unknown = wanted - set(TASKS)
+    if unknown:
+        raise ValueError(f"unknown tasks {sorted(unknown)}; known: {', '.join(TASKS)}")
+    out = EvalResult(ds.name, split, ds.description, ds.summary())
+    if "clusters" in wanted and ds.stories:
+        out.tasks.append(eval_clusters(ds, split, system))
+    if "pairs" in wanted and ds.pairs:
+        out.tasks.append(eval_pairs(ds, split, system, max_pairs))
+    if "attribution" in wanted and ds.sources:
+        out.tasks.append(eval_attribution(ds, split, system))
+    if "passages" in wanted and ds.passages:
+        out.tasks.append(eval_passages(ds, split, system))
+    if "sts" in wanted and ds.graded:
+        out.tasks.append(eval_sts(ds, split, system))
+    return out

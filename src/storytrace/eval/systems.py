@@ -1,0 +1,98 @@
+"""storytrace itself seen as one more system under test, through its public API only.
+
+The runner asks every system the same questions (cluster these, score these pairs, rank these sources);
+this adapter answers them with ``storytrace.Index`` and ``storytrace.compare`` exactly as a user would, so
+that the evaluation measures the shipped behaviour rather than internals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storytrace.model import Article, Relation
+
+__all__ = ["Clustering", "StorytraceSystem", "storytrace_api"]
+
+
+@dataclass(slots=True)
+class Clustering:
+    """Article id → cluster label, and for each label the member a system names as first publisher."""
+
+    labels: dict[str, str]
+    first: dict[str, str] = field(default_factory=dict)
+
+
+def storytrace_api() -> tuple[Any, Callable[[Article, Article], Relation]]:
+    """``(Index, compare)`` from the package, falling back to their modules while ``__init__`` is young."""
+    import storytrace
+
+    index_cls = getattr(storytrace, "Index", None)
+    if index_cls is None:
+        from storytrace.index import Index as index_cls  # type: ignore[no-redef]
+    compare = getattr(storytrace, "compare", None)
+    if compare is None:
+        from storytrace.relate import compare
+    return index_cls, compare
+
+
+class StorytraceSystem:
+    """Answers the runner's questions with storytrace's public API; caches relations per article pair."""
+
+    name = "storytrace"
+
+    def __init__(self) -> None:
+        self._relations: dict[tuple[str, str], Relation] = {}
+
+    def relation(self, a: Article, b: Article) -> Relation:
+        key = (a.id, b.id)
+        if key not in self._relations:
+            _, compare = storytrace_api()
+            self._relations[key] = compare(a, b)
+        return self._relations[key]
+
+    def cluster(self, articles: Sequence[Article]) -> Clustering:
+        """Stories from a fresh in-memory index; articles in no story are singletons."""
+        index_cls, _ = storytrace_api()
+        index = index_cls(":memory:")
+        try:
+            index.add(articles)
+            labels: dict[str, str] = {}
+            first: dict[str, str] = {}
+            for story in index.stories():
+                for m in story.members:
+                    labels[m] = story.id
+                if story.first:
+                    first[story.id] = story.first
+        finally:
+            index.close()
+        for a in articles:
+            labels.setdefault(a.id, f"single:{a.id}")
+        return Clustering(labels, first)
+
+    def pair_scores(self, pairs: Sequence[tuple[Article, Article]], task: str) -> tuple[list[float], list[bool]]:
+        """Ranking score and storytrace's own yes/no for each pair.
+
+        ``task`` "reuse" ranks by ``scores["reuse"]`` and decides by copy != none; "story" ranks by
+        ``scores["story"]`` and decides by story == same.
+        """
+        scores, decisions = [], []
+        for a, b in pairs:
+            r = self.relation(a, b)
+            if task == "reuse":
+                scores.append(float(r.scores.get("reuse", 0.0)))
+                decisions.append(r.copy != "none")
+            else:
+                scores.append(float(r.scores.get("story", 0.0)))
+                decisions.append(r.story == "same")
+        return scores, decisions
+
+    def passages(self, copy: Article, source: Article) -> list[tuple[int, int, int, int]]:
+        """Detected passages as (copy start, copy end, source start, source end) into ``content``."""
+        return [(p.a_start, p.a_end, p.b_start, p.b_end) for p in self.relation(copy, source).passages]
+
+    def sentence_similarity(self, a: str, b: str) -> float:
+        from storytrace.align import sentence_similarity
+
+        return float(sentence_similarity(a, b))

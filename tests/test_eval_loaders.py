@@ -1,0 +1,108 @@
+"""Loaders read each corpus with its quirks; tests that need the shared data skip when it is absent."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+from storytrace.errors import InputError
+from storytrace.eval import loaders
+from storytrace.eval.dataset import split_of
+
+
+def _need(folder: str):
+    path = loaders.data_root() / folder
+    if not path.is_dir():
+        pytest.skip(f"evaluation data {path} not present (set STORYTRACE_DATA)")
+    return path
+
+
+def test_split_is_deterministic_and_roughly_40_60():
+    assert split_of("topic-7") == split_of("topic-7")
+    share = Counter(split_of(f"g{i}") for i in range(2000))["dev"] / 2000
+    assert 0.35 < share < 0.45
+
+
+def test_ecbplus():
+    _need("ecbplus-event-story-clusters")
+    ds = loaders.load_ecbplus()
+    assert len(ds.articles) == 982 and len(set(ds.stories.values())) == 86
+    assert all(a.url is None for a in ds.articles)  # the url leaks the label
+    assert all(a.published is None for a in ds.articles)
+    a = next(x for x in ds.articles if x.id == "1_10ecb")
+    assert a.title.startswith("Perennial party girl Tara Reid") and not a.text.startswith("Perennial")
+    # a topic (its two events, the hard negatives) never straddles the split
+    topics: dict[str, set[str]] = {}
+    for doc, s in ds.split.items():
+        topics.setdefault(doc.split("_")[0], set()).add(s)
+    assert all(len(v) == 1 for v in topics.values())
+    assert {p.label for p in ds.pairs} == {0.0, 1.0}
+    assert all(p.a.split("_")[0] == p.b.split("_")[0] for p in ds.pairs)
+
+
+def test_clough():
+    _need("clough-stevenson-short-answer-reuse")
+    ds = loaders.load_clough()
+    assert len(ds.pairs) == 95 and sum(p.label for p in ds.pairs) == 57
+    assert len(ds.sources) == 57 and all(len(c) == 5 for c in ds.candidates.values())
+    assert all(s.startswith("orig_task") for s in ds.sources.values())
+    assert all("\ufffd" not in a.text and a.text for a in ds.articles)  # cp1252 files decoded
+    # one participant's answers never straddle the split
+    parts: dict[str, set[str]] = {}
+    for doc, s in ds.split.items():
+        parts.setdefault(doc.split("_")[0], set()).add(s)
+    assert all(len(v) == 1 for v in parts.values())
+    assert {p.split for p in ds.pairs} == {"dev", "test"}
+
+
+def test_googlenews_and_stsb():
+    _need("googlenews-t-story-clusters")
+    _need("stsb-headlines-pairs")
+    gn = loaders.load_googlenews()
+    assert len(gn.articles) == 11108 and len(set(gn.stories.values())) == 152
+    sts = loaders.load_stsb()
+    assert len(sts.pairs) == 2499 and len(sts.pairs_in("test")) == 250 and sts.graded
+    assert sum(sts.is_positive(p) for p in sts.pairs) == sum(1 for p in sts.pairs if p.label >= 3)
+
+
+def test_user_jsonl_and_pairs(tmp_path):
+    rows = [{"id": "x1", "title": "T", "text": "a b c", "story": "s1", "date": "2020-01-02"},
+            {"id": "x2", "text": "d e f", "story": "s1"},
+            {"id": "x3", "text": "g h i", "story": "s2"}]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b,label\nx1,x2,1\nx1,x3,0\n")
+    ds = loaders.load_dataset(str(path), pairs=pairs)
+    assert [a.id for a in ds.articles] == ["x1", "x2", "x3"]
+    assert ds.articles[0].published == "2020-01-02" and ds.stories["x2"] == "s1"
+    assert ds.split["x1"] == ds.split["x2"]  # same story, same side
+    assert [(p.a, p.b, p.label) for p in ds.pairs] == [("x1", "x2", 1.0), ("x1", "x3", 0.0)]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "no story"}\n')
+    with pytest.raises(InputError, match="bad.jsonl:1"):
+        loaders.load_jsonl(bad)
+    with pytest.raises(InputError, match="unknown dataset"):
+        loaders.load_dataset("no-such-dataset")
+
+
+def test_missing_data_is_reported(tmp_path, monkeypatch):
+    monkeypatch.setenv("STORYTRACE_DATA", str(tmp_path))
+    assert loaders.data_root() == tmp_path
+    with pytest.raises(loaders.DataMissing, match="STORYTRACE_DATA"):
+        loaders.load_clough()
+
+
+def test_synth_dataset_labels():
+    from storytrace import synth
+
+    items = synth.generate(synth.load_sources(), n_articles=300, seed=4).items()
+    ds = loaders.synth_dataset(items)
+    assert len(ds.articles) == 300
+    for copy, src in ds.sources.items():
+        assert ds.stories[copy] == ds.stories[src] and ds.split[copy] == ds.split[src]
+        assert ds.candidates[copy][0] == src and len(set(ds.candidates[copy])) == len(ds.candidates[copy])
+    assert {p.label for p in ds.pairs} == {0.0, 1.0}
+    assert all(ds.first[ds.stories[a]] != a for a in ds.sources)

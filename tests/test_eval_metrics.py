@@ -1,0 +1,95 @@
+"""Metrics against examples computed by hand (the arithmetic is in the comments)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from storytrace.eval import metrics as m
+
+# Five items: gold {a,b,c} {d,e}; predicted {a,b} {c,d,e}.
+GOLD = {"a": "G1", "b": "G1", "c": "G1", "d": "G2", "e": "G2"}
+PRED = {"a": "P1", "b": "P1", "c": "P2", "d": "P2", "e": "P2"}
+
+
+def test_bcubed_by_hand():
+    # precision per item: a 2/2, b 2/2, c 1/3 (only c of G1 in P2), d 2/3, e 2/3 -> 11/3 / 5 = 0.7333
+    # recall per item:    a 2/3, b 2/3, c 1/3, d 2/2, e 2/2                      -> 11/3 / 5 = 0.7333
+    b = m.bcubed(GOLD, PRED)
+    assert b.precision == pytest.approx(11 / 15)
+    assert b.recall == pytest.approx(11 / 15)
+    assert b.f1 == pytest.approx(11 / 15)
+
+
+def test_bcubed_one_big_cluster_and_singletons():
+    # everything in one cluster: precision a,b,c 3/5, d,e 2/5 -> 13/25; recall 1; F1 = 2*.52/1.52
+    b = m.bcubed(GOLD, {k: "X" for k in GOLD})
+    assert (b.precision, b.recall) == pytest.approx((13 / 25, 1.0))
+    assert b.f1 == pytest.approx(2 * 0.52 / 1.52)
+    # nothing predicted: all singletons -> precision 1, recall a,b,c 1/3, d,e 1/2 -> (1 + 1)/5 = 0.4
+    s = m.bcubed(GOLD, {})
+    assert (s.precision, s.recall) == pytest.approx((1.0, 0.4))
+
+
+def test_ari_nmi_by_hand():
+    # contingency P1:(G1 2), P2:(G1 1, G2 2): sum C(n_ij,2) = 1+0+1 = 2; gold sizes 3,2 -> 3+1 = 4;
+    # predicted sizes 2,3 -> 1+3 = 4; C(5,2) = 10; expected 4*4/10 = 1.6; max (4+4)/2 = 4
+    # ARI = (2 - 1.6) / (4 - 1.6) = 1/6
+    assert m.ari(GOLD, PRED) == pytest.approx(1 / 6)
+    assert m.ari(GOLD, GOLD) == pytest.approx(1.0)
+    assert m.nmi(GOLD, GOLD) == pytest.approx(1.0)
+    assert 0.0 < m.nmi(GOLD, PRED) < 1.0
+
+
+def test_pair_prf_and_threshold():
+    gold = [True, True, False, True]
+    scores = [0.9, 0.8, 0.7, 0.2]
+    # cut 0.8: tp 2, fp 0, fn 1 -> p 1, r 2/3, f 0.8
+    p = m.pair_prf(gold, [s >= 0.8 for s in scores])
+    assert (p.precision, p.recall, p.f1) == pytest.approx((1.0, 2 / 3, 0.8))
+    # cut 0.2: tp 3 fp 1 -> p .75 r 1 f .857 (best); cut .9: f .5; cut .7: f .667
+    assert m.best_threshold(gold, scores) == 0.2
+    assert m.prf(0, 0, 3) == m.PRF(0.0, 0.0, 0.0)
+    with pytest.raises(ValueError):
+        m.pair_prf([True], [True, False])
+
+
+def test_average_precision_by_hand():
+    # ranks: 1 (pos) precision 1/1, 2 (neg), 3 (pos) precision 2/3 -> AP = (1 + 2/3) / 2
+    assert m.average_precision([True, False, True], [0.9, 0.8, 0.7]) == pytest.approx(5 / 6)
+    assert m.average_precision([False, False], [0.1, 0.2]) == 0.0
+
+
+def test_top1_and_spearman():
+    truth = {"x": "s1", "y": "s2", "z": "s3"}
+    assert m.top1_accuracy(truth, {"x": ["s1", "s2"], "y": ["s1", "s2"]}) == pytest.approx(1 / 3)
+    assert m.spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+    assert m.spearman([1, 2, 3, 4], [4, 3, 2, 1]) == pytest.approx(-1.0)
+    assert m.spearman([1, 1, 1], [1, 2, 3]) == 0.0
+
+
+def test_plagdet_split_detection_by_hand():
+    # case s: susp [0,100) src [0,100). r1 = [0,50)/[0,50) lies inside s: precision 100/100 = 1.
+    # r2 = [50,150)/[50,150): shares 50 + 50 of its 200 chars: 0.5. prec = 0.75.
+    # s is covered by r1 u r2 completely: rec = 200/200 = 1. Two detections for one case: gran 2.
+    # plagdet = F1 / log2(3), F1 = 2*.75*1/1.75
+    s = m.SpanPair("d", 0, 100, 0, 100)
+    r1 = m.SpanPair("d", 0, 50, 0, 50)
+    r2 = m.SpanPair("d", 50, 150, 50, 150)
+    p = m.plagdet([s], [r1, r2])
+    assert (p.precision, p.recall, p.granularity) == pytest.approx((0.75, 1.0, 2.0))
+    assert p.plagdet == pytest.approx((2 * 0.75 / 1.75) / math.log2(3))
+
+
+def test_plagdet_needs_both_sides_and_same_document():
+    s1 = m.SpanPair("d", 0, 100, 0, 100)
+    s2 = m.SpanPair("e", 10, 20, 30, 40)
+    r1 = m.SpanPair("d", 0, 100, 0, 100)
+    r3 = m.SpanPair("e", 10, 20, 0, 10)  # right place in the copy, wrong place in the source: no detection
+    r4 = m.SpanPair("x", 10, 20, 30, 40)  # right spans, other document pair
+    # precision: r1 1, r3 0, r4 0 -> 1/3; recall: s1 1, s2 0 -> 1/2; granularity over s1 only: 1
+    p = m.plagdet([s1, s2], [r1, r3, r4])
+    assert (p.precision, p.recall, p.granularity) == pytest.approx((1 / 3, 0.5, 1.0))
+    assert p.plagdet == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
+    assert m.plagdet([s1], []) == m.Plagdet(0.0, 0.0, 1.0, 0.0)

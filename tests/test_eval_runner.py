@@ -1,0 +1,119 @@
+"""The runner wires systems, tuning and metrics together; a fake system keeps these tests independent of
+the matching code, and one CLI test runs the real storytrace on a tiny corpus."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from storytrace.eval import runner
+from storytrace.eval.command import eval_cmd
+from storytrace.eval.dataset import Dataset, LabeledPair, TruthPassage
+from storytrace.eval.report import render_markdown, rows
+from storytrace.eval.systems import Clustering
+from storytrace.model import Article
+
+TOPICS = [
+    "harbour pier storm timber ferries terminal repairs closed",
+    "bakery sourdough contest judges crust crumb starter loaf",
+    "election ballots counting district turnout candidates recount",
+    "river flood levee evacuation rainfall sandbags residents",
+]
+
+
+def _dataset() -> Dataset:
+    """Two copies per topic story, stories split by hand: topics 0,1 dev; 2,3 test."""
+    arts, stories, split, pairs, passages = [], {}, {}, [], []
+    for t, words in enumerate(TOPICS):
+        s = "dev" if t < 2 else "test"
+        for k in range(3):
+            text = f"{words} report number {t}. " * (k + 2)
+            a = Article(text=text, id=f"t{t}a{k}", published=f"2020-01-0{k + 1}")
+            arts.append(a)
+            stories[a.id] = f"s{t}"
+            split[a.id] = s
+        pairs.append(LabeledPair(f"t{t}a1", f"t{t}a0", 1.0, s))
+        pairs.append(LabeledPair(f"t{t}a1", f"t{(t + 1) % 4}a0", 0.0, s))
+        passages.append(TruthPassage(f"t{t}a1", f"t{t}a0", 0, 20, 0, 20))
+    return Dataset("tiny", arts, split, stories=stories, pairs=pairs, pair_task="reuse",
+                   sources={f"t{t}a1": f"t{t}a0" for t in range(4)},
+                   candidates={f"t{t}a1": [f"t{t}a0", f"t{(t + 1) % 4}a0"] for t in range(4)},
+                   passages=passages, first={f"s{t}": f"t{t}a0" for t in range(4)})
+
+
+class Fake:
+    """Clusters by topic word, scores pairs by shared first word, finds one passage of 10 chars."""
+
+    name = "storytrace"
+
+    def cluster(self, articles):
+        return Clustering({a.id: a.text.split()[0] for a in articles})
+
+    def pair_scores(self, pairs, task):
+        s = [float(a.text.split()[0] == b.text.split()[0]) for a, b in pairs]
+        return s, [x > 0.5 for x in s]
+
+    def passages(self, copy, source):
+        return [(0, 10, 0, 10)]
+
+    def sentence_similarity(self, a, b):
+        return float(a == b)
+
+
+def test_run_eval_with_fake_system():
+    ds = _dataset()
+    res = runner.run_eval(ds, system=Fake())
+    tasks = {t.task: t for t in res.tasks}
+    assert set(tasks) == {"clusters", "pairs", "attribution", "passages"}
+    c = tasks["clusters"].metrics["storytrace"]
+    assert c["bcubed_f1"] == pytest.approx(1.0) and c["ari"] == pytest.approx(1.0)
+    assert c["first_publisher_acc"] == pytest.approx(1.0)  # earliest member of each perfect cluster
+    assert set(tasks["clusters"].metrics) >= {"minhash-lsh@0.5", "minhash-lsh@0.8", "tfidf-single", "tfidf-average"}
+    assert tasks["pairs"].metrics["storytrace"]["f1"] == pytest.approx(1.0)
+    assert tasks["attribution"].metrics["storytrace"]["top1_acc"] == pytest.approx(1.0)
+    p = tasks["passages"].metrics["storytrace"]
+    # one case of 20+20 chars, one detection of 10+10 inside it: precision 1, recall 0.5, granularity 1
+    assert (p["precision"], p["recall"], p["granularity"]) == pytest.approx((1.0, 0.5, 1.0))
+    d = res.to_dict()
+    json.dumps(d)
+    assert d["tasks"]["pairs"]["notes"]["tuned_threshold"].keys() == {"minhash-jaccard", "tfidf-cosine"}
+    assert "| clusters | bcubed_f1 |" in render_markdown(res)
+    assert all(r[2][0] is not None for r in rows(res))
+
+
+def test_margin_respects_direction():
+    t = runner.TaskResult("x", {"storytrace": {"f1": 0.7, "granularity": 1.2},
+                                "b1": {"f1": 0.8, "granularity": 1.0}, "b2": {"f1": 0.6, "granularity": 1.5}})
+    assert t.margin("f1") == (pytest.approx(-0.1), "b1")
+    assert t.margin("granularity") == (pytest.approx(-0.2), "b1")
+
+
+def test_ties_do_not_favour_the_listed_order():
+    # a system that scores every candidate the same must not get the true source (listed first) for free
+    ranked = [runner._rank(f"d{i}", ["true", "x", "y", "z"], [0.0] * 4)[0] for i in range(40)]
+    assert 0 < ranked.count("true") < 40
+
+
+def test_unknown_task_rejected():
+    with pytest.raises(ValueError, match="unknown tasks"):
+        runner.run_eval(_dataset(), system=Fake(), tasks=["nope"])
+
+
+def test_eval_command_json_on_user_corpus(tmp_path):
+    path = tmp_path / "corpus.jsonl"
+    lines = []
+    for t, words in enumerate(TOPICS):
+        for k in range(3):
+            text = " ".join(f"{w}{k if j % 3 == 0 else ''}" for j, w in enumerate(words.split() * 6)) + "."
+            lines.append(json.dumps({"id": f"t{t}-{k}", "title": words.split()[0].title(), "text": text,
+                                     "story": f"s{t}"}))
+    path.write_text("\n".join(lines) + "\n")
+    res = CliRunner().invoke(eval_cmd, [str(path), "--json", "--task", "clusters"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output)
+    assert doc["dataset"] == "corpus" and set(doc["tasks"]) == {"clusters"}
+    assert 0.0 <= doc["tasks"]["clusters"]["metrics"]["storytrace"]["bcubed_f1"] <= 1.0
+    bad = CliRunner().invoke(eval_cmd, ["no-such-thing"])
+    assert bad.exit_code != 0 and "unknown dataset" in bad.output
