@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz.distance import Indel
 
 from .config import Settings
 from .model import Passage, Span
@@ -44,6 +43,7 @@ class Alignment:
     coverage_b: float
     verbatim_words: int  # content words in the largest-side count of verbatim passages
     paraphrase_a: float  # share of a's content words inside paraphrase passages
+    paraphrase_b: float = 0.0
 
 
 def sentences_of(text: str) -> list[Sentence]:
@@ -116,66 +116,236 @@ def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list
     return scored
 
 
+@dataclass(slots=True)
+class _Doc:
+    """A text as content-word keys with character spans, and each key's sentence."""
+
+    keys: list[str]
+    starts: list[int]
+    ends: list[int]
+    sentence: list[int]
+    sentences: list[Sentence]
+    first: list[int]  # per sentence: index of its first content token (or -1)
+    last: list[int]
+
+
+def _doc(text: str) -> _Doc:
+    tokens = tokenize(text)
+    sents = sentences_of(text)
+    keys: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    which: list[int] = []
+    first = [-1] * len(sents)
+    last = [-1] * len(sents)
+    si = 0
+    for k, s0, e0 in zip(tokens.keys, tokens.starts, tokens.ends):
+        if not is_content(k):
+            continue
+        while si < len(sents) and s0 >= sents[si].end:
+            si += 1
+        idx = len(keys)
+        keys.append(k)
+        starts.append(s0)
+        ends.append(e0)
+        sid = si if si < len(sents) and s0 >= sents[si].start else -1
+        which.append(sid)
+        if sid >= 0:
+            if first[sid] < 0:
+                first[sid] = idx
+            last[sid] = idx
+    return _Doc(keys, starts, ends, which, sents, first, last)
+
+
+# Seed length and gap are storytrace's own choices (passim-style seed-and-extend, hand-written because
+# no library aligns on folded key sequences while keeping character spans): 4 content words rarely
+# repeat by chance, and a gap of 4 lets a run survive a swapped synonym or a changed figure.
+_SEED = 4
+_GAP = 4
+_MAX_SEED_POSTINGS = 50
+
+
+def _runs(a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
+    """Maximal runs of identical content keys (at least _SEED long) as (i, j, length)."""
+    k = _SEED
+    if len(a.keys) < k or len(b.keys) < k:
+        return []
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(b.keys) - k + 1):
+        index.setdefault(tuple(b.keys[j : j + k]), []).append(j)
+    runs: list[tuple[int, int, int]] = []
+    reach: dict[int, int] = {}
+    na, nb = len(a.keys), len(b.keys)
+    for i in range(na - k + 1):
+        js = index.get(tuple(a.keys[i : i + k]))
+        if not js or len(js) > _MAX_SEED_POSTINGS:
+            continue
+        for j in js:
+            d = i - j
+            if reach.get(d, -1) > i:
+                continue
+            n = k
+            while i + n < na and j + n < nb and a.keys[i + n] == b.keys[j + n]:
+                n += 1
+            runs.append((i, j, n))
+            reach[d] = i + n
+    return runs
+
+
+def _split_at_sentences(runs: list[tuple[int, int, int]], a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
+    """Cut runs where either text changes sentence, so that a run cannot borrow the last word of one
+    sentence for the next; pieces of one copied stretch join again in _merge (their gap is empty)."""
+    out: list[tuple[int, int, int]] = []
+    for i, j, n in runs:
+        t0 = 0
+        for t in range(1, n + 1):
+            if t == n or a.sentence[i + t] != a.sentence[i + t - 1] or b.sentence[j + t] != b.sentence[j + t - 1]:
+                if t - t0 >= _SEED:
+                    out.append((i + t0, j + t0, t - t0))
+                t0 = t
+    return out
+
+
+def _one_to_one(runs: list[tuple[int, int, int]], na: int, nb: int) -> list[tuple[int, int, int]]:
+    """Longest runs first; a later run keeps only the stretches where both sides are still free."""
+    free_a = [True] * na
+    free_b = [True] * nb
+    kept: list[tuple[int, int, int]] = []
+    for i, j, n in sorted(runs, key=lambda r: (-r[2], r[0], r[1])):
+        t = 0
+        while t < n:
+            if not (free_a[i + t] and free_b[j + t]):
+                t += 1
+                continue
+            u = t
+            while u < n and free_a[i + u] and free_b[j + u]:
+                u += 1
+            if u - t >= _SEED:
+                kept.append((i + t, j + t, u - t))
+                for x in range(t, u):
+                    free_a[i + x] = False
+                    free_b[j + x] = False
+            t = u
+    return sorted(kept)
+
+
+def _bridgeable(doc: _Doc, end: int, start: int) -> bool:
+    """A gap may be bridged when it is short and holds no sentence of its own (only the edges' ones)."""
+    if not 0 <= start - end <= _GAP:
+        return False
+    edge = {doc.sentence[end - 1], doc.sentence[start]}
+    return all(doc.sentence[x] in edge for x in range(end, start))
+
+
+def _merge(runs: list[tuple[int, int, int]], a: _Doc, b: _Doc) -> list[list[tuple[int, int, int]]]:
+    groups: list[list[tuple[int, int, int]]] = []
+    for r in runs:
+        if groups:
+            pi, pj, pn = groups[-1][-1]
+            if _bridgeable(a, pi + pn, r[0]) and _bridgeable(b, pj + pn, r[1]):
+                groups[-1].append(r)
+                continue
+        groups.append([r])
+    return groups
+
+
+def _span(doc: _Doc, lo: int, hi: int) -> tuple[int, int, bool]:
+    """Character span of content tokens lo..hi, widened to whole sentences where it covers them."""
+    start, end = doc.starts[lo], doc.ends[hi]
+    s_lo, s_hi = doc.sentence[lo], doc.sentence[hi]
+    whole = False
+    if s_lo >= 0 and doc.first[s_lo] == lo:
+        start = doc.sentences[s_lo].start
+        whole = True
+    if s_hi >= 0 and doc.last[s_hi] == hi:
+        end = doc.sentences[s_hi].end
+    else:
+        whole = False
+    return start, end, whole
+
+
 def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
-    """Align two texts. Spans index into ``a`` and ``b`` exactly as given."""
+    """Align two texts. Spans index into ``a`` and ``b`` exactly as given.
+
+    Verbatim passages come from runs of identical content-word keys (seed and extend, small gaps
+    bridged), so they survive sentences split or merged by the copier; sentences left over are then
+    paired by weighted word overlap to find paraphrases.
+    """
     st = settings or Settings()
-    sa = sentences_of(a)
-    sb = sentences_of(b)
-    scored = _candidates(sa, sb, min(st.paraphrase_similarity, 0.5))
-    matches: list[tuple[int, int, str, float]] = []
-    for dice, i, j, _ in scored:
-        x, y = sa[i], sb[j]
-        seq = Indel.normalized_similarity(x.keys, y.keys)
-        if seq >= st.verbatim_similarity and dice >= st.verbatim_similarity - 0.1:
-            matches.append((i, j, "verbatim", max(seq, dice)))
-        elif dice >= st.paraphrase_similarity and min(x.n, y.n) >= 3:
-            matches.append((i, j, "paraphrase", dice))
-    # One-to-one, best first (verbatim before paraphrase at equal score); ties broken by position.
-    matches.sort(key=lambda m: (m[2] != "verbatim", -m[3], m[0], m[1]))
+    da, db = _doc(a), _doc(b)
+    passages: list[Passage] = []
+    covered_a = [False] * len(da.keys)
+    covered_b = [False] * len(db.keys)
+    verb_a = verb_b = 0
+    runs = _split_at_sentences(_runs(da, db), da, db)
+    for group in _merge(_one_to_one(runs, len(da.keys), len(db.keys)), da, db):
+        i0, j0 = group[0][0], group[0][1]
+        i1 = group[-1][0] + group[-1][2] - 1
+        j1 = group[-1][1] + group[-1][2] - 1
+        matched = sum(n for _, _, n in group)
+        a0, a1, whole_a = _span(da, i0, i1)
+        b0, b1, whole_b = _span(db, j0, j1)
+        # A short run inside a sentence is often a shared name ("Prime Minister Benjamin Netanyahu"),
+        # not copying: it counts only when it is a whole sentence or long enough on its own.
+        if matched < st.min_passage_words or (matched < 2 * st.min_passage_words and not (whole_a or whole_b)):
+            continue
+        for x in range(i0, i1 + 1):
+            covered_a[x] = True
+        for x in range(j0, j1 + 1):
+            covered_b[x] = True
+        verb_a += i1 - i0 + 1
+        verb_b += j1 - j0 + 1
+        score = matched / max(i1 - i0 + 1, j1 - j0 + 1)
+        passages.append(Passage(a0, a1, b0, b1, "verbatim", score, a[a0:a1], b[b0:b1]))
+
+    # Paraphrases among the sentences verbatim passages left (mostly) uncovered.
+    def open_sentences(doc: _Doc, covered: list[bool]) -> list[int]:
+        out = []
+        for si, s in enumerate(doc.sentences):
+            lo, hi = doc.first[si], doc.last[si]
+            if lo < 0:
+                continue
+            if sum(covered[lo : hi + 1]) * 2 < hi - lo + 1:
+                out.append(si)
+        return out
+
+    oa, ob = open_sentences(da, covered_a), open_sentences(db, covered_b)
+    sa = [da.sentences[i] for i in oa]
+    sb = [db.sentences[j] for j in ob]
+    matches = [(oa[i], ob[j], d) for d, i, j, _ in _candidates(sa, sb, st.paraphrase_similarity)
+               if min(sa[i].n, sb[j].n) >= 3]
+    matches.sort(key=lambda m: (-m[2], m[0], m[1]))
     used_a: set[int] = set()
     used_b: set[int] = set()
-    chosen: list[tuple[int, int, str, float]] = []
-    for i, j, kind, score in matches:
+    chosen: list[tuple[int, int, float]] = []
+    for i, j, score in matches:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        chosen.append((i, j, kind, score))
+        chosen.append((i, j, score))
     chosen.sort()
-
-    # Merge runs that are consecutive in both texts and of one kind into passages.
-    runs: list[list[tuple[int, int, str, float]]] = []
+    runs: list[list[tuple[int, int, float]]] = []
     for m in chosen:
-        if runs:
-            last = runs[-1][-1]
-            if m[2] == last[2] and m[0] == last[0] + 1 and m[1] == last[1] + 1:
-                runs[-1].append(m)
-                continue
-        runs.append([m])
-    passages: list[Passage] = []
-    verb_a = verb_b = para_a = 0
-    for run in runs:
-        i0, j0, kind, _ = run[0]
-        i1, j1, _, _ = run[-1]
-        n_a = sum(sa[m[0]].n for m in run)
-        n_b = sum(sb[m[1]].n for m in run)
-        if kind == "verbatim" and max(n_a, n_b) < st.min_passage_words and len(run) == 1:
-            # Too short to be evidence of copying; still a paraphrase-level agreement.
-            kind = "paraphrase"
-        if kind == "verbatim":
-            verb_a += n_a
-            verb_b += n_b
+        if runs and m[0] == runs[-1][-1][0] + 1 and m[1] == runs[-1][-1][1] + 1:
+            runs[-1].append(m)
         else:
-            para_a += n_a
-        score = sum(m[3] for m in run) / len(run)
-        a0, a1 = sa[i0].start, sa[i1].end
-        b0, b1 = sb[j0].start, sb[j1].end
-        passages.append(Passage(a0, a1, b0, b1, kind, score, a[a0:a1], b[b0:b1]))  # type: ignore[arg-type]
+            runs.append([m])
+    para_a = para_b = 0
+    for run in runs:
+        x0, x1 = da.sentences[run[0][0]], da.sentences[run[-1][0]]
+        y0, y1 = db.sentences[run[0][1]], db.sentences[run[-1][1]]
+        para_a += sum(da.sentences[m[0]].n for m in run)
+        para_b += sum(db.sentences[m[1]].n for m in run)
+        score = sum(m[2] for m in run) / len(run)
+        passages.append(Passage(x0.start, x1.end, y0.start, y1.end, "paraphrase", score,
+                                a[x0.start : x1.end], b[y0.start : y1.end]))
+    passages.sort(key=lambda p: (p.a_start, p.b_start))
 
-    total_a = sum(s.n for s in sa) or 1
-    total_b = sum(s.n for s in sb) or 1
-    unrelated_a = _unrelated(a, sa, sb, [(p.a_start, p.a_end) for p in passages], st)
-    unrelated_b = _unrelated(b, sb, sa, [(p.b_start, p.b_end) for p in passages], st)
+    total_a = len(da.keys) or 1
+    total_b = len(db.keys) or 1
+    unrelated_a = _unrelated(a, da.sentences, db.sentences, [(p.a_start, p.a_end) for p in passages], st)
+    unrelated_b = _unrelated(b, db.sentences, da.sentences, [(p.b_start, p.b_end) for p in passages], st)
     return Alignment(
         passages=passages,
         unrelated_a=unrelated_a,
@@ -184,6 +354,7 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
         coverage_b=verb_b / total_b,
         verbatim_words=max(verb_a, verb_b),
         paraphrase_a=para_a / total_a,
+        paraphrase_b=para_b / total_b,
     )
 
 

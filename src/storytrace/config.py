@@ -25,9 +25,10 @@ class Settings:
     # copy relation
     near_coverage: float = 0.8     # share of the shorter text inside verbatim passages for a "near" copy
     near_coverage_longer: float = 0.5  # ... and of the longer one
-    verbatim_similarity: float = 0.8   # sentence pairs at or above this (on word keys) are verbatim
+    verbatim_similarity: float = 0.8   # (kept for settings compatibility; verbatim runs are exact key matches)
     paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
-    min_passage_words: int = 5     # content words a verbatim passage needs to count as a partial copy
+    rewrite_coverage: float = 0.35  # share of a text inside verbatim + paraphrase passages for a rewrite
+    min_passage_words: int = 5     # content words a verbatim passage needs (twice that inside a sentence)
     # story relation
     story_threshold: float = 0.32  # combined story similarity at or above which two articles are one story
     story_window_days: float = 30.0  # articles further apart in time are never the same story
@@ -46,7 +47,7 @@ class Settings:
             if isinstance(v, bool) or not isinstance(v, (int, float)):
                 raise ConfigError(f"{f.name} must be a number, got {v!r}")
         for name in ("near_coverage", "near_coverage_longer", "verbatim_similarity", "paraphrase_similarity",
-                     "story_threshold", "unrelated_share", "weight_body", "weight_entities", "weight_title"):
+                     "story_threshold", "unrelated_share", "rewrite_coverage", "weight_body", "weight_entities", "weight_title"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")

@@ -83,6 +83,11 @@ def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings
         return "near"
     if al.verbatim_words >= settings.min_passage_words and any(p.kind == "verbatim" for p in al.passages):
         return "partial"
+    # A rewrite that follows its source sentence by sentence in other words is reuse too (heavy revision);
+    # independent reports of one event share far fewer aligned sentences.
+    rewritten = max(al.coverage_a + al.paraphrase_a, al.coverage_b + al.paraphrase_b)
+    if rewritten >= settings.rewrite_coverage and min(fa.n_words, fb.n_words) >= 20:
+        return "partial"
     return "none"
 
 
@@ -109,7 +114,8 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     if al is not None:
         scores["coverage_a"] = al.coverage_a
         scores["coverage_b"] = al.coverage_b
-        scores["reuse"] = min(1.0, max(al.coverage_a, al.coverage_b, cont) + 0.5 * al.paraphrase_a)
+        scores["rewritten"] = max(al.coverage_a + al.paraphrase_a, al.coverage_b + al.paraphrase_b)
+        scores["reuse"] = min(1.0, max(al.coverage_a, al.coverage_b, cont, scores["rewritten"]))
     else:
         scores["reuse"] = 1.0 if copy == "exact" else cont
     if copy == "exact":
