@@ -10,15 +10,34 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from storytrace.errors import StorytraceError
 
 if TYPE_CHECKING:
     from storytrace import Index
     from storytrace.model import Article, ScanReport
+
+
+T = TypeVar("T")
+
+# The core's tokenizer shares one stateful Snowball stemmer per process, which corrupts (IndexError) when two
+# threads stem at once. Every call that tokenizes (query, pair, compare, add) holds this lock, so matching
+# work runs one call at a time per process; with the GIL that costs little throughput. Remove it once the
+# core's tokenizer is thread-safe.
+CORE_LOCK = threading.Lock()
+
+
+def serialized(fn: Callable[[], T]) -> Callable[[], T]:
+    """``fn`` wrapped to run under ``CORE_LOCK``."""
+
+    def run() -> T:
+        with CORE_LOCK:
+            return fn()
+
+    return run
 
 
 class WritesDisabled(StorytraceError):
@@ -91,7 +110,8 @@ class IndexAccess:
 
         def write() -> ScanReport:
             try:
-                return writer.add(batch)
+                with CORE_LOCK:
+                    return writer.add(batch)
             finally:
                 self._generation += 1  # even a failed write may have changed something
 
@@ -111,3 +131,15 @@ class IndexAccess:
         if writer is not None and thread is not None:
             thread.submit(writer.close).result()
             thread.shutdown()
+
+
+async def cpu_bound(request: Any, fn: Callable[[], T]) -> T:
+    """Run matching work (alignment, queries) off the event loop, one call at a time per process.
+
+    Pure-Python matching holds the GIL, so dozens of pool threads fighting over it only make every
+    request slower (and the core tokenizer is not thread-safe, see ``CORE_LOCK``). Waiting requests
+    queue on an async limiter instead of holding pool threads; ``serve --workers N`` adds processes.
+    """
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(serialized(fn), limiter=request.app.state.cpu_limiter)

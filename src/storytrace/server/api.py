@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
+
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from storytrace.model import Article
-from storytrace.server.access import IndexAccess
+from storytrace.server.access import IndexAccess, cpu_bound
 from storytrace.server.config import ServerConfig
 from storytrace.server.security import token_ok
 from storytrace.server.views import compare_texts, take
@@ -179,7 +180,7 @@ def list_pairs(
 
 
 @router.get("/pair")
-def get_pair(
+async def get_pair(
     request: Request,
     a: Annotated[str, Query(min_length=1, max_length=1000)],
     b: Annotated[str, Query(min_length=1, max_length=1000)],
@@ -187,7 +188,7 @@ def get_pair(
     """Two stored articles' relation with passages, recomputed from their texts."""
     if a == b:
         raise HTTPException(400, "a and b must be two different articles")
-    return access(request).reader().pair(a, b).to_dict()
+    return await cpu_bound(request, lambda: access(request).reader().pair(a, b).to_dict())
 
 
 @router.get("/sites")
@@ -196,17 +197,21 @@ def list_sites(request: Request) -> dict[str, Any]:
 
 
 @router.post("/compare")
-def compare(body: CompareIn) -> dict[str, Any]:
+async def compare(request: Request, body: CompareIn) -> dict[str, Any]:
     """Align two texts: the JSON of ``Relation.to_dict()`` (``storytrace compare --json``)."""
-    return compare_texts(body.a, body.b).relation.to_dict()
+    return await cpu_bound(request, lambda: compare_texts(body.a, body.b).relation.to_dict())
 
 
 @router.post("/query")
-def query(request: Request, body: QueryIn) -> dict[str, Any]:
+async def query(request: Request, body: QueryIn) -> dict[str, Any]:
     """The stored articles a text relates to, strongest first; stores nothing."""
     text: str | Article = Article(text=body.text, title=body.title, origin="query") if body.title else body.text
-    matches = access(request).reader().query(text, limit=body.limit)
-    return {"matches": [m.to_dict() for m in matches]}
+
+    def work() -> dict[str, Any]:
+        matches = access(request).reader().query(text, limit=body.limit)
+        return {"matches": [m.to_dict() for m in matches]}
+
+    return await cpu_bound(request, work)
 
 
 @router.post("/articles", status_code=201, dependencies=[Depends(require_token)])

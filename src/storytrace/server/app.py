@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+
+import anyio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from http import HTTPStatus
@@ -75,6 +79,7 @@ def create_app(config: ServerConfig, access: IndexAccess | None = None) -> FastA
     )
     app.state.config = config
     app.state.access = access
+    app.state.cpu_limiter = anyio.CapacityLimiter(config.cpu_workers)
 
     @app.exception_handler(StorytraceError)
     async def storytrace_error(request: Request, exc: StorytraceError) -> Response:
@@ -107,3 +112,22 @@ def create_app(config: ServerConfig, access: IndexAccess | None = None) -> FastA
 def build(config: ServerConfig, access: IndexAccess | None = None) -> GuardMiddleware:
     """The application wrapped in the request guards: what uvicorn serves."""
     return GuardMiddleware(create_app(config, access), max_body=config.max_body, extra_origins=config.extra_origins)
+
+
+CONFIG_ENV = "STORYTRACE_SERVER_CONFIG"
+
+
+def app_from_env() -> GuardMiddleware:
+    """Factory for ``uvicorn --workers``: each worker process rebuilds the app from the parent's settings.
+
+    Only read-only servers run several workers (one writer per index), so no token travels this way.
+    """
+    raw = json.loads(os.environ[CONFIG_ENV])
+    config = ServerConfig(
+        db=Path(raw["db"]),
+        host=raw["host"],
+        port=int(raw["port"]),
+        max_body=int(raw["max_body"]),
+        extra_origins=tuple(raw.get("extra_origins", ())),
+    )
+    return build(config)

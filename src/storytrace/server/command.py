@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -26,18 +27,24 @@ from storytrace.server.config import DB_ENV, DEFAULT_MAX_BODY, TOKEN_ENV, Server
               help="Extra browser Origin allowed to POST (e.g. a reverse proxy's public URL).")
 @click.option("--log-level", default="info", show_default=True,
               type=click.Choice(["critical", "error", "warning", "info", "debug"]))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes. Matching is CPU-bound, so more workers serve more queries at once; "
+                   "read-only servers only (writes go through one writer).")
 @click.option("--json", "as_json", is_flag=True, help="Print the address as one JSON line once listening.")
 def serve_cmd(db: Path, host: str, port: int, token: str, max_body: int, origins: tuple[str, ...],
-              log_level: str, as_json: bool) -> None:
+              log_level: str, workers: int, as_json: bool) -> None:
     """Serve the web UI and the JSON API (under /api/) over an index."""
     import uvicorn
 
     from storytrace.server.access import IndexAccess
-    from storytrace.server.app import build
+    from storytrace.server.app import CONFIG_ENV, build
 
     try:
         check_bind(host, token)
         config = ServerConfig(db=db, host=host, port=port, token=token, max_body=max_body, extra_origins=origins)
+        if workers > 1 and config.writable:
+            raise StorytraceError("--workers above 1 serves read-only: writes need one writer, so drop --token "
+                                  f"(or ${TOKEN_ENV}) or use --workers 1")
         access = IndexAccess(config.db, writable=config.writable)
     except StorytraceError as exc:
         raise click.ClickException(str(exc)) from None
@@ -48,13 +55,12 @@ def serve_cmd(db: Path, host: str, port: int, token: str, max_body: int, origins
     else:
         click.echo(f"storytrace: serving {db} {mode} on http://{shown}:{port}/", err=True)
     sys.stdout.flush()
-    uvicorn.run(
-        build(config, access),
-        host=host,
-        port=port,
-        log_level=log_level,
-        access_log=log_level == "debug",
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=5,
-    )
+    options = dict(host=host, port=port, log_level=log_level, access_log=log_level == "debug",
+                   proxy_headers=False, server_header=False, timeout_graceful_shutdown=5)
+    if workers == 1:
+        uvicorn.run(build(config, access), **options)
+        return
+    access.close()  # each worker opens its own readers
+    os.environ[CONFIG_ENV] = json.dumps({"db": str(db.resolve()), "host": host, "port": port,
+                                         "max_body": max_body, "extra_origins": list(origins)})
+    uvicorn.run("storytrace.server.app:app_from_env", factory=True, workers=workers, **options)

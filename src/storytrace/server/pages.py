@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storytrace.errors import StorytraceError
-from storytrace.server.access import IndexAccess
+from storytrace.server.access import IndexAccess, cpu_bound
 from storytrace.server.api import MAX_TEXT, check_date
 from storytrace.server.render import ServerLinks, render
 from storytrace.server.views import article_view, compare_texts, pair_view, site_rows, site_view, story_view
@@ -68,8 +68,8 @@ def stories_page(
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str, a: str = "", b: str = "") -> HTMLResponse:
-    view = story_view(_access(request).reader(), story_id, a or None, b or None)
+async def story_page(request: Request, story_id: str, a: str = "", b: str = "") -> HTMLResponse:
+    view = await cpu_bound(request, lambda: story_view(_access(request).reader(), story_id, a or None, b or None))
     return page("story.html", view=view)
 
 
@@ -79,8 +79,10 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
 
 
 @router.get("/pairs", response_class=HTMLResponse)
-def pair_page(request: Request, a: Annotated[str, Query(min_length=1)], b: Annotated[str, Query(min_length=1)]) -> HTMLResponse:
-    return page("pair.html", pv=pair_view(_access(request).reader(), a, b))
+async def pair_page(
+    request: Request, a: Annotated[str, Query(min_length=1)], b: Annotated[str, Query(min_length=1)]
+) -> HTMLResponse:
+    return page("pair.html", pv=await cpu_bound(request, lambda: pair_view(_access(request).reader(), a, b)))
 
 
 @router.get("/sites", response_class=HTMLResponse)
@@ -116,10 +118,8 @@ async def compare_page(request: Request) -> HTMLResponse:
         return page("compare.html", 400, text_a=text_a, text_b=text_b, pv=None, error="Paste a text in both boxes.")
     if len(text_a) > MAX_TEXT or len(text_b) > MAX_TEXT:
         return page("compare.html", 413, text_a="", text_b="", pv=None, error=f"Each text may have at most {MAX_TEXT} characters.")
-    from starlette.concurrency import run_in_threadpool
-
     try:
-        pv = await run_in_threadpool(compare_texts, text_a, text_b)
+        pv = await cpu_bound(request, lambda: compare_texts(text_a, text_b))
     except StorytraceError as exc:
         return page("compare.html", 400, text_a=text_a, text_b=text_b, pv=None, error=str(exc))
     return page("compare.html", text_a=text_a, text_b=text_b, pv=pv, error="")

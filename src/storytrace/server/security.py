@@ -89,6 +89,7 @@ class GuardMiddleware:
 
         seen = 0
         started = False
+        completed = False
         refused = False
 
         async def limited_receive() -> Message:
@@ -105,9 +106,11 @@ class GuardMiddleware:
             return message
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal started
+            nonlocal started, completed
             if refused:
                 return
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                completed = True
             if message["type"] == "http.response.start":
                 started = True
                 names = {k.lower() for k, _ in message.get("headers", [])}
@@ -119,6 +122,15 @@ class GuardMiddleware:
             await self.app(scope, limited_receive, send_with_headers)
         except BodyTooLarge:
             pass
+        except Exception:
+            # The app's error handler has already logged it and, normally, answered 500. Re-raising
+            # then would only make the server drop a healthy keep-alive connection.
+            if completed:
+                return
+            if not started:
+                await _refuse(send, 500, "internal error (see the server log)")
+                return
+            raise
 
     def origin_problem(self, scope: Scope) -> str | None:
         """Why a state-changing request looks cross-site, or None when it may proceed.

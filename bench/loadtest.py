@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""Bounded load test of ``POST /api/query`` on loopback: N concurrent clients for D seconds.
+
+Not a unit test: it measures. It starts ``python -m storytrace.server`` over an index on a free
+127.0.0.1 port (or uses ``--url`` of a server already listening on loopback), replays article texts from
+that index as queries, and prints one JSON object: requests/s, latency percentiles and error count.
+It refuses any target that is not a loopback address, so it cannot be pointed at someone else's server.
+
+    python bench/loadtest.py --db storytrace.db --clients 200 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = [REPO / "data" / "seeds", REPO / "data" / "wikinews-sample"]
+MAX_CLIENTS = 2000
+MAX_SECONDS = 600
+
+
+def loopback_url(url: str) -> str:
+    """The URL without a trailing slash, if its host is a loopback IP literal; else exit."""
+    host = urlsplit(url).hostname or ""
+    try:
+        ok = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        ok = False
+    if not ok:
+        sys.exit(f"loadtest only targets loopback addresses such as 127.0.0.1, not {host or url!r}")
+    return url.rstrip("/")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_sample_index(db: Path) -> None:
+    """A small index from the bundled seeds and Wikinews sample, for a run without --db."""
+    from storytrace import Index
+
+    with Index(str(db)) as index:
+        index.scan([str(p) for p in SAMPLE if p.exists()])
+
+
+def query_texts(db: Path, limit: int = 300, seed: int = 7) -> list[str]:
+    """Article texts from the index (its own articles make realistic, matching queries)."""
+    from storytrace import Index
+
+    texts: list[str] = []
+    with Index(str(db), readonly=True) as index:
+        for story in index.stories(limit=limit):
+            for member in story.members[:3]:
+                texts.append(index.article(member).content)
+            if len(texts) >= limit:
+                break
+    if not texts:
+        sys.exit(f"{db} has no stories to draw queries from")
+    random.Random(seed).shuffle(texts)
+    return [t[:20_000] for t in texts]
+
+
+def start_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """``python -m storytrace.server`` on a free loopback port, waited for with a bounded loop."""
+    for _ in range(3):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}"
+        env = {k: v for k, v in os.environ.items() if k != "STORYTRACE_TOKEN"}
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "storytrace.server", "--db", str(db), "--host", "127.0.0.1",
+                 "--port", str(port), "--log-level", "warning"],
+                stdout=out, stderr=subprocess.STDOUT, env=env,
+            )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                if httpx.get(url + "/api/health", timeout=2).status_code == 200:
+                    return proc, url
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        stop(proc)
+    sys.exit(f"server did not start; see {log}:\n{log.read_text(errors='replace')[-2000:]}")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def percentile(sorted_values: list[float], q: float) -> float | None:
+    if not sorted_values:
+        return None
+    k = min(len(sorted_values) - 1, max(0, round(q * (len(sorted_values) - 1))))
+    return sorted_values[k]
+
+
+async def run_load(url: str, texts: list[str], clients: int, seconds: float, timeout: float) -> dict:
+    """Every client sends one query at a time until the deadline; requests in flight then finish."""
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as http:
+        start = time.perf_counter()
+        deadline = start + seconds
+
+        async def client(n: int) -> None:
+            nonlocal errors
+            i = n
+            while time.perf_counter() < deadline:
+                body = {"text": texts[i % len(texts)], "limit": 10}
+                i += clients
+                t0 = time.perf_counter()
+                try:
+                    response = await http.post("/api/query", json=body)
+                    key = str(response.status_code)
+                    if response.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError as exc:
+                    key = type(exc).__name__
+                    errors += 1
+                latencies.append(time.perf_counter() - t0)
+                statuses[key] = statuses.get(key, 0) + 1
+
+        await asyncio.gather(*(client(n) for n in range(clients)))
+        elapsed = time.perf_counter() - start
+    ordered = sorted(latencies)
+    ms = lambda v: None if v is None else round(1000 * v, 2)  # noqa: E731
+    return {
+        "url": url + "/api/query",
+        "clients": clients,
+        "seconds": round(elapsed, 2),
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+        "latency_ms": {
+            "p50": ms(percentile(ordered, 0.50)),
+            "p90": ms(percentile(ordered, 0.90)),
+            "p99": ms(percentile(ordered, 0.99)),
+            "max": ms(ordered[-1] if ordered else None),
+        },
+        "status": statuses,
+        "queries": len(texts),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, help="index to serve and draw queries from (default: build one "
+                        "from data/seeds and data/wikinews-sample in a temp folder)")
+    parser.add_argument("--url", help="a server already listening on loopback, e.g. http://127.0.0.1:8000 "
+                        "(needs --db for the query texts)")
+    parser.add_argument("--clients", type=int, default=200, help="concurrent clients (default 200)")
+    parser.add_argument("--seconds", type=float, default=30.0, help="duration (default 30)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
+    args = parser.parse_args(argv)
+    if not 1 <= args.clients <= MAX_CLIENTS:
+        parser.error(f"--clients must be 1..{MAX_CLIENTS}")
+    if not 0 < args.seconds <= MAX_SECONDS:
+        parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
+    if args.url and not args.db:
+        parser.error("--url needs --db (the index the server runs on) to draw query texts from")
+
+    with ExitStack() as stack:
+        work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="storytrace-load-")))
+        db = args.db
+        if db is None:
+            db = work / "sample.db"
+            build_sample_index(db)
+        elif not db.exists():
+            parser.error(f"no index at {db}")
+        texts = query_texts(db)
+        if args.url:
+            url = loopback_url(args.url)
+        else:
+            proc, url = start_server(db, work / "server.log")
+            stack.callback(stop, proc)
+        result = asyncio.run(run_load(url, texts, args.clients, args.seconds, args.timeout))
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
