@@ -1,0 +1,163 @@
+"""Passage alignment: verbatim and paraphrased sentences, merged passages, spans, spliced paragraphs."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace import Settings
+from storytrace.align import align, sentence_similarity, sentences_of
+
+S1 = "The regional council approved a budget of 40 million euros for the new tram line in Nantes on Tuesday."
+S2 = "Construction of the eleven-kilometre line is due to start next spring and should be finished by 2027."
+S3 = "The mayor, Johanna Rolland, said the tram would link the university campus with the main railway station."
+REWORDED_S1 = ("On Tuesday the council of the region backed a 40 million euro budget for the planned tram route "
+               "in Nantes.")
+SPLICE = ("Hollywood actress Maria Delgado married her longtime boyfriend, a Brazilian surfer, in a private "
+          "ceremony on a Caribbean beach, her publicist confirmed.")
+
+OWN_A = "Shopkeepers along the planned Nantes tram route had protested for months against the works."
+OWN_B = "Opposition councillors in Nantes voted against the tram plan, calling it too costly for the city."
+
+
+def check_spans(a: str, b: str, al) -> None:
+    for p in al.passages:
+        assert a[p.a_start:p.a_end] == p.a_text
+        assert b[p.b_start:p.b_end] == p.b_text
+        assert 0 <= p.a_start < p.a_end <= len(a)
+        assert 0 <= p.b_start < p.b_end <= len(b)
+    for text, spans in ((a, al.unrelated_a), (b, al.unrelated_b)):
+        for s in spans:
+            assert text[s.start:s.end] == s.text
+
+
+def test_copied_sentence_inside_other_text_is_verbatim() -> None:
+    a = "Local traders welcomed the decision after months of protests.\n\n" + S1 + " Work starts soon, the mayor said."
+    b = "Opponents say the project is far too expensive for a city of this size. " + S1 + "\n\nThe vote was 31 to 12."
+    al = align(a, b)
+    check_spans(a, b, al)
+    verbatim = [p for p in al.passages if p.kind == "verbatim"]
+    assert len(verbatim) == 1
+    p = verbatim[0]
+    assert p.a_text == S1 and p.b_text == S1
+    assert p.a_start == a.index(S1) and p.b_start == b.index(S1)
+    assert 0 < al.coverage_a < 1 and 0 < al.coverage_b < 1
+    assert al.verbatim_words >= Settings().min_passage_words
+
+
+def test_reworded_sentence_is_a_paraphrase_not_verbatim() -> None:
+    al = align(S1, REWORDED_S1)
+    assert [p.kind for p in al.passages] == ["paraphrase"]
+    assert al.coverage_a == 0 and al.coverage_b == 0
+    assert al.passages[0].score >= Settings().paraphrase_similarity
+    assert al.passages[0].score < 1.0
+
+
+def test_disguised_sentence_is_still_verbatim() -> None:
+    disguised = S1.replace(" of ", " ").replace("a", "\u0430").replace("o", "\u043e")
+    al = align(S1, disguised)
+    assert [p.kind for p in al.passages] == ["verbatim"]
+    assert al.passages[0].b_text == disguised
+    assert al.coverage_a == 1.0 and al.coverage_b == 1.0
+
+
+def test_consecutive_copied_sentences_merge_into_one_passage() -> None:
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3
+    b = S1 + " " + S2 + " " + S3 + "\n\n" + OWN_B
+    al = align(a, b)
+    check_spans(a, b, al)
+    verbatim = [p for p in al.passages if p.kind == "verbatim"]
+    assert len(verbatim) == 1
+    assert verbatim[0].a_text == S1 + " " + S2 + " " + S3
+    assert verbatim[0].b_text == verbatim[0].a_text
+
+
+def test_reordered_sentences_are_separate_passages() -> None:
+    a = S1 + " " + S2 + " " + S3
+    b = S3 + " " + S1
+    al = align(a, b)
+    check_spans(a, b, al)
+    texts = sorted(p.a_text for p in al.passages if p.kind == "verbatim")
+    assert texts == sorted([S1, S3])
+
+
+def test_spliced_paragraph_is_unrelated() -> None:
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3
+    b = S1 + " " + S2 + " " + S3 + "\n\n" + SPLICE + "\n\n" + OWN_B
+    al = align(a, b)
+    check_spans(a, b, al)
+    assert [s.text for s in al.unrelated_b] == [SPLICE]
+    assert al.unrelated_a == []
+
+
+def test_on_topic_paragraphs_sharing_names_are_not_unrelated() -> None:
+    a = OWN_A + "\n\n" + S1 + "\n\n" + "Johanna Rolland said the Nantes tram would be finished by 2027."
+    b = S2 + "\n\n" + OWN_B + "\n\n" + "Johanna Rolland defended the cost of the tram line."
+    al = align(a, b)
+    assert al.unrelated_a == [] and al.unrelated_b == []
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: an on-topic paragraph that introduces a new name (the mayor quoted "
+                   "on the tram) is reported as spliced-in unrelated text, because new names outweigh the "
+                   "shared story words in the unrelated test")
+def test_on_topic_paragraph_with_a_new_name_is_not_unrelated() -> None:
+    a = OWN_A + "\n\n" + S1 + "\n\n" + S3
+    b = S2 + "\n\n" + OWN_B
+    al = align(a, b)
+    assert al.unrelated_a == [] and al.unrelated_b == []
+
+
+def test_single_paragraph_has_no_unrelated_part() -> None:
+    a = S1 + " " + SPLICE
+    al = align(a, S1)
+    assert al.unrelated_a == []
+
+
+def test_unrelated_texts_share_nothing() -> None:
+    al = align(S1 + " " + S2, SPLICE)
+    assert al.passages == []
+    assert al.coverage_a == al.coverage_b == 0.0
+    assert al.verbatim_words == 0
+
+
+def test_short_shared_sentence_is_not_verbatim_evidence() -> None:
+    # "Police said." shares too few words to be evidence of copying
+    a = "Police said. " + S1
+    b = "Police said. " + SPLICE
+    al = align(a, b)
+    assert all(p.kind != "verbatim" for p in al.passages)
+
+
+def test_alignment_is_one_to_one() -> None:
+    a = S1 + " " + S1
+    b = S1
+    al = align(a, b)
+    assert len([p for p in al.passages if p.kind == "verbatim"]) == 1
+
+
+def test_empty_texts() -> None:
+    al = align("", "")
+    assert al.passages == [] and al.unrelated_a == [] and al.unrelated_b == []
+
+
+def test_sentence_similarity() -> None:
+    assert sentence_similarity(S1, S1) == 1.0
+    assert sentence_similarity(S1, SPLICE) < Settings().paraphrase_similarity
+    para = sentence_similarity(S1, REWORDED_S1)
+    assert Settings().paraphrase_similarity <= para < 1.0
+    assert sentence_similarity("", S1) == 0.0
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: the 'Dice' overlap sums only the first text's idf weights for shared "
+                   "keys, and one stem ('euro') gets different weights from different surface forms "
+                   "('regional'/'region', 'euros'/'euro'), so sentence_similarity(a, b) != sentence_similarity(b, a)")
+def test_sentence_similarity_is_symmetric() -> None:
+    assert sentence_similarity(S1, REWORDED_S1) == pytest.approx(sentence_similarity(REWORDED_S1, S1), abs=1e-9)
+
+
+def test_sentences_of_keeps_content_keys_and_spans() -> None:
+    text = S1 + " " + S2
+    sents = sentences_of(text)
+    assert [text[s.start:s.end] for s in sents] == [S1, S2]
+    assert "of" not in sents[0].keys and "the" not in sents[0].keys
+    assert sents[0].n == len(sents[0].keys) > 0
+    assert sents[0].total == sum(sents[0].weights.values())

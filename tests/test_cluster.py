@@ -1,0 +1,164 @@
+"""Clustering: connected components, average-link cuts, story records."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from storytrace import Settings
+from storytrace.cluster import Member, average_link, build_story, components, similarity_matrix, story_id
+from storytrace.fingerprint import fingerprint
+
+
+def member(id: str, published: str | None = None, *, title: str = "", site: str | None = None,
+           body: dict[str, float] | None = None, entities: dict[str, float] | None = None,
+           title_vec: dict[str, float] | None = None) -> Member:
+    return Member(id=id, title=title, site=site, published=published, body=body or {"x": 1.0},
+                  entities=entities or {}, title_vec=title_vec or {})
+
+
+# -- components ------------------------------------------------------------------------------------
+
+def test_components() -> None:
+    got = components(["c", "a", "b", "d", "e"], [("b", "a"), ("d", "e")])
+    assert got == [["a", "b"], ["c"], ["d", "e"]]
+
+
+def test_components_ignore_edges_to_unknown_nodes() -> None:
+    assert components(["a", "b"], [("a", "zz"), ("zz", "b")]) == [["a"], ["b"]]
+
+
+def test_components_are_deterministic_whatever_the_order() -> None:
+    nodes = [f"n{i:02d}" for i in range(30)]
+    edges = [(nodes[i], nodes[i + 1]) for i in range(0, 29, 3)] + [(nodes[5], nodes[20]), (nodes[7], nodes[29])]
+    expected = components(nodes, edges)
+    rng = random.Random(7)
+    for _ in range(20):
+        n2, e2 = nodes[:], [(b, a) if rng.random() < 0.5 else (a, b) for a, b in edges]
+        rng.shuffle(n2)
+        rng.shuffle(e2)
+        assert components(n2, e2) == expected
+    assert all(c == sorted(c) for c in expected)
+    assert [c[0] for c in expected] == sorted(c[0] for c in expected)
+    assert sorted(x for c in expected for x in c) == sorted(nodes)
+
+
+def test_components_of_nothing() -> None:
+    assert components([], []) == []
+
+
+# -- average link ----------------------------------------------------------------------------------
+
+def test_average_link_splits_two_groups_joined_by_one_weak_link() -> None:
+    t = Settings().story_threshold
+    strong, weak = min(1.0, t + 0.5), t + 0.05   # one pair above the threshold links the groups ...
+    s = np.full((6, 6), 0.0)
+    for grp in ((0, 1, 2), (3, 4, 5)):
+        for i in grp:
+            for j in grp:
+                s[i, j] = strong
+    s[2, 3] = s[3, 2] = weak                     # ... but on average the groups are far apart
+    np.fill_diagonal(s, 1.0)
+    labels = average_link(s, t)
+    assert labels[0] == labels[1] == labels[2]
+    assert labels[3] == labels[4] == labels[5]
+    assert labels[0] != labels[3]
+    assert labels == [0, 0, 0, 1, 1, 1]     # numbered by first appearance
+
+
+def test_average_link_keeps_a_tight_group_together() -> None:
+    t = Settings().story_threshold
+    s = np.full((4, 4), min(1.0, t + 0.2))
+    np.fill_diagonal(s, 1.0)
+    assert average_link(s, t) == [0, 0, 0, 0]
+
+
+def test_average_link_separates_strangers() -> None:
+    t = Settings().story_threshold
+    s = np.eye(3)
+    assert sorted(average_link(s, t)) == [0, 1, 2]
+
+
+def test_average_link_single_item() -> None:
+    assert average_link(np.array([[1.0]]), Settings().story_threshold) == [0]
+
+
+# -- similarity matrix -----------------------------------------------------------------------------
+
+def test_similarity_matrix_matches_vectors_window_and_forced_pairs() -> None:
+    s = Settings()
+    a = member("a", "2020-01-01", body={"flood": 0.8, "dhaka": 0.6}, entities={"dhaka": 1.0})
+    b = member("b", "2020-01-02", body={"flood": 0.8, "dhaka": 0.6}, entities={"dhaka": 1.0})
+    far = member("c", "2021-06-01", body={"flood": 0.8, "dhaka": 0.6}, entities={"dhaka": 1.0})
+    other = member("d", "2020-01-01", body={"quake": 1.0}, entities={"lima": 1.0})
+    sim = similarity_matrix([a, b, far, other], s)
+    assert sim.shape == (4, 4)
+    assert np.allclose(np.diag(sim), 1.0)
+    assert np.allclose(sim, sim.T)
+    assert sim[0, 1] == pytest.approx(1.0)
+    assert sim[0, 2] == 0.0                      # beyond the story window
+    assert sim[0, 3] == pytest.approx(0.0)
+    forced = similarity_matrix([a, b, far, other], s, forced=[(0, 3)])
+    assert forced[0, 3] == forced[3, 0] == 1.0
+
+
+def test_similarity_matrix_agrees_with_relate(core) -> None:
+    from storytrace.relate import story_similarity
+
+    s = Settings()
+    arts = [core["bridge_original"], core["bridge_rewrite"], core["quake_albania"], core["quake_peru"]]
+    fps = [fingerprint(a, s) for a in arts]
+    members = [Member(a.id, a.title, a.site, a.published, f.body, f.entities, f.title) for a, f in zip(arts, fps)]
+    sim = similarity_matrix(members, s)
+    for i in range(len(arts)):
+        for j in range(i + 1, len(arts)):
+            expected = story_similarity(fps[i], fps[j], arts[i].published, arts[j].published, s)["story"]
+            assert sim[i, j] == pytest.approx(expected, abs=1e-6)
+
+
+# -- story records ---------------------------------------------------------------------------------
+
+def test_build_story_picks_earliest_dated_member_and_groups_reprints() -> None:
+    members = [
+        member("b", "2018-01-02", title="Second", site="b.example"),
+        member("a", None, title="", site="a.example"),
+        member("c", "2018-01-01T08:00:00Z", title="First", site="c.example"),
+        member("d", "2018-01-03", title="Third", site="b.example"),
+        member("e", "2018-01-02T12:00:00Z", title="Fourth", site=None),
+    ]
+    story = build_story(members, [("b", "d"), ("d", "e"), ("c", "not-a-member")])
+    assert story.first == "c"
+    assert story.first_site == "c.example"
+    assert story.first_published == "2018-01-01T08:00:00Z"
+    assert story.last_published == "2018-01-03"
+    assert story.members == ("c", "b", "e", "d", "a")     # timeline, undated last
+    assert story.headline == "First"
+    assert story.sites == ("a.example", "b.example", "c.example")
+    assert story.reprint_groups == (("b", "d", "e"),)
+    assert story.size == 5
+    assert story.id == story_id("c")
+
+
+def test_build_story_without_dates() -> None:
+    story = build_story([member("y", title="Y"), member("x", title="X")], [])
+    assert story.first == "x"                        # ties broken by id, deterministically
+    assert story.first_published is None and story.last_published is None
+    assert story.reprint_groups == ()
+
+
+def test_story_ids_are_stable_strings() -> None:
+    assert story_id("abc") == story_id("abc")
+    assert story_id("abc") != story_id("abd")
+    assert story_id("abc").startswith("s")
+    int(story_id("abc")[1:], 16)
+
+
+def test_story_to_dict() -> None:
+    story = build_story([member("a", "2018-01-01", title="T", site="s.example"), member("b", "2018-01-02")],
+                        [("a", "b")])
+    d = story.to_dict()
+    assert d["size"] == 2 and d["members"] == ["a", "b"]
+    assert d["first_publisher"] == {"article": "a", "site": "s.example", "published": "2018-01-01"}
+    assert d["reprint_groups"] == [["a", "b"]]

@@ -1,0 +1,200 @@
+"""Fingerprints: exact hashes, sentence hashes that survive disguises, entities, vectors, LSH bands."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import pytest
+
+from storytrace import Article, Settings
+from storytrace.fingerprint import band_keys, fingerprint, shingle_strings
+
+TEXT = (
+    "Firefighters in the north of Portugal battled a wildfire near the town of Braga on Sunday. "
+    "The head of the civil protection agency said three villages were evacuated overnight. "
+    "Police closed the motorway between Braga and Porto as smoke drifted across the valley."
+)
+
+LOOK_ALIKES = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e", "p": "\u0440", "c": "\u0441",
+                             "T": "\u0422", "P": "\u0420"})
+
+
+def look_alikes(text: str) -> str:
+    return text.translate(LOOK_ALIKES)
+
+
+def no_of(text: str) -> str:
+    return re.sub(r"\bof\s+", "", text)
+
+
+def glued(text: str) -> str:
+    return re.sub(r"([.!?]) (?=[A-Z])", r"\1", text)
+
+
+def disguise(text: str) -> str:
+    """What a content farm does: look-alike letters, no space after full stops, every 'of' deleted."""
+    return look_alikes(glued(no_of(text)))
+
+
+def hashes(fp) -> list[int]:
+    return [h for h, _, _ in fp.sentences]
+
+
+def test_same_text_same_fingerprint() -> None:
+    a = fingerprint(Article(text=TEXT, id="a"))
+    b = fingerprint(Article(text=TEXT, id="b", site="other.example", published="2020-01-01"))
+    assert a.exact == b.exact
+    assert a.minhash == b.minhash
+    assert a.sentences == b.sentences
+    assert a.shingles == b.shingles
+
+
+def test_case_and_look_alikes_do_not_change_the_exact_hash() -> None:
+    a = fingerprint(Article(text=TEXT))
+    b = fingerprint(Article(text=TEXT.upper()))
+    c = fingerprint(Article(text=look_alikes(TEXT)))
+    assert look_alikes(TEXT) != TEXT
+    assert a.exact == b.exact == c.exact
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(look_alikes, id="look-alikes"),
+        pytest.param(no_of, id="of-deleted"),
+        pytest.param(glued, id="glued"),
+        pytest.param(lambda t: look_alikes(no_of(t)), id="look-alikes+of-deleted"),
+        pytest.param(lambda t: glued(no_of(t)), id="glued+of-deleted"),
+        pytest.param(disguise, id="all-three"),
+    ],
+)
+def test_disguised_copy_keeps_sentence_hashes(change) -> None:
+    d = change(TEXT)
+    assert d != TEXT
+    a = fingerprint(Article(text=TEXT))
+    b = fingerprint(Article(text=d))
+    assert len(hashes(a)) == 3
+    assert hashes(a) == hashes(b)
+    assert a.shingles == b.shingles
+
+
+def test_deleting_words_changes_the_exact_hash() -> None:
+    # the exact hash keeps function words: a copy with words deleted is near, not exact
+    assert fingerprint(Article(text=TEXT)).exact != fingerprint(Article(text=no_of(TEXT))).exact
+
+
+def test_sentence_hash_spans_point_into_content() -> None:
+    art = Article(text=TEXT, title="Wildfire near Braga forces evacuations")
+    fp = fingerprint(art)
+    content = art.content
+    starts = [s for _, s, _ in fp.sentences]
+    assert content[starts[0]:].startswith("Wildfire near Braga")
+    for _, s, e in fp.sentences:
+        assert content[s:e].strip() == content[s:e]
+        assert content[s:e]
+    assert any(content[s:e].startswith("Police closed the motorway") for _, s, e in fp.sentences)
+
+
+def test_different_text_different_hashes() -> None:
+    other = ("Heavy rain flooded the centre of Valencia on Wednesday, cutting power to thousands of homes. "
+             "Emergency services rescued drivers trapped in their cars on the ring road.")
+    a = fingerprint(Article(text=TEXT))
+    b = fingerprint(Article(text=other))
+    assert a.exact != b.exact
+    assert not set(hashes(a)) & set(hashes(b))
+    assert not a.shingles & b.shingles
+
+
+def test_one_changed_word_changes_exact_but_not_other_sentences() -> None:
+    changed = TEXT.replace("three villages", "four villages")
+    a = fingerprint(Article(text=TEXT))
+    b = fingerprint(Article(text=changed))
+    assert a.exact != b.exact
+    shared = set(hashes(a)) & set(hashes(b))
+    assert len(shared) == 2
+
+
+def test_short_sentences_are_not_hashed() -> None:
+    s = Settings()
+    short = "It burned. Smoke rose. " + TEXT
+    fp = fingerprint(Article(text=short), s)
+    for _, start, end in fp.sentences:
+        assert short[start:end] not in ("It burned.", "Smoke rose.")
+    assert len(fp.sentences) == 3
+
+
+def test_entities_include_names_not_sentence_initial_common_words() -> None:
+    text = ("Police said the fire near Braga was under control by Monday. Officials in Lisbon praised the "
+            "crews. Residents of Guimaraes returned home after Ana Ferreira, the mayor, lifted the order. "
+            "The army sent two helicopters.")
+    fp = fingerprint(Article(text=text))
+    for name in ("braga", "lisbon", "guimara", "ferreira"):
+        assert any(k.startswith(name) for k in fp.entities), (name, fp.entities)
+    for common in ("polic", "offici", "resid", "the", "army"):
+        assert common not in fp.entities, (common, fp.entities)
+
+
+def test_entities_and_block_separate_two_similar_events() -> None:
+    a = fingerprint(Article(text="A strong earthquake struck near Durres in Albania, killing 20 people."))
+    b = fingerprint(Article(text="A strong earthquake struck near Arequipa in Peru, killing 20 people."))
+    assert any(k.startswith("durr") for k in a.entities) and "albania" in a.entities, a.entities
+    assert any(k.startswith("arequipa") for k in b.entities) and "peru" in b.entities, b.entities
+    assert set(a.entities) & set(b.entities) <= {"20"}
+    assert "earthquak" not in a.entities
+
+
+def test_vectors_are_unit_length() -> None:
+    fp = fingerprint(Article(text=TEXT, title="Wildfire near Braga forces evacuations"))
+    for vec in (fp.body, fp.entities, fp.title):
+        assert vec
+        assert math.isclose(math.sqrt(sum(v * v for v in vec.values())), 1.0, abs_tol=1e-3)
+    assert len(fp.block) <= Settings().block_terms
+    assert set(fp.title) <= set(fp.body)
+
+
+def test_no_title_no_title_vector() -> None:
+    fp = fingerprint(Article(text=TEXT))
+    assert fp.title == {}
+
+
+def test_settings_change_the_signature_length() -> None:
+    s = Settings(num_perm=64, lsh_bands=16)
+    fp = fingerprint(Article(text=TEXT), s)
+    assert len(fp.minhash) == 64
+    assert len(band_keys(fp.minhash, s.lsh_bands)) == 16
+
+
+def test_band_keys_deterministic_and_shared_for_copies() -> None:
+    s = Settings()
+    a = fingerprint(Article(text=TEXT), s)
+    b = fingerprint(Article(text=look_alikes(no_of(TEXT))), s)
+    ka, kb = band_keys(a.minhash, s.lsh_bands), band_keys(b.minhash, s.lsh_bands)
+    assert len(ka) == s.lsh_bands
+    assert ka == band_keys(list(a.minhash), s.lsh_bands)
+    assert ka == kb
+    assert band_keys([], s.lsh_bands) == []
+    # all keys fit SQLite's signed 64-bit integers
+    assert all(-(1 << 63) <= k < (1 << 63) for k in ka)
+
+
+def test_empty_text() -> None:
+    fp = fingerprint(Article(text=""))
+    assert fp.n_words == 0
+    assert fp.minhash == [] and fp.sentences == [] and fp.body == {}
+
+
+def test_shingles_skip_function_words() -> None:
+    keys = ["the", "collaps", "of", "the", "bridg", "in", "genoa"]
+    assert shingle_strings(keys, 3) == ["collaps bridg genoa"]
+    assert shingle_strings(["the", "bridg"], 3) == ["bridg"]
+    assert shingle_strings(["the", "of"], 3) == []
+
+
+def test_state_round_trips_through_json() -> None:
+    import json
+
+    fp = fingerprint(Article(text=TEXT, title="Wildfire near Braga"))
+    state = json.loads(json.dumps(fp.to_state()))
+    assert state["exact"] == fp.exact and state["body"] == fp.body and state["block"] == fp.block
+    assert "shingles" not in state

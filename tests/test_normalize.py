@@ -1,0 +1,179 @@
+"""Matching keys and sentence spans: folding, stop words, and spans that point at the original text."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.normalize import (
+    STOP_WORDS,
+    fold,
+    is_content,
+    paragraph_spans,
+    sentence_spans,
+    tokenize,
+    word_key,
+)
+
+
+def sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text)]
+
+
+# -- folding ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("disguised", "plain"),
+    [
+        ("R\u043ete", "rote"),            # Cyrillic o
+        ("\u0420utin", "putin"),          # Cyrillic Er for P
+        ("Mosc\u043ew", "moscow"),
+        ("\u0391thens", "athens"),        # Greek Alpha
+        ("\u039foslo", "ooslo"),           # Greek Omicron
+        ("\u0441\u0430\u0440", "cap"),    # an all-look-alike word
+    ],
+)
+def test_fold_maps_look_alike_letters_onto_latin(disguised: str, plain: str) -> None:
+    assert not disguised.isascii()
+    assert fold(disguised) == plain
+
+
+@pytest.mark.parametrize(("word", "plain"), [("Café", "cafe"), ("Zürich", "zurich"), ("São", "sao"),
+                                             ("NAÏVE", "naive"), ("Ｇｅｎｏａ", "genoa")])
+def test_fold_removes_accents_width_and_case(word: str, plain: str) -> None:
+    assert fold(word) == plain
+
+
+def test_fold_keeps_plain_ascii_words_apart() -> None:
+    assert fold("Genoa") == "genoa"
+    assert fold("Genoa") != fold("Geneva")
+
+
+def test_word_key_stems_and_drops_possessive() -> None:
+    assert word_key("Sanctions") == word_key("sanction")
+    assert word_key("Putin's") == word_key("Putin")
+    assert word_key("Putin\u2019s") == word_key("Putin")
+    assert word_key("2018") == "2018"
+    assert word_key("Sanctions") != word_key("Santions")
+
+
+def test_word_key_of_disguised_word_equals_plain_key() -> None:
+    assert word_key("s\u0430ncti\u043ens") == word_key("sanctions")
+    assert word_key("Ir\u0430n") == word_key("Iran")
+
+
+@pytest.mark.parametrize("word", ["of", "the", "and", "was", "in", "OF", "The"])
+def test_stop_words_are_not_content(word: str) -> None:
+    assert not is_content(word_key(word))
+
+
+@pytest.mark.parametrize("word", ["bridge", "Genoa", "collapsed", "35", "2018"])
+def test_content_words_are_content(word: str) -> None:
+    assert is_content(word_key(word))
+
+
+def test_content_keys_drop_stop_words() -> None:
+    tokens = tokenize("The collapse of the bridge in Genoa was a tragedy")
+    content = [k for k in tokens.keys if is_content(k)]
+    assert content == [word_key(w) for w in ("collapse", "bridge", "Genoa", "tragedy")]
+    assert not set(content) & STOP_WORDS
+
+
+def test_content_keys_survive_deleting_every_of() -> None:
+    a = tokenize("The head of the civil protection agency of Liguria")
+    b = tokenize("The head the civil protection agency Liguria")
+    assert [k for k in a.keys if is_content(k)] == [k for k in b.keys if is_content(k)]
+
+
+# -- tokens keep their spans --------------------------------------------------------------------------
+
+def test_token_spans_point_at_original_characters() -> None:
+    text = "Th\u0435 Kremlin\u2019s  envoy, Ali Akbar Velayati, arrived."
+    tokens = tokenize(text)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == [
+        "Th\u0435", "Kremlin\u2019s", "envoy", "Ali", "Akbar", "Velayati", "arrived"]
+    assert tokens.keys[0] == "the"
+    assert tokens.caps[:2] == [True, True] and tokens.caps[2] is False
+    assert len(tokens) == 7
+
+
+# -- sentences ----------------------------------------------------------------------------------------
+
+def test_sentence_spans_simple_text() -> None:
+    text = "The bridge fell on Tuesday. Rescuers searched all night! Was anyone warned?"
+    assert sentences(text) == ["The bridge fell on Tuesday.", "Rescuers searched all night!", "Was anyone warned?"]
+
+
+def test_glued_sentences_are_cut() -> None:
+    text = "The vote took place in May.He resigned in June.Officials declined to comment."
+    assert sentences(text) == ["The vote took place in May.", "He resigned in June.", "Officials declined to comment."]
+
+
+def test_glued_cut_after_digit() -> None:
+    text = "The deal was signed in 2015.In 2016 it was revived."
+    assert sentences(text) == ["The deal was signed in 2015.", "In 2016 it was revived."]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr. Smith spoke to reporters outside the court.",
+        "Police arrested Dr. Anna Weber on Monday.",
+        "He met Gen. Smith and Mrs. Jones at noon.",
+        "Mr. Putin's reports in the meeting were discussed.",
+        "He met John F. Kennedy in 1960.",
+    ],
+)
+def test_abbreviation_does_not_end_a_sentence(text: str) -> None:
+    assert sentences(text) == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The fire started at noon. Dr. Anna Weber said it was contained.",
+         ["The fire started at noon.", "Dr. Anna Weber said it was contained."]),
+        ("It rained all day. Mr. Jones stayed at home.", ["It rained all day.", "Mr. Jones stayed at home."]),
+    ],
+)
+def test_sentence_before_title_abbreviation_is_its_own_sentence(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("It was cold.A storm came in from the sea.",
+                     ["It was cold.", "A storm came in from the sea."], id="next-sentence-starts-with-A"),
+        pytest.param('The mayor said: "We will rebuild."The minister agreed.',
+                     ['The mayor said: "We will rebuild."', "The minister agreed."], id="closing-quote"),
+        pytest.param('Talks ended on Friday."We are done," he said.',
+                     ["Talks ended on Friday.", '"We are done," he said.'], id="opening-quote"),
+        pytest.param("It rained in M\u0430y.\u0422he river rose.",
+                     ["It rained in M\u0430y.", "\u0422he river rose."], id="look-alike-letters"),
+    ],
+)
+def test_glued_sentences_are_cut_in_harder_cases(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+
+
+def test_sentence_spans_respect_line_breaks_and_offsets() -> None:
+    text = "Headline of the day\n\nFirst sentence here. Second one.\n\nThird paragraph starts."
+    spans = sentence_spans(text)
+    assert [text[s:e] for s, e in spans] == [
+        "Headline of the day", "First sentence here.", "Second one.", "Third paragraph starts."]
+    for s, e in spans:
+        assert text[s:e] == text[s:e].strip()
+    assert spans == sorted(spans)
+
+
+def test_sentence_spans_of_empty_text() -> None:
+    assert sentence_spans("") == []
+    assert sentence_spans("\n\n  \n") == []
+
+
+def test_paragraph_spans() -> None:
+    text = "  First para line one.\nline two.\n\n\n Second para. \n \nThird."
+    spans = paragraph_spans(text)
+    assert [text[s:e] for s, e in spans] == ["First para line one.\nline two.", "Second para.", "Third."]
+    assert paragraph_spans("") == []
+    assert paragraph_spans("one block only") == [(0, 14)]
