@@ -1,0 +1,300 @@
+"""The command line: scan with bad input, the reporting commands' JSON, --db, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from storytrace import Index
+from storytrace.cli import main
+
+STORY_KEYS = {"id", "headline", "size", "members", "first_publisher", "first_published", "last_published", "sites",
+              "reprint_groups"}
+RELATION_KEYS = {"a", "b", "copy", "story", "scores", "passages", "unrelated", "earlier"}
+ARTICLE_META = {"id", "title", "url", "site", "author", "published", "origin"}
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def check_one_line_error(result: Result, *needles: str) -> None:
+    assert result.exit_code != 0
+    assert isinstance(result.exception, SystemExit), result.exception
+    err = result.stderr.strip()
+    assert err.count("\n") == 0, err
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert err.startswith("error:")
+    for n in needles:
+        assert n in err, (n, err)
+
+
+@pytest.fixture
+def cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run in an empty folder, with no STORYTRACE_DB from the environment."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STORYTRACE_DB", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def inbox(cwd: Path, core_dir: Path) -> Path:
+    """A folder with every core fixture article, a binary .txt and a JSONL file with one malformed line."""
+    folder = cwd / "in"
+    folder.mkdir()
+    for f in core_dir.glob("*.txt"):
+        shutil.copy(f, folder / f.name)
+    (folder / "blob.txt").write_bytes(b"\x00\x01\x02 not text \xff\xfe\x00")
+    (folder / "feed.jsonl").write_text(
+        '{"id": "j1", "title": "Flood in Dhaka", "text": "Heavy monsoon rain flooded large parts of Dhaka on '
+        'Monday, officials said."}\n{not json\n', encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def db(core_db: Path) -> str:
+    """A scanned index of the core fixtures (shared by the read-only commands)."""
+    return str(core_db)
+
+
+@pytest.fixture(scope="module")
+def core_index(db: str):
+    with Index(db, readonly=True) as ix:
+        yield ix
+
+
+# -- scan ------------------------------------------------------------------------------------------
+
+def test_scan_with_bad_files(inbox: Path, cwd: Path, core) -> None:
+    result = run("scan", str(inbox), "--db", "news.db")
+    assert result.exit_code == 0, result.output
+    assert "blob.txt" in result.stderr
+    assert "feed.jsonl:2" in result.stderr
+    assert "Traceback" not in result.stderr
+    n = len(core) + 1
+    assert f"read {n} articles" in result.stdout
+    assert "skipped 2" in result.stdout
+    assert (cwd / "news.db").exists()
+    assert not (cwd / "storytrace.db").exists()
+    with Index(cwd / "news.db", readonly=True) as ix:
+        assert ix.count() == n
+
+
+def test_scan_json_report(inbox: Path, cwd: Path, core) -> None:
+    result = run("scan", str(inbox), "--db", "news.db", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert {"read", "added", "unchanged", "skipped", "errors", "stories", "pairs", "seconds"} <= set(report)
+    assert report["read"] == report["added"] == len(core) + 1
+    assert report["skipped"] == 2
+    assert len(report["errors"]) == 2
+    again = json.loads(run("scan", str(inbox), "--db", "news.db", "--json").stdout)
+    assert again["added"] == 0 and again["unchanged"] == len(core) + 1
+
+
+def test_scan_of_only_bad_input_fails(cwd: Path) -> None:
+    bad = cwd / "bad"
+    bad.mkdir()
+    (bad / "x.txt").write_bytes(b"\x00\x01\xff")
+    (bad / "y.jsonl").write_text("{broken\n", encoding="utf-8")
+    result = run("scan", str(bad), "--db", "t.db")
+    assert result.exit_code != 0
+    assert "x.txt" in result.stderr and "y.jsonl" in result.stderr
+    assert "nothing could be read" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scan_of_missing_path_fails(cwd: Path) -> None:
+    result = run("scan", str(cwd / "nowhere"), "--db", "t.db")
+    assert result.exit_code != 0
+    assert "nowhere" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_scan_bad_map_option(inbox: Path) -> None:
+    check_one_line_error(run("scan", str(inbox), "--db", "t.db", "--map", "body"), "THEIRS=OURS")
+
+
+def test_db_from_environment(inbox: Path, cwd: Path) -> None:
+    env = {"STORYTRACE_DB": str(cwd / "env.db")}
+    assert run("scan", str(inbox), env=env).exit_code == 0
+    assert (cwd / "env.db").exists() and not (cwd / "storytrace.db").exists()
+    result = run("stories", "--json", env=env)
+    assert result.exit_code == 0 and json.loads(result.stdout)
+
+
+def test_default_db_is_in_the_working_folder(inbox: Path, cwd: Path) -> None:
+    assert run("scan", str(inbox)).exit_code == 0
+    assert (cwd / "storytrace.db").exists()
+    assert json.loads(run("stories", "--json").stdout)
+
+
+# -- reporting commands ----------------------------------------------------------------------------
+
+def test_stories_json(db: str, core) -> None:
+    result = run("stories", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    stories = json.loads(result.stdout)
+    assert stories and all(set(s) == STORY_KEYS for s in stories)
+    assert stories[0]["size"] == max(s["size"] for s in stories)
+    assert stories[0]["first_publisher"]["article"] == core["bridge_original"].id
+    sizes = [s["size"] for s in stories]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_stories_options(db: str) -> None:
+    assert len(json.loads(run("stories", "--db", db, "--json", "--limit", "1").stdout)) == 1
+    big = json.loads(run("stories", "--db", db, "--json", "--min-size", "2").stdout)
+    assert big and all(s["size"] >= 2 for s in big)
+    found = json.loads(run("stories", "--db", db, "--json", "--search", "Genoa").stdout)
+    assert len(found) == 1 and "Genoa" in found[0]["headline"]
+    assert json.loads(run("stories", "--db", db, "--json", "--search", "zzzz").stdout) == []
+
+
+def test_stories_table(db: str) -> None:
+    result = run("stories", "--db", db)
+    assert result.exit_code == 0
+    assert "Genoa" in result.stdout
+
+
+def test_show_json(db: str, core, core_index: Index) -> None:
+    sid = core_index.article_story(core["bridge_original"].id)
+    result = run("show", sid, "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert STORY_KEYS | {"articles", "pairs"} <= set(doc)
+    assert doc["id"] == sid and doc["size"] == 5
+    assert [a["id"] for a in doc["articles"]] == doc["members"]
+    assert all(set(a) == ARTICLE_META for a in doc["articles"])
+    assert all(set(p) == RELATION_KEYS for p in doc["pairs"])
+    assert len(doc["pairs"]) == 5 * 4 // 2
+    contents = {m: core_index.article(m).content for m in doc["members"]}
+    partial = [p for p in doc["pairs"] if p["copy"] == "partial"]
+    assert partial
+    for p in partial:
+        verbatim = [x for x in p["passages"] if x["kind"] == "verbatim"]
+        assert verbatim
+        for x in verbatim:
+            assert contents[p["a"]][x["a"]["start"]:x["a"]["end"]] == x["a"]["text"]
+            assert contents[p["b"]][x["b"]["start"]:x["b"]["end"]] == x["b"]["text"]
+
+
+def test_show_table(db: str, core, core_index: Index) -> None:
+    sid = core_index.article_story(core["bridge_original"].id)
+    result = run("show", sid, "--db", db)
+    assert result.exit_code == 0
+    assert core["bridge_original"].title in result.stdout
+    assert "reprints:" in result.stdout
+
+
+def test_pairs_json(db: str, core) -> None:
+    result = run("pairs", "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    pairs = json.loads(result.stdout)
+    assert pairs and all(set(p) == {"a", "b", "copy", "story", "earlier", "scores"} for p in pairs)
+    near = json.loads(run("pairs", "--db", db, "--json", "--copy", "near").stdout)
+    assert near and {p["copy"] for p in near} == {"near"}
+    mine = json.loads(run("pairs", "--db", db, "--json", "--article", core["bridge_rewrite"].id).stdout)
+    assert mine and all(core["bridge_rewrite"].id in (p["a"], p["b"]) for p in mine)
+    assert run("pairs", "--db", db, "--copy", "lots").exit_code != 0
+
+
+def test_query_json_stores_nothing(db: str, core, core_dir: Path, core_index: Index) -> None:
+    before = core_index.count()
+    result = run("query", str(core_dir / "bridge_partial.txt"), "--db", db, "--json")
+    assert result.exit_code == 0, result.output
+    matches = json.loads(result.stdout)
+    assert matches
+    for m in matches:
+        assert {"article", "story_id", "copy", "story", "scores", "passages", "unrelated", "earlier"} <= set(m)
+        assert set(m["article"]) == ARTICLE_META
+    by_id = {m["article"]["id"]: m for m in matches}
+    assert by_id[core["bridge_partial"].id]["copy"] == "exact"
+    assert by_id[core["bridge_original"].id]["copy"] == "partial"
+    assert core_index.count() == before
+
+
+def test_query_table(db: str, core_dir: Path) -> None:
+    result = run("query", str(core_dir / "bridge_reprint.txt"), "--db", db)
+    assert result.exit_code == 0
+    assert "near" in result.stdout
+
+
+@pytest.mark.parametrize("what", ["articles", "pairs", "stories"])
+def test_export_jsonl_to_stdout(db: str, what: str, core_index: Index) -> None:
+    result = run("export", "--db", db, "--what", what)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    expected = {"articles": core_index.count(), "pairs": len(list(core_index.pairs())),
+                "stories": len(core_index.stories())}[what]
+    assert len(rows) == expected
+    assert f"wrote {expected} {what}" in result.stderr
+
+
+def test_export_csv_and_parquet_files(db: str, cwd: Path, core_index: Index) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    assert run("export", "--db", db, "--format", "csv", "--out", "a.csv").exit_code == 0
+    assert (cwd / "a.csv").read_text(encoding="utf-8").startswith("text,id,title")
+    assert run("export", "--db", db, "--format", "parquet", "--what", "stories", "--out", "s.parquet").exit_code == 0
+    table = pq.read_table(cwd / "s.parquet")
+    assert table.num_rows == len(core_index.stories())
+    assert "headline" in table.column_names
+
+
+def test_export_parquet_to_stdout_is_refused(db: str) -> None:
+    check_one_line_error(run("export", "--db", db, "--format", "parquet"), "--out")
+
+
+def test_compare_fixture_files(core_dir: Path, core) -> None:
+    result = run("compare", str(core_dir / "bridge_original.txt"), str(core_dir / "bridge_reprint.txt"), "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert set(doc) == RELATION_KEYS
+    assert (doc["copy"], doc["story"], doc["earlier"]) == ("near", "same", "a")
+
+
+# -- errors ----------------------------------------------------------------------------------------
+
+def test_show_missing_story(db: str) -> None:
+    check_one_line_error(run("show", "s000000000000", "--db", db), "s000000000000")
+
+
+@pytest.mark.parametrize("cmd", [["stories"], ["show", "s1"], ["pairs"], ["export"], ["stories", "--json"]])
+def test_missing_db(cmd: list[str], cwd: Path) -> None:
+    result = run(*cmd, "--db", "missing.db")
+    check_one_line_error(result, "missing.db")
+    assert not (cwd / "missing.db").exists()
+
+
+def test_query_with_missing_db(cwd: Path, core_dir: Path) -> None:
+    check_one_line_error(run("query", str(core_dir / "bridge_original.txt"), "--db", "missing.db"), "missing.db")
+
+
+def test_not_a_database(cwd: Path) -> None:
+    (cwd / "junk.db").write_text("not a database " * 100)
+    check_one_line_error(run("stories", "--db", "junk.db"), "junk.db")
+
+
+def test_compare_unreadable_file(cwd: Path, core_dir: Path) -> None:
+    (cwd / "blob.txt").write_bytes(b"\x00\x00\xff")
+    check_one_line_error(run("compare", "blob.txt", str(core_dir / "bridge_original.txt")), "blob.txt")
+
+
+def test_compare_missing_file(cwd: Path, core_dir: Path) -> None:
+    result = run("compare", "nope.txt", str(core_dir / "bridge_original.txt"))
+    assert result.exit_code != 0
+    assert "nope.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_version_and_help() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and "storytrace" in result.stdout
+    result = run("--help")
+    assert result.exit_code == 0
+    for cmd in ("scan", "stories", "show", "compare", "query", "pairs", "export"):
+        assert cmd in result.stdout
