@@ -44,8 +44,8 @@ class Settings:
     def __post_init__(self) -> None:
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
-                raise ConfigError(f"{f.name} must be a number, got {v!r}")
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
+                raise ConfigError(f"{f.name} must be a finite number, got {v!r}")
         for name in ("near_coverage", "near_coverage_longer", "verbatim_similarity", "paraphrase_similarity",
                      "story_threshold", "unrelated_share", "rewrite_coverage", "weight_body", "weight_entities", "weight_title"):
             v = getattr(self, name)
