@@ -388,29 +388,36 @@ class _Markov:
                 for w1, w2 in zip(words, words[1:], strict=False):
                     nxt.setdefault(w1, []).append(w2)
         self.next = nxt
+        self.caps = frozenset(w for w in nxt if w[:1].isupper())
         self.starts = [w for w in starts if w[:1].isupper()] or ["The"]
 
     def sentence(self, rng: random.Random, cast: Sequence[str], lo: int = 8, hi: int = 30) -> str:
-        w = rng.choice(self.starts)
-        words = [w]
+        nxt, starts, rnd = self.next, self.starts, rng.random  # hot loop: a million articles pass here
+        words = [starts[int(rnd() * len(starts))]]
         while len(words) < hi:
-            if words[-1][-1:] in ".!?" and len(words) >= lo:
+            last = words[-1]
+            ends = last[-1] in ".!?"
+            if ends and len(words) >= lo:
                 break
-            options = self.next.get(words[-1])
-            if not options or (words[-1][-1:] in ".!?" and len(words) < lo):
-                options = self.next.get(rng.choice(self.starts)) or ["the"]
-            words.append(rng.choice(options))
-        out, i = [words[0]], 1
-        while i < len(words):  # a run of capitalised words (a name) becomes one cast member, half the time
+            options = None if ends else nxt.get(last)
+            if not options:
+                options = nxt.get(starts[int(rnd() * len(starts))]) or ["the"]
+            words.append(options[int(rnd() * len(options))])
+        out, i, n = [words[0]], 1, len(words)
+        caps = self.caps
+        while i < n:  # a run of capitalised words (a name) becomes one cast member, half the time
             j = i
-            while j < len(words) and words[j][:1].isupper() and words[j - 1][-1:] not in ".!?":
+            while j < n and words[j] in caps and words[j - 1][-1] not in ".!?":
                 j += 1
-            if j > i and cast and rng.random() < 0.5:
-                out.append(rng.choice(cast) + re.sub(r"^[\w'’-]+", "", words[j - 1]))
+            if j == i:
+                out.append(words[i])
+                i += 1
+            elif cast and rnd() < 0.5:
+                out.append(cast[int(rnd() * len(cast))] + re.sub(r"^[\w'’-]+", "", words[j - 1]))
                 i = j
             else:
-                out.extend(words[i : max(j, i + 1)])
-                i = max(j, i + 1)
+                out.extend(words[i:j])
+                i = j
         s = " ".join(out)
         s = re.sub(r"[.!?]+(?=\s)", "", s[:-1]) + s[-1]  # one sentence, not several
         return s if s[-1] in ".!?" else s.rstrip(",;:") + "."
