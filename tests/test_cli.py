@@ -298,3 +298,24 @@ def test_version_and_help() -> None:
     assert result.exit_code == 0
     for cmd in ("scan", "stories", "show", "compare", "query", "pairs", "export"):
         assert cmd in result.stdout
+
+
+def test_db_in_a_missing_folder(inbox: Path, cwd: Path) -> None:
+    check_one_line_error(run("scan", str(inbox), "--db", str(cwd / "no" / "such" / "x.db")), "x.db")
+
+
+def test_stories_limit_zero_means_all(db: str, core_index: Index) -> None:
+    stories = json.loads(run("stories", "--db", db, "--json", "--limit", "0").stdout)
+    assert len(stories) == len(core_index.stories())
+
+
+def test_compare_uses_the_first_article_of_a_multi_article_file(cwd: Path, core, core_dir: Path) -> None:
+    orig = core["bridge_original"]
+    rows = [{"id": "first", "title": orig.title, "text": orig.text, "published": "2018-08-14"},
+            {"id": "second", "title": "Something else", "text": "A different text about a library opening."}]
+    (cwd / "two.jsonl").write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    result = run("compare", "two.jsonl", str(core_dir / "bridge_original.txt"), "--json")
+    assert result.exit_code == 0, result.output
+    assert "holds 2 articles" in result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["a"] == "first" and doc["copy"] == "exact"

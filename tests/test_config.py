@@ -73,11 +73,13 @@ def test_weights_error_quotes_the_values() -> None:
     assert "0.9" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: story_window_days=nan passes validation ('nan <= 0' is False), and "
-                   "then no pair is ever outside the window")
-def test_nan_window_is_rejected() -> None:
-    with pytest.raises(ConfigError):
-        Settings(story_window_days=float("nan"))
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+@pytest.mark.parametrize("field", ["story_window_days", "story_threshold", "num_perm"])
+def test_non_finite_values_are_rejected(field: str, value: float) -> None:
+    # a NaN window would pass a "<= 0" check and then never separate any pair
+    with pytest.raises(ConfigError) as info:
+        Settings(**{field: value})
+    assert field in str(info.value) and repr(value) in str(info.value)
 
 
 def test_lsh_bands_must_divide_num_perm() -> None:

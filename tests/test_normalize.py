@@ -177,3 +177,20 @@ def test_paragraph_spans() -> None:
     assert [text[s:e] for s, e in spans] == ["First para line one.\nline two.", "Second para.", "Third."]
     assert paragraph_spans("") == []
     assert paragraph_spans("one block only") == [(0, 14)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Café owners in São Paulo protested on Monday. Zé Müller said “no comment”.",
+         ["Café owners in São Paulo protested on Monday.", "Zé Müller said “no comment”."]),
+        ("北京 reported heavy rain on Friday. Tokyo stayed dry.", ["北京 reported heavy rain on Friday.", "Tokyo stayed dry."]),
+        ("Cafe\u0301 owners protested. Th\u0435 m\u0430yor spoke.\u0422hen he left.",
+         ["Cafe\u0301 owners protested.", "Th\u0435 m\u0430yor spoke.", "\u0422hen he left."]),
+        ("Fans cheered 😀 all night. The police stayed calm.", ["Fans cheered 😀 all night.", "The police stayed calm."]),
+    ],
+)
+def test_sentence_spans_are_character_offsets_in_non_ascii_text(text: str, expected: list[str]) -> None:
+    assert sentences(text) == expected
+    # a second call (cached) gives the same answer
+    assert sentences(text) == expected

@@ -225,16 +225,26 @@ def test_earlier_follows_published(core) -> None:
     assert compare(a, dataclasses.replace(b, published=a.published)).earlier is None
 
 
-def test_earlier_of_compares_times_not_strings() -> None:
-    day = Article(text="x", published="2018-08-14")
-    morning = Article(text="x", published="2018-08-14T09:00:00Z")
-    offset = Article(text="x", published="2018-08-14T10:00:00+02:00")  # 08:00 UTC
+def test_earlier_of_compares_times_not_strings(make_article) -> None:
+    day = make_article("x", published="2018-08-14")
+    morning = make_article("x", published="2018-08-14T09:00:00Z")
+    offset = make_article("x", published="2018-08-14T10:00:00+02:00")  # 08:00 UTC
     assert earlier_of(day, morning) == "a"
     assert earlier_of(offset, morning) == "a"
     assert earlier_of(morning, offset) == "b"
-    assert earlier_of(Article(text="x", published="not a date"), morning) is None
+    assert earlier_of(make_article("x", published="not a date"), morning) is None
     assert days_between("2018-08-14", "2018-08-16") == 2.0
     assert days_between(None, "2018-08-16") is None
+
+
+def test_compare_articles_without_dates_or_titles(make_article) -> None:
+    text = ("The regional council approved a budget of 40 million euros for the new tram line in Nantes on "
+            "Tuesday. Construction is due to start next spring, the mayor said.")
+    a, b = make_article(text), make_article(text)
+    rel = compare(a, b)
+    assert rel.copy == "exact" and rel.story == "same" and rel.earlier is None
+    assert "days_apart" not in rel.scores and "story_title" not in rel.scores
+    assert rel.a == a.id and rel.b == b.id and a.id != b.id
 
 
 def _shift(published: str, days: float) -> str:
