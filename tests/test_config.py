@@ -65,8 +65,6 @@ def test_weights_must_add_up_to_one() -> None:
     assert s.weight_body == 0.5
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the weights-sum error does not quote the values it got "
-                   "(ConfigError's contract: 'the message quotes the bad value')")
 def test_weights_error_quotes_the_values() -> None:
     with pytest.raises(ConfigError) as info:
         Settings(weight_body=0.9)

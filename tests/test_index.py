@@ -356,8 +356,6 @@ def test_not_found_message_reads_as_plain_text(full: Index) -> None:
     assert "s-missing" in str(info.value)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: NotFound derives from KeyError, whose str() wraps the message in quotes, "
-                   "so the CLI prints: error: \"no story 's-missing' in ...\"")
 def test_not_found_str_is_the_message(full: Index) -> None:
     with pytest.raises(NotFound) as info:
         full.story("s-missing")

@@ -68,8 +68,9 @@ def sentences_of(text: str) -> list[Sentence]:
 def _dice(a: Sentence, b: Sentence) -> float:
     if not a.total or not b.total:
         return 0.0
-    shared = sum(w for k, w in a.weights.items() if k in b.weights)
-    return 2.0 * shared / (a.total + b.total)
+    # Each side's own weight for a shared key, so the measure is symmetric.
+    shared = sum(w + b.weights[k] for k, w in a.weights.items() if k in b.weights)
+    return shared / (a.total + b.total)
 
 
 def sentence_similarity(a: str, b: str) -> float:
@@ -106,10 +107,10 @@ def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list
         shared: dict[int, float] = {}
         for k, w in s.weights.items():
             for j in postings.get(k, ()):
-                shared[j] = shared.get(j, 0.0) + w
+                shared[j] = shared.get(j, 0.0) + w + sb[j].weights[k]
         for j, w in shared.items():
             t = sb[j]
-            dice = 2.0 * w / (s.total + t.total)
+            dice = w / (s.total + t.total)
             if dice < min_dice:
                 continue
             scored.append((dice, i, j, ""))

@@ -64,7 +64,9 @@ class Settings:
         if self.story_window_days <= 0:
             raise ConfigError(f"story_window_days must be positive, got {self.story_window_days!r}")
         if abs(self.weight_body + self.weight_entities + self.weight_title - 1.0) > 1e-6:
-            raise ConfigError("weight_body + weight_entities + weight_title must add up to 1")
+            raise ConfigError(
+                "weight_body + weight_entities + weight_title must add up to 1, got "
+                f"{self.weight_body!r} + {self.weight_entities!r} + {self.weight_title!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -15,3 +15,6 @@ class ConfigError(StorytraceError, ValueError):
 
 class NotFound(StorytraceError, KeyError):
     """An article or story id that is not in the index."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

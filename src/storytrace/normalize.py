@@ -8,14 +8,18 @@ that passages can be shown in the text the user gave us.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import blingfire
+import numpy as np
 import snowballstemmer
 
 __all__ = [
@@ -30,7 +34,16 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-_STEMMER = snowballstemmer.stemmer("english")
+_BF_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
+# Snowball stemmers keep state while they work: one per thread (the web server tokenizes in threads).
+_LOCAL = threading.local()
+
+
+def _stemmer() -> Any:
+    st = getattr(_LOCAL, "stemmer", None)
+    if st is None:
+        st = _LOCAL.stemmer = snowballstemmer.stemmer("english")
+    return st
 
 # A small English function-word list. Dropping these from matching keys is what makes "every 'of'
 # deleted" and similar function-word spinning invisible to shingles and sentence hashes.
@@ -85,7 +98,7 @@ def word_key(word: str) -> str:
     w = w.replace("'", "")
     if w.isdigit():
         return w
-    return _STEMMER.stemWord(w)
+    return _stemmer().stemWord(w)
 
 
 def is_content(key: str) -> bool:
@@ -107,25 +120,61 @@ class Tokens:
         return len(self.keys)
 
 
+_TOKEN_CACHE: dict[str, Tokens] = {}
+_TOKEN_CACHE_SIZE = 256
+_WORD_INFO: dict[str, tuple[str, str, bool]] = {}
+_WORD_INFO_SIZE = 1_000_000
+
+
+def _remember(cache: dict[str, Any], text: str, value: Any) -> None:
+    """Keep the last few results (oldest out first); never fails, even with threads racing on the cache."""
+    try:
+        while len(cache) >= _TOKEN_CACHE_SIZE:
+            del cache[next(iter(cache))]
+    except (KeyError, RuntimeError, StopIteration):
+        pass
+    cache[text] = value
+
+
+def _word_info(w: str) -> tuple[str, str, bool]:
+    info = (word_key(w), fold(w), w[:1].isupper())
+    if len(_WORD_INFO) >= _WORD_INFO_SIZE:
+        _WORD_INFO.clear()
+    _WORD_INFO[w] = info
+    return info
+
+
 def tokenize(text: str) -> Tokens:
-    keys: list[str] = []
-    folded: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    caps: list[bool] = []
-    for m in _WORD.finditer(text):
-        w = m.group()
-        keys.append(word_key(w))
-        folded.append(fold(w))
-        starts.append(m.start())
-        ends.append(m.end())
-        caps.append(w[:1].isupper())
-    return Tokens(keys, folded, starts, ends, caps)
+    """The words of ``text`` with their keys and spans.
+
+    The result is shared with later callers asking for the same text (matching tokenizes one text several
+    times): treat its lists as read-only.
+    """
+    hit = _TOKEN_CACHE.get(text)
+    if hit is not None:
+        return hit
+    matches = list(_WORD.finditer(text))
+    words = [m.group() for m in matches]
+    get = _WORD_INFO.get
+    infos = [get(w) or _word_info(w) for w in words]
+    tokens = Tokens(
+        [i[0] for i in infos],
+        [i[1] for i in infos],
+        [m.start() for m in matches],
+        [m.end() for m in matches],
+        [i[2] for i in infos],
+    )
+    _remember(_TOKEN_CACHE, text, tokens)
+    return tokens
 
 
 _PARA = re.compile(r"\n\s*\n")
 # "said.The" — a full stop glued to the next sentence, a common scraping or spinning artifact.
-_GLUED = re.compile(r"(?<=[a-z0-9\)\"”][.!?])(?=[A-Z][a-z])")
+_LOWER = "a-z0-9\u00df-\u00ff\u0430-\u045f\u03ac-\u03ce"
+_UPPER = "A-Z\u00c0-\u00de\u0400-\u042f\u0386-\u03ab"
+_GLUED = re.compile(rf"(?<=[{_LOWER}\)\"”’][.!?])(?=[\"“‘]?[{_UPPER}])|(?<=[{_LOWER}][.!?][\"”’])(?=[{_UPPER}])")
+# blingfire keeps "noon. Dr. Anna Weber said" together; a title abbreviation after a sentence end starts one.
+_BEFORE_TITLE = re.compile(rf"(?<=[{_LOWER}\)\"”’][.!?])\s+(?=(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev)\.\s)")
 # A fragment that ends in a title abbreviation or an initial ("Dr.", "John F.") is not a sentence end.
 _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev|[A-Z])\.$")
 
@@ -149,7 +198,79 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+class _Buffers(threading.local):
+    size = 0
+    out: Any = None
+    starts: Any = None
+    ends: Any = None
+
+
+_BUF = _Buffers()
+
+
+def _sentence_offsets(chunk: str) -> list[tuple[int, int]]:
+    """``blingfire.text_to_sentences_and_offsets(chunk)[1]``, the same offsets, without its per-byte Python
+    loop (which cost more than the splitting): reused buffers, and a byte-to-character map only for
+    non-ASCII text. Anything unusual goes to blingfire's own wrapper."""
+    data = chunk.encode("utf-8")
+    nb = len(data)
+    need = nb * 2
+    buf = _BUF
+    if buf.size < need:
+        size = max(need, 4096)
+        buf.out = ctypes.create_string_buffer(size)
+        buf.starts = (ctypes.c_int32 * size)()
+        buf.ends = (ctypes.c_int32 * size)()
+        buf.size = size
+    o_len = _BF_SENTENCES(ctypes.c_char_p(data), ctypes.c_int(nb), ctypes.byref(buf.out), ctypes.byref(buf.starts),
+                          ctypes.byref(buf.ends), ctypes.c_int(need))
+    if o_len <= 0 or o_len > need:
+        return blingfire.text_to_sentences_and_offsets(chunk)[1]
+    out = buf.out.raw[:o_len]
+    zero = out.find(b"\0")
+    if zero >= 0:
+        out = out[:zero]
+    k = out.count(b"\n") + 1
+    flat: list[int] = []
+    for s, e in zip(buf.starts[:k], buf.ends[:k]):
+        flat.append(s)
+        flat.append(e + 1)
+    # blingfire's wrapper matches offsets in order, only at character starts; the last end may be the end.
+    prev = 0
+    last = len(flat) - 1
+    for i, v in enumerate(flat):
+        if v < prev or v > nb or (v == nb and i != last):
+            return blingfire.text_to_sentences_and_offsets(chunk)[1]
+        prev = v
+    if nb != len(chunk):
+        lead = (np.frombuffer(data, dtype=np.uint8) & 0xC0) != 0x80
+        char_at = np.cumsum(lead) - 1
+        mapped = []
+        for v in flat:
+            if v == nb:
+                mapped.append(len(chunk))
+            elif not lead[v]:
+                return blingfire.text_to_sentences_and_offsets(chunk)[1]
+            else:
+                mapped.append(int(char_at[v]))
+        flat = mapped
+    return list(zip(flat[::2], flat[1::2]))
+
+
+_SPAN_CACHE: dict[str, list[tuple[int, int]]] = {}
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences as character spans (shared with later callers asking for the same text: read-only)."""
+    hit = _SPAN_CACHE.get(text)
+    if hit is not None:
+        return hit
+    spans = _sentence_spans(text)
+    _remember(_SPAN_CACHE, text, spans)
+    return spans
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences as character spans: blingfire's splitter per line, plus two repairs it does not make.
 
     Repairs (storytrace's own, since they are about disguised copies rather than general English):
@@ -162,13 +283,20 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         chunk = line.group()
         if not chunk.strip():
             continue
-        raw = blingfire.text_to_sentences_and_offsets(chunk)[1]  # code-point offsets
+        raw = _sentence_offsets(chunk)  # code-point offsets
         pieces: list[tuple[int, int]] = []
         for s, e in raw:
             cut = s
-            for m in _GLUED.finditer(chunk, s, e):
-                pieces.append((cut, m.start()))
-                cut = m.start()
+            glued = {m.start() for m in _GLUED.finditer(chunk, s, e)}
+            for at in sorted(glued):
+                if at + 1 in glued and chunk[at] in "\"”’":
+                    # '."The': a closing quote (odd count so far) ends this sentence, else it opens the next.
+                    glued.discard(at if chunk.count('"', s, at) % 2 else at + 1)
+            seams = sorted(glued | {m.end() for m in _BEFORE_TITLE.finditer(chunk, s, e)})
+            for at in seams:
+                if at > cut:
+                    pieces.append((cut, at))
+                    cut = at
             pieces.append((cut, e))
         merged: list[tuple[int, int]] = []
         for s, e in pieces:
