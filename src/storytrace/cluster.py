@@ -121,6 +121,69 @@ def average_link(sim: np.ndarray, threshold: float) -> list[int]:
     return [relabel.setdefault(int(x), len(relabel)) for x in raw]
 
 
+def centroid_link(members: Sequence[Member], settings: Settings, forced: Iterable[tuple[int, int]] = (),
+                  block: int = 512) -> list[int]:
+    """Clustering for components too large for a dense matrix: each article, in (published, id) order,
+    joins the cluster whose mean similarity to it is highest if that mean reaches the threshold.
+
+    Mean similarity to a cluster is what average-link merges on, so this is its one-pass approximation;
+    it needs memory for one block of rows at a time rather than n^2.
+    """
+    order = sorted(range(len(members)), key=lambda i: _order_key(members[i]))
+    labels = [-1] * len(members)
+    sums: list[np.ndarray] = []  # per cluster: summed similarity of every article to the cluster's members
+    sizes: list[int] = []
+    n = len(members)
+    for start in range(0, n, block):
+        rows = order[start : start + block]
+        sim = _rows_similarity([members[i] for i in rows], members, settings)
+        for r, i in enumerate(rows):
+            best, best_score = -1, settings.story_threshold
+            for c in range(len(sizes)):
+                score = sums[c][i] / sizes[c]
+                if score >= best_score:
+                    best, best_score = c, score
+            if best < 0:
+                best = len(sizes)
+                sums.append(np.zeros(n))
+                sizes.append(0)
+            labels[i] = best
+            sums[best] += sim[r]
+            sizes[best] += 1
+    return labels
+
+
+def _rows_similarity(rows: Sequence[Member], members: Sequence[Member], settings: Settings) -> np.ndarray:
+    """similarity_matrix restricted to some rows, without the n x n matrix."""
+    out = np.zeros((len(rows), len(members)))
+    for part, w_name in (("body", "weight_body"), ("entities", "weight_entities"), ("title_vec", "weight_title")):
+        vocab: dict[str, int] = {}
+        full = _matrix([getattr(m, part) for m in members], vocab)
+        sub = _matrix([getattr(m, part) for m in rows], vocab)
+        if sub.shape[1] < full.shape[1]:
+            sub.resize((sub.shape[0], full.shape[1]))
+        elif sub.shape[1] > full.shape[1]:
+            full.resize((full.shape[0], sub.shape[1]))
+        dots = (sub @ full.T).toarray()
+        if part == "body":
+            out += settings.weight_body * dots
+            weight = np.full(out.shape, settings.weight_body)
+        else:
+            has_r = np.array([bool(getattr(m, part)) for m in rows])
+            has_m = np.array([bool(getattr(m, part)) for m in members])
+            w = getattr(settings, w_name) * np.outer(has_r, has_m)
+            out += w * dots
+            weight += w
+    out /= weight
+    times = [_parse(m.published) for m in members]
+    if any(t is not None for t in times):
+        secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
+        row_secs = np.array([(_parse(m.published).timestamp() if _parse(m.published) else np.nan) for m in rows])
+        apart = np.abs(row_secs[:, None] - secs[None, :]) / 86400.0
+        out[np.nan_to_num(apart, nan=0.0) > settings.story_window_days] = 0.0
+    return out
+
+
 def story_id(first_member: str) -> str:
     return "s" + xxhash.xxh3_64_hexdigest(first_member.encode("utf-8"))[:12]
 
