@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .cluster import MAX_DENSE, Member, average_link, build_story, components, similarity_matrix
+from .cluster import MAX_DENSE, Member, average_link, centroid_link, build_story, components, similarity_matrix
 from .config import Settings
 from .engine import Engine, get_engine
 from .errors import ConfigError, NotFound, StorytraceError
@@ -91,6 +91,7 @@ class Index:
         self.settings = settings
         if not readonly and not stored:
             self.store.set_meta("settings", json.dumps(settings.to_dict()))
+        self._owns_engine = isinstance(engine, str)
         self.engine = get_engine(engine) if isinstance(engine, str) else engine
 
     # context manager -----------------------------------------------------------------------------
@@ -101,6 +102,9 @@ class Index:
         self.close()
 
     def close(self) -> None:
+        closer = getattr(self.engine, "close", None)
+        if callable(closer) and getattr(self, "_owns_engine", False):
+            closer()
         self.store.close()
 
     # writing -------------------------------------------------------------------------------------
@@ -183,8 +187,10 @@ class Index:
             by_number = {n: (a, fp) for n, a, fp in zip(numbers, new, fps)}
             new_set = set(numbers)
             lexical, topical = self._candidates(numbers, rows, fps, new_set)
-            stored = self.store.load({m for pairs in (lexical, topical) for (_, m) in pairs} - new_set)
-            pair_rows, passages = self._verify(lexical, topical, by_number, stored)
+            old_lex = {x for p in lexical for x in p} - new_set
+            stored = self.store.load(old_lex)
+            states = self.store.load_states({x for p in topical for x in p} - new_set - old_lex)
+            pair_rows, passages = self._verify(lexical, topical, by_number, stored, states)
             self.store.put_pairs(pair_rows, passages)
             n_stories = self._recluster(numbers)
         return len(pair_rows), n_stories
@@ -198,34 +204,35 @@ class Index:
         bands = self.store.key_postings("bands", [k for r in rows for k in r[2]], limit)
         sents = self.store.key_postings("sentences", [k for r in rows for k in r[3]], limit)
         terms = self.store.key_postings("terms", [k for r in rows for k in r[4]], limit)
+        exact = self.store.exact_postings(fp.exact for fp in fps)
         lexical: set[tuple[int, int]] = set()
         topical: set[tuple[int, int]] = set()
+        empty: tuple[int, ...] = ()
         for n, row, fp in zip(numbers, rows, fps):
-            lex: set[int] = set()
+            lex: set[int] = set(exact.get(fp.exact, empty))
             for k in row[2]:
-                lex.update(bands.get(k, ()))
+                lex.update(bands.get(k, empty))
             for k in row[3]:
-                lex.update(sents.get(k, ()))
-            lex.update(self.store.exact_matches(fp.exact))
+                lex.update(sents.get(k, empty))
             shared: dict[int, int] = {}
             for k in set(row[4]):
-                for m in terms.get(k, ()):
+                for m in terms.get(k, empty):
                     shared[m] = shared.get(m, 0) + 1
             for m in lex:
                 if m != n and (m not in new_set or m < n):
-                    lexical.add((min(m, n), max(m, n)))
+                    lexical.add((m, n) if m < n else (n, m))
             for m, c in shared.items():
                 if c >= MIN_SHARED_TERMS and m != n and (m not in new_set or m < n):
-                    p = (min(m, n), max(m, n))
-                    if p not in lexical:
-                        topical.add(p)
+                    topical.add((m, n) if m < n else (n, m))
         topical -= lexical
         return lexical, topical
 
     def _verify(self, lexical: set[tuple[int, int]], topical: set[tuple[int, int]],
-                by_number: dict[int, tuple[Article, Fingerprint]], stored: dict[int, tuple]
+                by_number: dict[int, tuple[Article, Fingerprint]], stored: dict[int, tuple],
+                states: dict[int, tuple[str | None, dict[str, Any]]] | None = None
                 ) -> tuple[list[tuple], dict[tuple[int, int], Sequence[Any]]]:
         st = self.settings
+        states = states or {}
 
         def get(n: int) -> tuple[Article, Any]:
             if n in by_number:
@@ -247,9 +254,23 @@ class Index:
                                   rel.scores))
                 if rel.passages:
                     passages[(a, b)] = rel.passages
-        for a, b in sorted(topical):
-            (aa, fa), (ab, fb) = get(a), get(b)
-            scores = story_similarity(fa, fb, aa.published, ab.published, st)
+
+        vec: dict[int, tuple[str | None, Any]] = {}
+        for n in {x for p in topical for x in p}:
+            if n in by_number:
+                art, fp = by_number[n]
+                vec[n] = (art.published, fp)
+            elif n in states:
+                pub, state = states[n]
+                vec[n] = (pub, _StateFP(state))
+            else:
+                _, art, state = stored[n]
+                vec[n] = (art.published, _StateFP(state))
+        # A vectorised first pass drops the pairs that are clearly below the threshold; the survivors get
+        # the exact scores of ``story_similarity`` (so the stored numbers are the same either way).
+        for a, b in _maybe_same_story(sorted(topical), vec, st):
+            (pa, fa), (pb, fb) = vec[a], vec[b]
+            scores = story_similarity(fa, fb, pa, pb, st)
             if scores["story"] >= st.story_threshold:
                 scores["reuse"] = 0.0
                 pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores))
@@ -286,7 +307,7 @@ class Index:
             if len(ns) <= MAX_DENSE:
                 labels = average_link(similarity_matrix(members, st, forced), st.story_threshold)
             else:
-                labels = [0] * len(ns)
+                labels = centroid_link(members, st, forced)
             groups: dict[int, list[int]] = {}
             for n, lab in zip(ns, labels):
                 groups.setdefault(lab, []).append(n)
@@ -421,6 +442,52 @@ class Index:
         else:
             for s in self.stories():
                 yield s.to_dict()
+
+
+# Slack for the vectorised prefilter: it sums in another order than ``story_similarity``, so a pair within
+# this of the threshold is always checked exactly.
+_PREFILTER_SLACK = 1e-6
+_PREFILTER_CHUNK = 50_000
+
+
+def _maybe_same_story(pairs: list[tuple[int, int]], vec: dict[int, tuple[str | None, Any]],
+                      st: Settings) -> list[tuple[int, int]]:
+    """The pairs whose story score, ignoring the time window, is not clearly below the threshold."""
+    if len(pairs) < 64:
+        return pairs
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    nodes = sorted(vec)
+    pos = {n: i for i, n in enumerate(nodes)}
+    mats = []
+    present = []
+    for attr in ("body", "entities", "title"):
+        vocab: dict[str, int] = {}
+        indptr = [0]
+        indices: list[int] = []
+        data: list[float] = []
+        for n in nodes:
+            v = getattr(vec[n][1], attr)
+            for k, w in v.items():
+                indices.append(vocab.setdefault(k, len(vocab)))
+                data.append(w)
+            indptr.append(len(indices))
+        mats.append(csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
+                                np.asarray(indptr, dtype=np.int64)), shape=(len(nodes), max(1, len(vocab)))))
+        present.append(np.diff(np.asarray(indptr)) > 0)
+    keep: list[tuple[int, int]] = []
+    for lo in range(0, len(pairs), _PREFILTER_CHUNK):
+        chunk = pairs[lo : lo + _PREFILTER_CHUNK]
+        ia = np.fromiter((pos[a] for a, _ in chunk), dtype=np.int64, count=len(chunk))
+        ib = np.fromiter((pos[b] for _, b in chunk), dtype=np.int64, count=len(chunk))
+        body, ent, tit = (np.asarray(m[ia].multiply(m[ib]).sum(axis=1)).ravel() for m in mats)
+        we = st.weight_entities * (present[1][ia] & present[1][ib])
+        wt = st.weight_title * (present[2][ia] & present[2][ib])
+        score = (st.weight_body * body + we * ent + wt * tit) / (st.weight_body + we + wt)
+        for i in np.flatnonzero(score >= st.story_threshold - _PREFILTER_SLACK):
+            keep.append(chunk[int(i)])
+    return keep
 
 
 def _with_id(a: Article) -> Article:

@@ -50,6 +50,19 @@ class Store(ABC):
     @abstractmethod
     def exact_matches(self, exact: int) -> list[int]: ...
 
+    def exact_postings(self, exacts: Iterable[int]) -> dict[int, list[int]]:
+        """{exact hash: article numbers with that exact text}, for many hashes at once."""
+        out: dict[int, list[int]] = {}
+        for e in set(exacts):
+            found = self.exact_matches(e)
+            if found:
+                out[e] = found
+        return out
+
+    def load_states(self, numbers: Iterable[int]) -> dict[int, tuple[str | None, dict[str, Any]]]:
+        """{number: (published, fingerprint state)}: what the story similarity needs, without the texts."""
+        return {n: (art.published, state) for n, (_, art, state) in self.load(numbers).items()}
+
     @abstractmethod
     def key_postings(self, table: str, keys: Sequence[int], limit_per_key: int) -> dict[int, list[int]]: ...
 

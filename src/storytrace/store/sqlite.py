@@ -136,20 +136,27 @@ class SQLiteStore(Store):
 
     def insert_articles(self, rows: Sequence[tuple[Article, dict[str, Any], list[int], list[int], list[int],
                                                    int | None]]) -> list[int]:
-        numbers: list[int] = []
-        cur = self.db.cursor()
-        for art, state, bands, sents, terms, _day in rows:
-            cur.execute(
-                "INSERT INTO articles(id, url, site, author, title, published, origin, text, exact, n_words, state)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (art.id, art.url, art.site, art.author, art.title, art.published, art.origin, art.text,
-                 state["exact"], state["n_words"], json.dumps(state, separators=(",", ":"))),
-            )
-            n = int(cur.lastrowid or 0)
-            numbers.append(n)
-            cur.executemany("INSERT INTO bands(key, n) VALUES (?, ?)", [(k, n) for k in bands])
-            cur.executemany("INSERT INTO sentences(key, n) VALUES (?, ?)", [(k, n) for k in set(sents)])
-            cur.executemany("INSERT INTO terms(key, n) VALUES (?, ?)", [(k, n) for k in terms])
+        """Numbers are assigned as SQLite would (max + 1, in order); keys go in with one executemany each."""
+        if not rows:
+            return []
+        if not self._in_tx:
+            with self.transaction():
+                return self.insert_articles(rows)
+        top = self.db.execute("SELECT max(n) FROM articles").fetchone()[0] or 0
+        numbers = list(range(top + 1, top + 1 + len(rows)))
+        self.db.executemany(
+            "INSERT INTO articles(n, id, url, site, author, title, published, origin, text, exact, n_words, state)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(n, art.id, art.url, art.site, art.author, art.title, art.published, art.origin, art.text,
+              state["exact"], state["n_words"], json.dumps(state, separators=(",", ":")))
+             for n, (art, state, *_rest) in zip(numbers, rows)],
+        )
+        self.db.executemany("INSERT INTO bands(key, n) VALUES (?, ?)",
+                            [(k, n) for n, r in zip(numbers, rows) for k in r[2]])
+        self.db.executemany("INSERT INTO sentences(key, n) VALUES (?, ?)",
+                            [(k, n) for n, r in zip(numbers, rows) for k in dict.fromkeys(r[3])])
+        self.db.executemany("INSERT INTO terms(key, n) VALUES (?, ?)",
+                            [(k, n) for n, r in zip(numbers, rows) for k in r[4]])
         return numbers
 
     def _lookup(self, table: str, keys: list[int], limit: int) -> dict[int, list[int]]:
@@ -193,6 +200,22 @@ class SQLiteStore(Store):
 
     def exact_matches(self, exact: int) -> list[int]:
         return [r[0] for r in self.db.execute("SELECT n FROM articles WHERE exact = ?", (exact,))]
+
+    def exact_postings(self, exacts: Iterable[int]) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for chunk in _chunks(sorted(set(exacts))):
+            q = f"SELECT exact, n FROM articles WHERE exact IN ({','.join('?' * len(chunk))})"
+            for e, n in self.db.execute(q, list(chunk)):
+                out.setdefault(e, []).append(n)
+        return out
+
+    def load_states(self, numbers: Iterable[int]) -> dict[int, tuple[str | None, dict[str, Any]]]:
+        out: dict[int, tuple[str | None, dict[str, Any]]] = {}
+        for chunk in _chunks(sorted(set(numbers))):
+            q = f"SELECT n, published, state FROM articles WHERE n IN ({','.join('?' * len(chunk))})"
+            for n, pub, state in self.db.execute(q, list(chunk)):
+                out[n] = (pub, json.loads(state))
+        return out
 
     def put_pairs(self, rows: Sequence[PairRow], passages: dict[tuple[int, int], Sequence[Passage]]) -> None:
         self.db.executemany(
