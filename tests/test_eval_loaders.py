@@ -106,3 +106,5 @@ def test_synth_dataset_labels():
         assert ds.candidates[copy][0] == src and len(set(ds.candidates[copy])) == len(ds.candidates[copy])
     assert {p.label for p in ds.pairs} == {0.0, 1.0}
     assert all(ds.first[ds.stories[a]] != a for a in ds.sources)
+    relation = {it.article.id: it.truth.relation for it in items}
+    assert ds.passages and all(relation[p.copy] in ("exact", "near", "partial") for p in ds.passages)

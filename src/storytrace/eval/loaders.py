@@ -240,7 +240,9 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
                     pairs.append(LabeledPair(aid, t.distractors[0], 0.0, split[aid]))
         if t.decoy_of is not None:
             pairs.append(LabeledPair(aid, t.decoy_of, 0.0, split[aid]))
-        for p in t.passages:
+        # "same" rewrites are not copies (their pair label is 0), so their reworded sentences are not
+        # plagdet cases either; spliced-in passages of other articles are.
+        for p in t.passages if t.relation != "same" else ():
             passages.append(TruthPassage(aid, p.source, p.copy_start, p.copy_end, p.source_start, p.source_end, p.kind))
     # Only stories that actually grew copies have a "first publisher" to find.
     sizes: dict[str, int] = {}
