@@ -9,6 +9,7 @@ either article's story are reported as unrelated (spliced-in) text.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -239,11 +240,16 @@ def _bridgeable(doc: _Doc, end: int, start: int) -> bool:
 
 
 def _merge(runs: list[tuple[int, int, int]], a: _Doc, b: _Doc) -> list[list[tuple[int, int, int]]]:
+    """Join runs into passages across short gaps: a changed word inside a sentence, or a short sentence
+    (fewer content words than a seed) that both texts carry unchanged between two copied stretches."""
     groups: list[list[tuple[int, int, int]]] = []
     for r in runs:
         if groups:
             pi, pj, pn = groups[-1][-1]
-            if _bridgeable(a, pi + pn, r[0]) and _bridgeable(b, pj + pn, r[1]):
+            ea, eb = pi + pn, pj + pn
+            same_gap = (0 <= r[0] - ea <= _GAP and r[0] - ea == r[1] - eb
+                        and a.keys[ea : r[0]] == b.keys[eb : r[1]])
+            if same_gap or (_bridgeable(a, ea, r[0]) and _bridgeable(b, eb, r[1])):
                 groups[-1].append(r)
                 continue
         groups.append([r])
@@ -263,6 +269,30 @@ def _span(doc: _Doc, lo: int, hi: int) -> tuple[int, int, bool]:
     else:
         whole = False
     return start, end, whole
+
+
+def _content_between(doc: _Doc, start: int, end: int) -> int:
+    return bisect_left(doc.starts, end) - bisect_left(doc.starts, start)
+
+
+def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str) -> list[Passage]:
+    """One copied stretch edited in places comes out as verbatim and paraphrase pieces that follow each
+    other in both texts; join them so that a reader (and PAN's granularity) sees one passage."""
+    out: list[Passage] = []
+    for p in passages:
+        if out:
+            q = out[-1]
+            if (p.a_start >= q.a_end and p.b_start >= q.b_end
+                    and _content_between(da, q.a_end, p.a_start) <= _GAP
+                    and _content_between(db, q.b_end, p.b_start) <= _GAP):
+                la, lp = q.a_end - q.a_start, p.a_end - p.a_start
+                kind = "verbatim" if "verbatim" in (q.kind, p.kind) else "paraphrase"
+                score = (q.score * la + p.score * lp) / max(1, la + lp)
+                out[-1] = Passage(q.a_start, p.a_end, q.b_start, p.b_end, kind, score,  # type: ignore[arg-type]
+                                  a[q.a_start : p.a_end], b[q.b_start : p.b_end])
+                continue
+        out.append(p)
+    return out
 
 
 def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
@@ -341,7 +371,7 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
         score = sum(m[2] for m in run) / len(run)
         passages.append(Passage(x0.start, x1.end, y0.start, y1.end, "paraphrase", score,
                                 a[x0.start : x1.end], b[y0.start : y1.end]))
-    passages.sort(key=lambda p: (p.a_start, p.b_start))
+    passages = _join_adjacent(sorted(passages, key=lambda p: (p.a_start, p.b_start)), da, db, a, b)
 
     total_a = len(da.keys) or 1
     total_b = len(db.keys) or 1
