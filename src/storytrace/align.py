@@ -45,6 +45,7 @@ class Alignment:
     verbatim_words: int  # content words in the largest-side count of verbatim passages
     paraphrase_a: float  # share of a's content words inside paraphrase passages
     paraphrase_b: float = 0.0
+    in_order: float = 1.0  # share of aligned text (by a's characters) whose order b keeps
 
 
 def sentences_of(text: str) -> list[Sentence]:
@@ -271,6 +272,20 @@ def _span(doc: _Doc, lo: int, hi: int) -> tuple[int, int, bool]:
     return start, end, whole
 
 
+def _in_order(passages: list[Passage]) -> float:
+    """Weighted longest increasing subsequence of b positions along a: a rewrite follows its source's
+    order, two independent reports of one event do not."""
+    if not passages:
+        return 1.0
+    w = [p.a_end - p.a_start for p in passages]
+    best = list(w)
+    for i in range(len(passages)):
+        for j in range(i):
+            if passages[j].b_start <= passages[i].b_start and best[j] + w[i] > best[i]:
+                best[i] = best[j] + w[i]
+    return max(best) / (sum(w) or 1)
+
+
 def _content_between(doc: _Doc, start: int, end: int) -> int:
     return bisect_left(doc.starts, end) - bisect_left(doc.starts, start)
 
@@ -371,7 +386,9 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
         score = sum(m[2] for m in run) / len(run)
         passages.append(Passage(x0.start, x1.end, y0.start, y1.end, "paraphrase", score,
                                 a[x0.start : x1.end], b[y0.start : y1.end]))
-    passages = _join_adjacent(sorted(passages, key=lambda p: (p.a_start, p.b_start)), da, db, a, b)
+    passages.sort(key=lambda p: (p.a_start, p.b_start))
+    in_order = _in_order(passages)
+    passages = _join_adjacent(passages, da, db, a, b)
 
     total_a = len(da.keys) or 1
     total_b = len(db.keys) or 1
@@ -386,6 +403,7 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
         verbatim_words=max(verb_a, verb_b),
         paraphrase_a=para_a / total_a,
         paraphrase_b=para_b / total_b,
+        in_order=in_order,
     )
 
 

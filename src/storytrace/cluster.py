@@ -79,10 +79,12 @@ def _matrix(vectors: Sequence[dict[str, float]], vocab: dict[str, int]) -> csr_m
 
 
 def similarity_matrix(members: Sequence[Member], settings: Settings,
-                      forced: Iterable[tuple[int, int]] = ()) -> np.ndarray:
+                      forced: Iterable[tuple[int, int]] = (),
+                      copied: Iterable[tuple[int, int]] = ()) -> np.ndarray:
     """All-pairs story similarity, the same formula as ``relate.story_similarity``, vectorised.
 
     ``forced`` pairs (exact and near copies) are set to 1: a reprint is always the same story.
+    ``copied`` pairs (partial copies) keep their similarity outside the time window, as in relate().
     """
     n = len(members)
     vocab: dict[str, int] = {}
@@ -101,7 +103,10 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
     if any(t is not None for t in times):
         secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
         apart = np.abs(secs[:, None] - secs[None, :]) / 86400.0
-        sim[np.nan_to_num(apart, nan=0.0) > settings.story_window_days] = 0.0
+        outside = np.nan_to_num(apart, nan=0.0) > settings.story_window_days
+        for i, j in copied:
+            outside[i, j] = outside[j, i] = False
+        sim[outside] = 0.0
     for i, j in forced:
         sim[i, j] = sim[j, i] = 1.0
     np.fill_diagonal(sim, 1.0)

@@ -304,8 +304,10 @@ class Index:
             idx = {n: i for i, n in enumerate(ns)}
             forced = [(idx[a], idx[b]) for (a, b), (c, s) in edges.items()
                       if c in ("exact", "near") and a in idx and b in idx]
+            copied = [(idx[a], idx[b]) for (a, b), (c, s) in edges.items()
+                      if c == "partial" and a in idx and b in idx]
             if len(ns) <= MAX_DENSE:
-                labels = average_link(similarity_matrix(members, st, forced), st.story_threshold)
+                labels = average_link(similarity_matrix(members, st, forced, copied), st.story_threshold)
             else:
                 labels = centroid_link(members, st, forced)
             groups: dict[int, list[int]] = {}

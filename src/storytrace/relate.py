@@ -67,6 +67,7 @@ def story_similarity(fa: Fingerprint, fb: Fingerprint, pub_a: str | None, pub_b:
     if days is not None:
         out["days_apart"] = days
         if days > settings.story_window_days:
+            out["story_unwindowed"] = score
             score = 0.0
     out["story"] = score
     return out
@@ -120,6 +121,10 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
         scores["reuse"] = 1.0 if copy == "exact" else cont
     if copy == "exact":
         scores["reuse"] = 1.0
+    if copy != "none" and "story_unwindowed" in scores:
+        # Copied text is evidence that the dates lie (a scrape dated months later), not that the story
+        # changed: the time window does not apply to copies.
+        scores["story"] = scores.pop("story_unwindowed")
     story: StoryKind = "same" if (copy in ("exact", "near") or scores["story"] >= st.story_threshold) else "different"
     return Relation(
         a=a.id,

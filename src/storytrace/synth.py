@@ -369,6 +369,26 @@ def paraphrase(text: str, rng: random.Random) -> str:
     return (out[:1].upper() + out[1:] + end) if out else text
 
 
+def _reworded(text: str, rng: random.Random, run: int = 4) -> str:
+    """paraphrase(), then rotated until no run of ``run`` words of the original survives: a "same story"
+    item must not share a passage (its headline included) with its source, or its label would be wrong."""
+    out = paraphrase(text, rng)
+    orig = [w.strip(".,;:!?\"'").lower() for w in text.split()]
+    grams = {tuple(orig[i : i + run]) for i in range(len(orig) - run + 1)}
+    words = out.split()
+    for _ in range(len(words)):
+        low = [w.strip(".,;:!?\"'").lower() for w in words]
+        if not any(tuple(low[i : i + run]) in grams for i in range(len(low) - run + 1)):
+            break
+        k = max(1, len(words) // 3)
+        words = words[k:] + words[:k]
+        if len(words) > 3:
+            i = rng.randrange(0, len(words) - 1)
+            words[i], words[i + 1] = words[i + 1], words[i]
+    out = " ".join(words)
+    return out[:1].upper() + out[1:] if out else text
+
+
 class _Markov:
     """Word bigram model of the real articles: text for originals beyond the real pool and for decoys.
 
@@ -771,9 +791,9 @@ class _Generator:
         rng = self.rng
         b = _Builder()
         if src.article.title:
-            b.title = [_Piece(paraphrase(src.article.title, rng), src, src.title_span(), "paraphrase")]
+            b.title = [_Piece(_reworded(src.article.title, rng), src, src.title_span(), "paraphrase")]
         sents = src.sentences()
-        facts = [_Piece(paraphrase(src.content[s0:s1], rng), src, (s0, s1), "paraphrase")
+        facts = [_Piece(_reworded(src.content[s0:s1], rng), src, (s0, s1), "paraphrase")
                  for s0, s1 in rng.sample(sents, min(len(sents), rng.randint(1, 3)))]
         cast = src.cast or [self._person()]
         filler = [_Piece(s) for p in self.markov.text(rng, cast, max(self.min_words, self._length() // 2)) for s in p]
