@@ -42,6 +42,12 @@ def default_processes() -> int:
     return max(1, min(n, 16))
 
 
+def _only_main_thread() -> bool:
+    """No threads but the main one and multiprocessing's own pool handlers (which fork workers themselves)."""
+    main = threading.main_thread()
+    return all(t is main or t.name.startswith("Thread-") and "_handle_" in t.name for t in threading.enumerate())
+
+
 def _close_pool(pool: Any) -> None:
     try:
         pool.terminate()
@@ -74,7 +80,7 @@ class LocalEngine:
         with self._lock:
             if self._pool is None:
                 # fork is cheap and inherits warm caches, but is unsafe once threads exist (a server).
-                method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
+                method = "fork" if _only_main_thread() and "fork" in multiprocessing.get_all_start_methods() \
                     else "spawn"
                 self._pool = multiprocessing.get_context(method).Pool(self.processes)
                 self._finalizer = weakref.finalize(self, _close_pool, self._pool)

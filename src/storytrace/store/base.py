@@ -105,6 +105,10 @@ class Store(ABC):
     @abstractmethod
     def passages(self, a_id: str, b_id: str) -> list[Passage] | None: ...
 
+    def iter_passages(self) -> Iterator[dict[str, Any]]:
+        """Every stored passage: a, b (article ids), kind, score, a_start, a_end, b_start, b_end."""
+        raise NotImplementedError(f"{type(self).__name__} cannot list passages")
+
     @abstractmethod
     def sites(self) -> list[dict[str, Any]]: ...
 

@@ -368,6 +368,14 @@ class SQLiteStore(Store):
             out.append(Passage(a0, a1, b0, b1, kind, score))
         return out
 
+    def iter_passages(self) -> Iterator[dict[str, Any]]:
+        """Every stored passage with the two article ids, in pair order."""
+        q = ("SELECT x.id, y.id, p.kind, p.score, p.a_start, p.a_end, p.b_start, p.b_end FROM passages p"
+             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b ORDER BY p.a, p.b, p.a_start, p.rowid")
+        for a, b, kind, score, a0, a1, b0, b1 in self.db.execute(q):
+            yield {"a": a, "b": b, "kind": kind, "score": score, "a_start": a0, "a_end": a1, "b_start": b0,
+                   "b_end": b1}
+
     def sites(self) -> list[dict[str, Any]]:
         counts = {r[0]: r[1] for r in self.db.execute(
             "SELECT coalesce(site, ''), count(*) FROM articles GROUP BY coalesce(site, '')")}

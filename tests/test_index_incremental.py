@@ -1,0 +1,145 @@
+"""An index is the same however its articles arrive: one scan, many batches, many scans, a process pool,
+or a scan that was interrupted and run again."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import storytrace.index as index_module
+from storytrace import Index
+from storytrace.engine import LocalEngine
+from storytrace.ingest import read_paths
+from storytrace.model import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _corpus() -> list[Article]:
+    seeds = [a for a in read_paths([ROOT / "data" / "seeds"]) if isinstance(a, Article)]
+    wiki = []
+    with gzip.open(ROOT / "data" / "wikinews-sample" / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i >= 45:
+                break
+            d = json.loads(line)
+            wiki.append(Article(text=d["text"], title=d.get("title") or "", id=f"w{i}",
+                                published=d.get("published") or d.get("date"), site="wikinews.org"))
+    made = []
+    for i, a in enumerate(wiki[:12]):
+        paras = a.text.split("\n\n")
+        if i % 3 == 0:
+            made.append(replace(a, id=f"copy{i}", site="reprints.example"))
+        elif i % 3 == 1:
+            # (no shared trailer: lines repeated on one site are boilerplate, removed per batch)
+            made.append(replace(a, id=f"part{i}", site=f"farm{i}.example",
+                                text="\n\n".join(paras[: max(1, len(paras) // 2)])))
+        else:
+            made.append(replace(a, id=f"edit{i}", site="spin.example", text=a.text.replace(" the ", " the very ")))
+    # Interleave so that copies land in other batches than their sources.
+    out = seeds + wiki
+    for k, m in enumerate(made):
+        out.insert(min(len(out), 5 + 4 * k), m)
+    return out
+
+
+def _state(index: Index) -> tuple:
+    stories = sorted((s.id, s.headline, s.members, s.reprint_groups, s.first, s.sites) for s in index.stories())
+    pairs = [(r.a, r.b, r.copy, r.story, r.earlier, json.dumps(r.scores, sort_keys=True)) for r in index.pairs()]
+    passages = list(index.store.iter_passages())
+    membership = {a.id: story for a, story in index.store.iter_articles()}
+    return stories, pairs, passages, membership
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Article]:
+    return _corpus()
+
+
+@pytest.fixture(scope="module")
+def one_go(corpus: list[Article]) -> tuple:
+    with Index(":memory:", engine=LocalEngine(1)) as index:
+        report = index.add(corpus)
+        assert report.added == len(corpus)
+        state = _state(index)
+    assert state[1] and any(p[2] != "none" for p in state[1]), "the corpus should have copies"
+    assert any(len(s[2]) > 1 for s in state[0])
+    return state
+
+
+def test_small_batches_give_the_same_index(corpus, one_go, monkeypatch) -> None:
+    monkeypatch.setattr(index_module, "BATCH_SIZE", 7)
+    with Index(":memory:", engine=LocalEngine(1)) as index:
+        index.add(corpus)
+        assert _state(index) == one_go
+
+
+def test_several_scans_give_the_same_index(corpus, one_go, tmp_path) -> None:
+    db = tmp_path / "inc.db"
+    cuts = [0, 10, 11, 40, len(corpus)]
+    for lo, hi in zip(cuts, cuts[1:]):
+        with Index(db, engine=LocalEngine(1)) as index:
+            index.add(corpus[lo:hi])
+    with Index(db, readonly=True) as index:
+        assert index.count() == len(corpus)
+        assert _state(index) == one_go
+
+
+def test_scanning_twice_adds_nothing(corpus, one_go, tmp_path) -> None:
+    db = tmp_path / "twice.db"
+    with Index(db, engine=LocalEngine(1)) as index:
+        index.add(corpus)
+        again = index.add(corpus)
+        assert again.added == 0 and again.pairs == 0
+        assert again.unchanged == len(corpus)
+        assert _state(index) == one_go
+
+
+def test_process_pool_gives_the_same_index(corpus, one_go) -> None:
+    engine = LocalEngine(2, min_items=2)
+    try:
+        with Index(":memory:", engine=engine) as index:
+            index.add(corpus)
+            assert engine._pool is not None  # the pool really ran
+            assert _state(index) == one_go
+    finally:
+        engine.close()
+
+
+def test_interrupted_scan_resumes_to_the_same_index(corpus, one_go, tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(index_module, "BATCH_SIZE", 9)
+    db = tmp_path / "crash.db"
+    real = Index._recluster
+    calls = {"n": 0}
+
+    def crashing(self, numbers):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("power cut in batch 3")
+        return real(self, numbers)
+
+    monkeypatch.setattr(Index, "_recluster", crashing)
+    with Index(db, engine=LocalEngine(1)) as index:
+        with pytest.raises(KeyboardInterrupt):
+            index.add(corpus)
+    monkeypatch.setattr(Index, "_recluster", real)
+    with Index(db, readonly=True) as index:
+        assert index.count() == 18  # two whole batches committed, the third rolled back
+    with Index(db, engine=LocalEngine(1)) as index:
+        report = index.add(corpus)
+        assert report.added == len(corpus) - 18 and report.unchanged == 18
+        assert _state(index) == one_go
+
+
+def test_bulk_exact_lookup_matches_per_article(corpus) -> None:
+    with Index(":memory:", engine=LocalEngine(1)) as index:
+        index.add(corpus[:30])
+        exacts = [r[0] for r in index.store.db.execute("SELECT exact FROM articles")]
+        bulk = index.store.exact_postings(exacts + [12345])
+        for e in exacts:
+            assert sorted(bulk[e]) == sorted(index.store.exact_matches(e))
+        assert 12345 not in bulk
