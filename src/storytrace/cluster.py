@@ -27,7 +27,7 @@ __all__ = ["Member", "components", "similarity_matrix", "average_link", "build_s
 
 # Components larger than this are cut by their strongest edges only (dense average-link would need
 # n^2 memory); in news this happens only for runaway topics, and the README says so.
-MAX_DENSE = 4000
+MAX_DENSE = 12000
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,7 @@ class Member:
     body: dict[str, float]
     entities: dict[str, float]
     title_vec: dict[str, float]
+    n_words: int = 0
 
 
 def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[list[str]]:
@@ -99,6 +100,7 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
     wt = settings.weight_title * np.outer(has_t, has_t)
     num = settings.weight_body * (body @ body.T).toarray() + we * (ent @ ent.T).toarray() + wt * (tit @ tit.T).toarray()
     sim = num / (settings.weight_body + we + wt)
+    sim *= _boosts([m.n_words for m in members], [m.n_words for m in members], settings)
     times = [_parse(m.published) for m in members]
     if any(t is not None for t in times):
         secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
@@ -111,6 +113,15 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
         sim[i, j] = sim[j, i] = 1.0
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, 0.0, 1.0)
+
+
+def _boosts(rows: Sequence[int], cols: Sequence[int], settings: Settings) -> np.ndarray:
+    """relate.short_text_boost for every pair, vectorised."""
+    big = float(settings.short_text_words)  # 0 words means "not known": no boost
+    r = np.asarray(rows, dtype=float)
+    c = np.asarray(cols, dtype=float)
+    n = np.minimum(np.where(r > 0, r, big)[:, None], np.where(c > 0, c, big)[None, :])
+    return np.where(n >= settings.short_text_words, 1.0, (settings.short_text_words / n) ** settings.short_text_power)
 
 
 def average_link(sim: np.ndarray, threshold: float) -> list[int]:
@@ -158,35 +169,82 @@ def centroid_link(members: Sequence[Member], settings: Settings, forced: Iterabl
     return labels
 
 
+class _Vectors:
+    """The three term matrices of a set of members, built once, so that blocks of rows are cheap."""
+
+    def __init__(self, members: Sequence[Member]) -> None:
+        self.parts = []
+        for part in ("body", "entities", "title_vec"):
+            vocab: dict[str, int] = {}
+            m = _matrix([getattr(x, part) for x in members], vocab).tocsr()
+            has = np.array([bool(getattr(x, part)) for x in members])
+            self.parts.append((m, has))
+        self.n_words = np.array([x.n_words for x in members], dtype=float)
+        times = [_parse(x.published) for x in members]
+        self.secs = (np.array([t.timestamp() if t is not None else np.nan for t in times])
+                     if any(t is not None for t in times) else None)
+
+    def block(self, lo: int, hi: int, settings: Settings, copied: dict[int, set[int]] | None = None) -> np.ndarray:
+        """Rows lo..hi of the similarity matrix (same formula as similarity_matrix and relate)."""
+        weights = (settings.weight_body, settings.weight_entities, settings.weight_title)
+        out = np.zeros((hi - lo, self.parts[0][0].shape[0]))
+        weight = np.zeros_like(out)
+        for k, ((m, has), w) in enumerate(zip(self.parts, weights)):
+            dots = (m[lo:hi] @ m.T).toarray()
+            # The body always counts; names and headline only where both articles have them.
+            ww = np.full(out.shape, w) if k == 0 else w * np.outer(has[lo:hi], has)
+            out += ww * dots
+            weight += ww
+        out /= np.where(weight > 0, weight, 1.0)
+        out *= _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
+        np.minimum(out, 1.0, out=out)
+        if self.secs is not None:
+            apart = np.abs(self.secs[lo:hi, None] - self.secs[None, :]) / 86400.0
+            outside = np.nan_to_num(apart, nan=0.0) > settings.story_window_days
+            for r in range(hi - lo):
+                for j in (copied or {}).get(lo + r, ()):
+                    outside[r, j] = False
+            out[outside] = 0.0
+        return out
+
+
 def _rows_similarity(rows: Sequence[Member], members: Sequence[Member], settings: Settings) -> np.ndarray:
     """similarity_matrix restricted to some rows, without the n x n matrix."""
-    out = np.zeros((len(rows), len(members)))
-    for part, w_name in (("body", "weight_body"), ("entities", "weight_entities"), ("title_vec", "weight_title")):
-        vocab: dict[str, int] = {}
-        full = _matrix([getattr(m, part) for m in members], vocab)
-        sub = _matrix([getattr(m, part) for m in rows], vocab)
-        if sub.shape[1] < full.shape[1]:
-            sub.resize((sub.shape[0], full.shape[1]))
-        elif sub.shape[1] > full.shape[1]:
-            full.resize((full.shape[0], sub.shape[1]))
-        dots = (sub @ full.T).toarray()
-        if part == "body":
-            out += settings.weight_body * dots
-            weight = np.full(out.shape, settings.weight_body)
-        else:
-            has_r = np.array([bool(getattr(m, part)) for m in rows])
-            has_m = np.array([bool(getattr(m, part)) for m in members])
-            w = getattr(settings, w_name) * np.outer(has_r, has_m)
-            out += w * dots
-            weight += w
-    out /= weight
-    times = [_parse(m.published) for m in members]
-    if any(t is not None for t in times):
-        secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
-        row_secs = np.array([(_parse(m.published).timestamp() if _parse(m.published) else np.nan) for m in rows])
-        apart = np.abs(row_secs[:, None] - secs[None, :]) / 86400.0
-        out[np.nan_to_num(apart, nan=0.0) > settings.story_window_days] = 0.0
-    return out
+    vec = _Vectors(list(rows) + list(members))
+    return vec.block(0, len(rows), settings)[:, len(rows):]
+
+
+def dense_average_link(members: Sequence[Member], settings: Settings, forced: Iterable[tuple[int, int]] = (),
+                       copied: Iterable[tuple[int, int]] = (), block: int = 1024) -> list[int]:
+    """average_link over the full similarity matrix, built block by block straight into the condensed
+    distance vector scipy needs (n^2/2 floats), so thousands of members fit in memory."""
+    n = len(members)
+    if n == 1:
+        return [0]
+    vec = _Vectors(members)
+    cop: dict[int, set[int]] = {}
+    for i, j in copied:
+        cop.setdefault(i, set()).add(j)
+        cop.setdefault(j, set()).add(i)
+    force: dict[int, set[int]] = {}
+    for i, j in forced:
+        force.setdefault(min(i, j), set()).add(max(i, j))
+    dist = np.empty(n * (n - 1) // 2)
+    for lo in range(0, n, block):
+        hi = min(n, lo + block)
+        sim = vec.block(lo, hi, settings, cop)
+        for r in range(hi - lo):
+            i = lo + r
+            row = sim[r, i + 1 :]
+            for j in force.get(i, ()):
+                row[j - i - 1] = 1.0
+            start = n * i - i * (i + 1) // 2
+            dist[start : start + n - i - 1] = 1.0 - row
+    np.clip(dist, 0.0, 1.0, out=dist)
+    z = linkage(dist, method="average")
+    raw = fcluster(z, t=1.0 - settings.story_threshold + 1e-9, criterion="distance")
+    relabel: dict[int, int] = {}
+    return [relabel.setdefault(int(x), len(relabel)) for x in raw]
 
 
 def story_id(first_member: str) -> str:

@@ -31,7 +31,9 @@ class Settings:
     min_passage_words: int = 5     # content words a verbatim passage needs (twice that inside a sentence)
     # story relation
     story_threshold: float = 0.32  # combined story similarity at or above which two articles are one story
-    story_window_days: float = 30.0  # articles further apart in time are never the same story
+    story_window_days: float = 30.0
+    short_text_words: int = 30     # texts with fewer content words than this (headlines) get a boost:
+    short_text_power: float = 0.6  # story similarity x (short_text_words / words) ** power, at most 1  # articles further apart in time are never the same story
     weight_body: float = 0.45
     weight_entities: float = 0.45
     weight_title: float = 0.10
@@ -52,7 +54,7 @@ class Settings:
             if not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")
         for name in ("shingle_size", "num_perm", "lsh_bands", "min_sentence_words", "top_terms", "block_terms",
-                     "min_passage_words", "unrelated_min_words", "max_postings"):
+                     "min_passage_words", "unrelated_min_words", "max_postings", "short_text_words"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ConfigError(f"{name} must be a positive whole number, got {v!r}")
@@ -61,6 +63,8 @@ class Settings:
         if self.num_perm % self.lsh_bands:
             raise ConfigError(
                 f"lsh_bands must divide num_perm ({self.num_perm}), got {self.lsh_bands!r}: try 16 or 32")
+        if not 0.0 <= self.short_text_power <= 2.0:
+            raise ConfigError(f"short_text_power must be between 0 and 2, got {self.short_text_power!r}")
         if self.story_window_days <= 0:
             raise ConfigError(f"story_window_days must be positive, got {self.story_window_days!r}")
         if abs(self.weight_body + self.weight_entities + self.weight_title - 1.0) > 1e-6:

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from .cluster import MAX_DENSE, Member, average_link, centroid_link, build_story, components, similarity_matrix
+from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build_story, components, similarity_matrix
 from .config import Settings
 from .engine import Engine, get_engine
 from .errors import ConfigError, NotFound, StorytraceError
@@ -221,8 +221,9 @@ class Index:
             for m in lex:
                 if m != n and (m not in new_set or m < n):
                     lexical.add((m, n) if m < n else (n, m))
+            need = 1 if fp.n_words < self.settings.short_text_words else MIN_SHARED_TERMS
             for m, c in shared.items():
-                if c >= MIN_SHARED_TERMS and m != n and (m not in new_set or m < n):
+                if c >= need and m != n and (m not in new_set or m < n):
                     topical.add((m, n) if m < n else (n, m))
         topical -= lexical
         return lexical, topical
@@ -307,7 +308,7 @@ class Index:
             copied = [(idx[a], idx[b]) for (a, b), (c, s) in edges.items()
                       if c == "partial" and a in idx and b in idx]
             if len(ns) <= MAX_DENSE:
-                labels = average_link(similarity_matrix(members, st, forced, copied), st.story_threshold)
+                labels = dense_average_link(members, st, forced, copied)
             else:
                 labels = centroid_link(members, st, forced)
             groups: dict[int, list[int]] = {}
@@ -376,7 +377,8 @@ class Index:
         found = self.store.candidates(band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],
                                       [_h(t) for t in fp.block], st.max_postings)
         lex = set(found["bands"]) | set(found["sentences"]) | set(self.store.exact_matches(fp.exact))
-        top = {m for m, c in found["terms"].items() if c >= MIN_SHARED_TERMS} - lex
+        need = 1 if fp.n_words < st.short_text_words else MIN_SHARED_TERMS
+        top = {m for m, c in found["terms"].items() if c >= need} - lex
         stored = self.store.load(lex | top)
         matches: list[Match] = []
         for m in sorted(lex):
@@ -501,7 +503,8 @@ def _with_id(a: Article) -> Article:
 def _member(stored: tuple) -> Member:
     _, art, state = stored
     return Member(id=art.id, title=art.title or art.text[:120].split("\n")[0], site=art.site,
-                  published=art.published, body=state["body"], entities=state["entities"], title_vec=state["title"])
+                  published=art.published, body=state["body"], entities=state["entities"], title_vec=state["title"],
+                  n_words=state["n_words"])
 
 
 def _fingerprint_job(job: tuple[Article, Settings]) -> Fingerprint:
