@@ -451,7 +451,7 @@ class Index:
 # Slack for the vectorised prefilter: it sums in another order than ``story_similarity``, so a pair within
 # this of the threshold is always checked exactly.
 _PREFILTER_SLACK = 1e-6
-_PREFILTER_CHUNK = 50_000
+_PREFILTER_CELLS = 4_000_000  # dense block of (stored rows x new rows) per step
 
 
 def _maybe_same_story(pairs: list[tuple[int, int]], vec: dict[int, tuple[str | None, Any]],
@@ -480,18 +480,31 @@ def _maybe_same_story(pairs: list[tuple[int, int]], vec: dict[int, tuple[str | N
         mats.append(csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
                                 np.asarray(indptr, dtype=np.int64)), shape=(len(nodes), max(1, len(vocab)))))
         present.append(np.diff(np.asarray(indptr)) > 0)
-    keep: list[tuple[int, int]] = []
-    for lo in range(0, len(pairs), _PREFILTER_CHUNK):
-        chunk = pairs[lo : lo + _PREFILTER_CHUNK]
-        ia = np.fromiter((pos[a] for a, _ in chunk), dtype=np.int64, count=len(chunk))
-        ib = np.fromiter((pos[b] for _, b in chunk), dtype=np.int64, count=len(chunk))
-        body, ent, tit = (np.asarray(m[ia].multiply(m[ib]).sum(axis=1)).ravel() for m in mats)
-        we = st.weight_entities * (present[1][ia] & present[1][ib])
-        wt = st.weight_title * (present[2][ia] & present[2][ib])
-        score = (st.weight_body * body + we * ent + wt * tit) / (st.weight_body + we + wt)
-        for i in np.flatnonzero(score >= st.story_threshold - _PREFILTER_SLACK):
-            keep.append(chunk[int(i)])
-    return keep
+    # The higher number of a topical pair is always new in this batch: multiply blocks of all rows by the
+    # (few) new rows, then read each pair's dot product off the dense block.
+    ia = np.fromiter((pos[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
+    bnodes = sorted({b for _, b in pairs})
+    bpos = {n: j for j, n in enumerate(bnodes)}
+    ib = np.fromiter((bpos[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
+    brows = np.fromiter((pos[n] for n in bnodes), dtype=np.int64, count=len(bnodes))
+    mats_b = [m[brows].T.tocsc() for m in mats]
+    dots = np.zeros((3, len(pairs)))
+    order = np.argsort(ia, kind="stable")
+    sorted_ia = ia[order]
+    block = max(1, _PREFILTER_CELLS // max(1, len(bnodes)))
+    for lo in range(0, len(nodes), block):
+        a0, a1 = np.searchsorted(sorted_ia, [lo, lo + block])
+        if a0 == a1:
+            continue
+        sel = order[a0:a1]
+        for k, (m, mb) in enumerate(zip(mats, mats_b)):
+            dense = (m[lo : lo + block] @ mb).toarray()
+            dots[k, sel] = dense[ia[sel] - lo, ib[sel]]
+    ib_rows = brows[ib]
+    we = st.weight_entities * (present[1][ia] & present[1][ib_rows])
+    wt = st.weight_title * (present[2][ia] & present[2][ib_rows])
+    score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
+    return [pairs[int(i)] for i in np.flatnonzero(score >= st.story_threshold - _PREFILTER_SLACK)]
 
 
 def _with_id(a: Article) -> Article:
