@@ -407,6 +407,9 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
     )
 
 
+_CORE_TERMS = 8
+
+
 def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
                covered: list[tuple[int, int]], st: Settings) -> list[Span]:
     """Paragraphs whose words the rest of the story (own article minus it, plus the other) barely uses.
@@ -427,14 +430,19 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
             weights.update(s.weights)
         if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
             continue
-        rest: set[str] = set()
+        rest: dict[str, float] = {}
         for s in own:
             if not (s.start >= ps and s.end <= pe):
-                rest.update(s.weights)
+                for k, w in s.weights.items():
+                    rest[k] = rest.get(k, 0.0) + w
         for s in other:
-            rest.update(s.weights)
+            for k, w in s.weights.items():
+                rest[k] = rest.get(k, 0.0) + w
         total = sum(weights.values())
         shared = sum(w for k, w in weights.items() if k in rest)
-        if total and shared / total < st.unrelated_share:
+        # The story's core words: those the rest of both texts use most, by summed weight. A paragraph
+        # that names one of them ("the tram") is about the story even when it brings new names along.
+        core = {k for k, _ in sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))[:_CORE_TERMS]}
+        if total and shared / total < st.unrelated_share and not core & weights.keys():
             out.append(Span(ps, pe, text[ps:pe]))
     return out
