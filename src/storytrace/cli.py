@@ -275,6 +275,28 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
 
 @main.command()
 @db_option
+@json_option
+@click.option("--limit", default=30, show_default=True, help="How many sites (0 for all).")
+@handle_errors
+def sites(db: str, as_json: bool, limit: int) -> None:
+    """Sites by number of articles, and whom each copies (copied text, the earlier article as source)."""
+    with open_index(db) as index:
+        rows = index.sites()
+    if limit:
+        rows = rows[:limit]
+    if as_json:
+        emit_json(rows)
+        return
+    t = Table("site", "articles", "copies from (pairs)")
+    for r in rows:
+        sources = sorted(r["copied_from"].items(), key=lambda kv: (-kv[1], kv[0]))
+        t.add_row(r["site"] or "(unknown)", str(r["articles"]),
+                  ", ".join(f"{s or '(unknown)'} ({n})" for s, n in sources[:5]))
+    out.print(t)
+
+
+@main.command()
+@db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--what", type=click.Choice(["articles", "pairs", "stories"]), default="articles", show_default=True)
 @click.option("--out", "out_path", default="-", show_default=True, help="File to write ('-' for stdout).")

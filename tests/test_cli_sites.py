@@ -1,0 +1,31 @@
+"""`storytrace sites`: who copies whom, from copied text and publication order."""
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from storytrace import Article, Index
+from storytrace.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
+    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
+    body = seed.split("\n\n", 3)[3]
+    db = tmp_path / "s.db"
+    with Index(db) as index:
+        index.add([
+            Article(id="orig", text=body, title="Putin meets Velayati", site="wire.example", published="2018-07-12"),
+            Article(id="copy", text=body + "\n\nLike this post? Share it.", title="Putin meets Velayati",
+                    site="farm.example", published="2018-07-13"),
+            Article(id="other", text="A completely different report about rainfall in Lima and floods.",
+                    site="lima.example", published="2018-07-13"),
+        ])
+    res = CliRunner().invoke(main, ["sites", "--db", str(db), "--json"])
+    assert res.exit_code == 0, res.output
+    rows = {r["site"]: r for r in json.loads(res.output)}
+    assert rows["farm.example"]["copied_from"] == {"wire.example": 1}
+    assert rows["wire.example"]["copied_from"] == {}
+    assert rows["lima.example"]["articles"] == 1
