@@ -23,21 +23,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-# The core's tokenizer shares one stateful Snowball stemmer per process, which corrupts (IndexError) when two
-# threads stem at once. Every call that tokenizes (query, pair, compare, add) holds this lock, so matching
-# work runs one call at a time per process; with the GIL that costs little throughput. Remove it once the
-# core's tokenizer is thread-safe.
-CORE_LOCK = threading.Lock()
-
-
-def serialized(fn: Callable[[], T]) -> Callable[[], T]:
-    """``fn`` wrapped to run under ``CORE_LOCK``."""
-
-    def run() -> T:
-        with CORE_LOCK:
-            return fn()
-
-    return run
 
 
 class WritesDisabled(StorytraceError):
@@ -110,8 +95,7 @@ class IndexAccess:
 
         def write() -> ScanReport:
             try:
-                with CORE_LOCK:
-                    return writer.add(batch)
+                return writer.add(batch)
             finally:
                 self._generation += 1  # even a failed write may have changed something
 
@@ -137,9 +121,10 @@ async def cpu_bound(request: Any, fn: Callable[[], T]) -> T:
     """Run matching work (alignment, queries) off the event loop, one call at a time per process.
 
     Pure-Python matching holds the GIL, so dozens of pool threads fighting over it only make every
-    request slower (and the core tokenizer is not thread-safe, see ``CORE_LOCK``). Waiting requests
-    queue on an async limiter instead of holding pool threads; ``serve --workers N`` adds processes.
+    request slower. Waiting requests queue on an async limiter (``cpu_workers`` at a time) instead of
+    holding pool threads; ``serve --workers N`` adds processes. A write runs on the writer thread and
+    does not hold this limiter, so queries go on while articles are added.
     """
     import anyio.to_thread
 
-    return await anyio.to_thread.run_sync(serialized(fn), limiter=request.app.state.cpu_limiter)
+    return await anyio.to_thread.run_sync(fn, limiter=request.app.state.cpu_limiter)

@@ -32,7 +32,7 @@ class ServerConfig:
     max_articles_per_post: int = 1000
     query_limit_max: int = 100
     page_size: int = 50
-    cpu_workers: int = 1  # concurrent matching calls per process (see access.CORE_LOCK)
+    cpu_workers: int = 1  # concurrent matching calls per process (more only adds GIL contention)
     extra_origins: tuple[str, ...] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
