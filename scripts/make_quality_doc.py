@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from storytrace.eval.loaders import DATASETS, DataMissing, load_dataset
-from storytrace.eval.report import render_markdown
+from storytrace.eval.report import confusion_markdown, confusion_of, render_markdown
 from storytrace.eval.runner import EvalResult, run_eval
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,11 +41,19 @@ How to read the tables:
   words, title and body) with single-link or average-link agglomeration. `minhash-jaccard` / `tfidf-cosine`
   = the same representations used to score pairs. `whole-document` = one detection covering both documents
   (a reference point for plagdet, not a method).
-- Tasks: clusters = stories (B-cubed, ARI, NMI, and first-publisher accuracy where the truth is known: the
-  share of copies whose predicted story names their true original as first). pairs = labelled pairs (P/R/F1 of
+- Tasks: clusters = stories (B-cubed, ARI, NMI, and first-publisher accuracy where the truth is known).
+  `first_publisher_acc` counts per derived article (every copy and same-story rewrite): the share whose
+  predicted story names their true original as first. `first_publisher_story_acc` counts per story (every
+  true story whose original has at least one copy): the share whose original's predicted story is headed by
+  that original and holds at least one other article of the story (an original left alone counts as wrong).
+  Baselines name the earliest dated member of a cluster. pairs = labelled pairs (P/R/F1 of
   the positive class at each system's own decision or tuned cut, plus average precision of its score).
-  attribution = top-1 accuracy at ranking a reused text's true source first among the candidates.
-  passages = PAN plagdet over character spans. sts = Spearman correlation with graded similarity.
+  copy = the copy kind of (copy, source) and (decoy, source) pairs: storytrace's `Relation.copy` against the
+  truth mapped exact→exact, near→near, partial→partial, same-story rewrite→none, decoy→none (accuracy and
+  per-class recall; storytrace's confusion matrix below the table). A baseline says exact when the two word
+  sequences are equal, else near / partial / none by two cut-offs on its pair score, both tuned together on
+  dev for accuracy. attribution = top-1 accuracy at ranking a reused text's true source first among the
+  candidates. passages = PAN plagdet over character spans. sts = Spearman correlation with graded similarity.
 """
 
 
@@ -56,11 +64,19 @@ def _section(name: str, result: EvalResult | None, error: str | None, seconds: f
     counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in s.items())
     notes = []
     for t in result.tasks:
-        tuned = {k: v for k, v in t.notes.items() if k in ("tuned_distance", "tuned_threshold")}
+        tuned = {k: v for k, v in t.notes.items() if k in ("tuned_distance", "tuned_threshold", "tuned_cuts")}
         rest = {k: v for k, v in t.notes.items() if k not in tuned}
+        if "confusion" in rest:  # storytrace's matrix is rendered as a table below
+            rest["confusion"] = {k: v for k, v in rest["confusion"].items() if k != "storytrace"}
         notes.append(f"- {t.task}: {json.dumps(rest)}" + (f"; tuned on dev: {json.dumps(tuned)}" if tuned else ""))
+    matrices = ""
+    for t in result.tasks:
+        matrix = confusion_of(t)
+        if matrix:
+            matrices += (f"\n{t.task}: storytrace's confusion matrix (rows: truth, columns: predicted)\n\n"
+                         f"{confusion_markdown(matrix)}\n")
     return (f"## {name}\n\n{result.description}. {counts}.\n\n"
-            f"{render_markdown(result)}\n\n" + "\n".join(notes) + "\n")
+            f"{render_markdown(result)}\n\n" + "\n".join(notes) + "\n" + matrices)
 
 
 def main(argv: list[str] | None = None) -> int:

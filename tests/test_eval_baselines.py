@@ -38,3 +38,10 @@ def test_tfidf_linkage_and_scores():
     cos = bl.tfidf_pair_scores([(arts[0], arts[1]), (arts[0], arts[2])], arts)
     assert cos[0] > 0.8 and cos[1] < 0.1
     assert bl.tfidf_linkage(arts[:1], "average").cut(0.5) == {"w1": "c0"}
+
+
+def test_same_tokens_is_exact_word_sequence():
+    a = Article(WIRE, id="a", title="Pier closed")
+    assert bl.same_tokens(a, Article(WIRE.replace(". ", ".  "), id="b", title="PIER closed"))
+    assert not bl.same_tokens(a, Article(WIRE + " Related", id="c", title="Pier closed"))
+    assert not bl.same_tokens(a, Article(WIRE, id="d", title="Pier shut"))

@@ -108,3 +108,14 @@ def test_synth_dataset_labels():
     assert all(ds.first[ds.stories[a]] != a for a in ds.sources)
     relation = {it.article.id: it.truth.relation for it in items}
     assert ds.passages and all(relation[p.copy] in ("exact", "near", "partial") for p in ds.passages)
+    # copy kinds: every (derived, source) pair, "same" rewrites as none, and every decoy against its model
+    truth = {it.article.id: it.truth for it in items}
+    expect = {"exact": "exact", "near": "near", "partial": "partial", "same": "none"}
+    derived = [(a, t.source) for a, t in truth.items() if t.source is not None]
+    decoys = [(a, t.decoy_of) for a, t in truth.items() if t.decoy_of is not None]
+    assert decoys and [(p.a, p.b) for p in ds.copy_pairs] == sorted(derived + decoys)
+    for p in ds.copy_pairs:
+        t = truth[p.a]
+        assert p.kind == (expect[t.relation] if t.source else "none") and p.split == ds.split[p.a]
+    assert {p.kind for p in ds.copy_pairs} == {"exact", "near", "partial", "none"}
+    assert len(ds.copy_pairs_in("dev")) + len(ds.copy_pairs_in("test")) == len(ds.copy_pairs)

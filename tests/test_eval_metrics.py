@@ -93,3 +93,58 @@ def test_plagdet_needs_both_sides_and_same_document():
     assert (p.precision, p.recall, p.granularity) == pytest.approx((1 / 3, 0.5, 1.0))
     assert p.plagdet == pytest.approx(2 * (1 / 3) * 0.5 / (1 / 3 + 0.5))
     assert m.plagdet([s1], []) == m.Plagdet(0.0, 0.0, 1.0, 0.0)
+
+
+def test_copy_kind_accuracy_recall_confusion_by_hand():
+    gold = ["exact", "near", "near", "partial", "none", "none"]
+    pred = ["exact", "exact", "near", "near", "none", "partial"]
+    # right: exact, the second near, the first none -> 3 of 6
+    assert m.accuracy(gold, pred) == pytest.approx(0.5)
+    assert [m.class_recall(gold, pred, k) for k in m.COPY_KINDS] == pytest.approx([1.0, 0.5, 0.0, 0.5])
+    assert m.class_recall(["none"], ["none"], "exact") is None
+    c = m.confusion(gold, pred)
+    assert list(c) == list(m.COPY_KINDS) and all(list(row) == list(m.COPY_KINDS) for row in c.values())
+    assert c["exact"] == {"exact": 1, "near": 0, "partial": 0, "none": 0}
+    assert c["near"] == {"exact": 1, "near": 1, "partial": 0, "none": 0}
+    assert c["partial"] == {"exact": 0, "near": 1, "partial": 0, "none": 0}
+    assert c["none"] == {"exact": 0, "near": 0, "partial": 1, "none": 1}
+    assert sum(v for row in c.values() for v in row.values()) == len(gold)
+    assert m.accuracy([], []) == 0.0
+    with pytest.raises(ValueError):
+        m.accuracy(["none"], [])
+
+
+def test_kind_of_score():
+    assert m.kind_of_score(0.1, True, 0.8, 0.3) == "exact"  # equal texts win whatever the score
+    assert [m.kind_of_score(s, False, 0.8, 0.3) for s in (0.8, 0.79, 0.3, 0.29)] == ["near", "partial", "partial", "none"]
+
+
+def test_best_kind_cuts_finds_the_only_perfect_grid_point():
+    gold = ["exact", "near", "near", "partial", "partial", "none", "none"]
+    scores = [1.0, 0.9, 0.7, 0.5, 0.3, 0.2, 0.1]
+    exact = [True] + [False] * 6
+    # near needs a cut in (0.5, 0.7], partial one in (0.2, 0.3]: on this grid only 0.6 and 0.25
+    grid = [0.0, 0.15, 0.25, 0.4, 0.6, 0.8, 0.95]
+    assert m.best_kind_cuts(gold, scores, exact, grid) == pytest.approx((0.6, 0.25))
+    # the default grid is the midpoints between adjacent scores: the same two cuts
+    assert m.best_kind_cuts(gold, scores, exact) == pytest.approx((0.6, 0.25))
+    near, part = m.best_kind_cuts(gold, scores, exact)
+    assert m.accuracy(gold, [m.kind_of_score(s, e, near, part) for s, e in zip(scores, exact)]) == 1.0
+
+
+def test_best_kind_cuts_trade_off_and_ties():
+    gold = ["near", "partial", "near", "partial", "none", "none"]
+    scores = [0.9, 0.8, 0.7, 0.4, 0.45, 0.1]
+    exact = [False] * 6
+    # Counted by hand over (near, partial) on the grid below: at most 4 of 6 right, reached by
+    # (0.85, 0.75), (0.85, 0.5), (0.85, 0.3), (0.5, 0.5) and (0.5, 0.3); e.g. (0.75, *) gets 3 and
+    # (0.3, 0.3) gets 3. Ties go to the highest near cut, then the highest partial cut.
+    grid = [0.3, 0.5, 0.75, 0.85]
+    assert m.best_kind_cuts(gold, scores, exact, grid) == pytest.approx((0.85, 0.75))
+    acc = {(n, p): m.accuracy(gold, [m.kind_of_score(s, False, n, p) for s in scores])
+           for n in grid for p in grid if p <= n}
+    assert max(acc.values()) == pytest.approx(4 / 6)
+    assert {k for k, v in acc.items() if v == max(acc.values())} == {
+        (0.85, 0.75), (0.85, 0.5), (0.85, 0.3), (0.5, 0.5), (0.5, 0.3)}
+    with pytest.raises(ValueError):
+        m.best_kind_cuts(gold, scores[:2], exact)

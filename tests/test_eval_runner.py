@@ -10,8 +10,10 @@ from click.testing import CliRunner
 
 from storytrace.eval import runner
 from storytrace.eval.command import eval_cmd
-from storytrace.eval.dataset import Dataset, LabeledPair, TruthPassage
-from storytrace.eval.report import render_markdown, rows
+from storytrace.eval.dataset import CopyPair, Dataset, LabeledPair, TruthPassage
+from rich.console import Console
+
+from storytrace.eval.report import confusion_markdown, render_markdown, render_table, rows
 from storytrace.eval.systems import Clustering
 from storytrace.model import Article
 
@@ -25,7 +27,7 @@ TOPICS = [
 
 def _dataset() -> Dataset:
     """Two copies per topic story, stories split by hand: topics 0,1 dev; 2,3 test."""
-    arts, stories, split, pairs, passages = [], {}, {}, [], []
+    arts, stories, split, pairs, passages, copies = [], {}, {}, [], [], []
     for t, words in enumerate(TOPICS):
         s = "dev" if t < 2 else "test"
         for k in range(3):
@@ -37,10 +39,13 @@ def _dataset() -> Dataset:
         pairs.append(LabeledPair(f"t{t}a1", f"t{t}a0", 1.0, s))
         pairs.append(LabeledPair(f"t{t}a1", f"t{(t + 1) % 4}a0", 0.0, s))
         passages.append(TruthPassage(f"t{t}a1", f"t{t}a0", 0, 20, 0, 20))
+        copies.append(CopyPair(f"t{t}a1", f"t{t}a0", "near", s))
+        copies.append(CopyPair(f"t{t}a2", f"t{t}a0", "partial", s))
+        copies.append(CopyPair(f"t{t}a1", f"t{(t + 1) % 4}a0", "none", s))
     return Dataset("tiny", arts, split, stories=stories, pairs=pairs, pair_task="reuse",
                    sources={f"t{t}a1": f"t{t}a0" for t in range(4)},
                    candidates={f"t{t}a1": [f"t{t}a0", f"t{(t + 1) % 4}a0"] for t in range(4)},
-                   passages=passages, first={f"s{t}": f"t{t}a0" for t in range(4)})
+                   passages=passages, copy_pairs=copies, first={f"s{t}": f"t{t}a0" for t in range(4)})
 
 
 class Fake:
@@ -58,6 +63,10 @@ class Fake:
     def passages(self, copy, source):
         return [(0, 10, 0, 10)]
 
+    def copy_kinds(self, pairs):
+        return ["exact" if a.text == b.text else "near" if a.text.split()[0] == b.text.split()[0] else "none"
+                for a, b in pairs]
+
     def sentence_similarity(self, a, b):
         return float(a == b)
 
@@ -66,21 +75,59 @@ def test_run_eval_with_fake_system():
     ds = _dataset()
     res = runner.run_eval(ds, system=Fake())
     tasks = {t.task: t for t in res.tasks}
-    assert set(tasks) == {"clusters", "pairs", "attribution", "passages"}
+    assert set(tasks) == {"clusters", "pairs", "copy", "attribution", "passages"}
     c = tasks["clusters"].metrics["storytrace"]
     assert c["bcubed_f1"] == pytest.approx(1.0) and c["ari"] == pytest.approx(1.0)
     assert c["first_publisher_acc"] == pytest.approx(1.0)  # earliest member of each perfect cluster
+    assert c["first_publisher_story_acc"] == pytest.approx(1.0)
     assert set(tasks["clusters"].metrics) >= {"minhash-lsh@0.5", "minhash-lsh@0.8", "tfidf-single", "tfidf-average"}
     assert tasks["pairs"].metrics["storytrace"]["f1"] == pytest.approx(1.0)
     assert tasks["attribution"].metrics["storytrace"]["top1_acc"] == pytest.approx(1.0)
     p = tasks["passages"].metrics["storytrace"]
     # one case of 20+20 chars, one detection of 10+10 inside it: precision 1, recall 0.5, granularity 1
     assert (p["precision"], p["recall"], p["granularity"]) == pytest.approx((1.0, 0.5, 1.0))
+    # copy kinds on the test topics: the fake says near for both same-topic pairs (one truly near, one
+    # partial) and none for the cross-topic pair: 4 of 6 right
+    k = tasks["copy"]
+    assert k.metrics["storytrace"] == pytest.approx(
+        {"accuracy": 4 / 6, "recall_near": 1.0, "recall_partial": 0.0, "recall_none": 1.0})
+    conf = k.notes["confusion"]["storytrace"]
+    assert conf["partial"]["near"] == 2 and conf["near"]["near"] == 2 and conf["none"]["none"] == 2
+    assert set(k.metrics) == {"storytrace", "minhash-jaccard", "tfidf-cosine"}
+    assert set(k.notes["tuned_cuts"]) == {"minhash-jaccard", "tfidf-cosine"}
+    assert all(c["partial"] <= c["near"] for c in k.notes["tuned_cuts"].values())
+    assert k.notes["pairs"] == 6 and k.notes["gold"] == {"near": 2, "partial": 2, "none": 2}
     d = res.to_dict()
     json.dumps(d)
     assert d["tasks"]["pairs"]["notes"]["tuned_threshold"].keys() == {"minhash-jaccard", "tfidf-cosine"}
     assert "| clusters | bcubed_f1 |" in render_markdown(res)
     assert all(r[2][0] is not None for r in rows(res))
+    assert "| copy | accuracy |" in render_markdown(res)
+    assert "| partial | 0 | 2 | **0** | 0 |" in confusion_markdown(conf)
+    console = Console(record=True, width=200)
+    render_table(res, console)
+    out = console.export_text()
+    assert "recall_partial" in out and "copy: storytrace confusion" in out
+
+
+def test_first_publisher_per_copy_and_per_story():
+    """Hand-made truth and clustering. Stories: s1 = o1 + copy c1; s2 = o2 + copy c2; s3 = o3 + a rewrite
+    r3 (no copy); s4 = o4 alone, earlier than everything; s5 = o5 + copy c5."""
+    dates = {"o4": "2019-12-01", "o1": "2020-01-01", "c1": "2020-01-02", "o2": "2020-01-03", "c2": "2020-01-04",
+             "o3": "2020-01-05", "r3": "2020-01-06", "o5": "2020-01-07", "c5": "2020-01-08"}
+    arts = [Article(text=k, id=k, published=v) for k, v in dates.items()]
+    ds = Dataset("fp", arts, {a.id: "test" for a in arts}, stories={a.id: f"s{a.id[1]}" for a in arts},
+                 sources={"c1": "o1", "c2": "o2", "c5": "o5"},
+                 first={"s1": "o1", "s2": "o2", "s3": "o3", "s5": "o5"})
+    # {o1, c1} found; o2 merged into o4's older story and c2 alone; {o3, r3} found; o5 and c5 both alone
+    c = Clustering({"o1": "A", "c1": "A", "o2": "B", "o4": "B", "c2": "C", "o3": "D", "r3": "D", "o5": "E",
+                    "c5": "F"})
+    # per derived article: c1 right (A headed by o1), c2 wrong (alone, names itself), r3 right, c5 wrong
+    assert runner.first_publisher_accuracy(ds, arts, c) == pytest.approx(2 / 4)
+    # per story with a copy (s1, s2, s5; s3 has only a rewrite): s1 right, s2 headed by o4, s5 not found
+    assert runner.first_publisher_story_accuracy(ds, arts, c) == pytest.approx(1 / 3)
+    # the system's own first publisher beats the earliest date: naming c1 first for A makes s1 wrong too
+    assert runner.first_publisher_story_accuracy(ds, arts, Clustering(c.labels, {"A": "c1"})) == 0.0
 
 
 def test_margin_respects_direction():

@@ -2,7 +2,8 @@
 
 Standard near-duplicate and story-clustering recipes, kept deliberately textbook: MinHash LSH over word
 5-gram shingles with connected components (text-dedup style), and TF-IDF cosine with single-link and
-average-link agglomeration. Each has one free threshold, tuned on the dev split by the runner.
+average-link agglomeration. Each has one free threshold, tuned on the dev split by the runner (two for
+the copy kind: the near and the partial cut-off, with exact meaning equal word sequences).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from storytrace.model import Article
 
 __all__ = [
     "shingles",
+    "same_tokens",
     "minhash_signatures",
     "minhash_lsh_clusters",
     "minhash_pair_scores",
@@ -38,6 +40,11 @@ def shingles(text: str, n: int = SHINGLE) -> set[bytes]:
     if len(words) < n:
         return {" ".join(words).encode()} if words else set()
     return {" ".join(words[i : i + n]).encode() for i in range(len(words) - n + 1)}
+
+
+def same_tokens(a: Article, b: Article) -> bool:
+    """Exact duplicate in the textbook sense: the same lower-cased word sequence (headline and body)."""
+    return _WORD.findall(a.content.lower()) == _WORD.findall(b.content.lower())
 
 
 def minhash_signatures(texts: Sequence[str], num_perm: int = NUM_PERM, seed: int = 1) -> list:

@@ -15,6 +15,7 @@ from storytrace.model import Article
 
 Split = Literal["dev", "test"]
 PairTask = Literal["reuse", "story"]
+CopyLabel = Literal["exact", "near", "partial", "none"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,17 @@ class LabeledPair:
     a: str
     b: str
     label: float
+    split: Split = "test"
+
+
+@dataclass(frozen=True, slots=True)
+class CopyPair:
+    """A (derived, source) pair with the copy relation the truth gives it, in storytrace's own terms
+    (``Relation.copy``): exact, near, partial or none. ``a`` is the later text, ``b`` the earlier one."""
+
+    a: str
+    b: str
+    kind: CopyLabel
     split: Split = "test"
 
 
@@ -47,7 +59,9 @@ class Dataset:
     ``split`` maps every article id to ``dev`` or ``test``: thresholds are tuned on ``dev`` and numbers are
     reported on ``test``, so a split must never cut a gold story in two (it is assigned per group).
     ``sources`` maps a derived article to its true source and ``candidates`` to the sources it has to be
-    told apart from (source attribution). ``pair_task`` says what the pair labels mean: text reuse or same
+    told apart from (source attribution). ``copy_pairs`` carry the graded copy relation of (copy, source)
+    pairs (copy-relation accuracy). ``first`` maps a story to its true original (first publisher), only for
+    stories that have one and at least one later article. ``pair_task`` says what the pair labels mean: text reuse or same
     story. ``binary_cut`` turns graded pair labels into positives (label >= cut).
     """
 
@@ -62,6 +76,7 @@ class Dataset:
     sources: dict[str, str] = field(default_factory=dict)
     candidates: dict[str, list[str]] = field(default_factory=dict)
     passages: list[TruthPassage] = field(default_factory=list)
+    copy_pairs: list[CopyPair] = field(default_factory=list)
     first: dict[str, str] = field(default_factory=dict)
     description: str = ""
 
@@ -73,6 +88,9 @@ class Dataset:
 
     def sources_in(self, split: Split) -> dict[str, str]:
         return {k: v for k, v in self.sources.items() if self.split.get(k) == split}
+
+    def copy_pairs_in(self, split: Split) -> list[CopyPair]:
+        return [p for p in self.copy_pairs if p.split == split]
 
     def passages_in(self, split: Split) -> list[TruthPassage]:
         return [p for p in self.passages if self.split.get(p.copy) == split]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storytrace.errors import InputError, StorytraceError
-from storytrace.eval.dataset import Dataset, LabeledPair, Split, TruthPassage, split_of
+from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, Split, TruthPassage, split_of
 from storytrace.model import Article
 
 __all__ = [
@@ -209,8 +209,18 @@ def load_synth(n_articles: int = 1000, seed: int = 7) -> Dataset:
     return synth_dataset(corpus.items(), name="synth")
 
 
+#: The generator's relation of a derived article to its source, as the copy kind storytrace should report:
+#: a "same" rewrite tells the story in other words and shares no passage, so it is no copy.
+SYNTH_COPY_KIND: dict[str, CopyLabel] = {"exact": "exact", "near": "near", "partial": "partial", "same": "none",
+                                         "none": "none"}
+
+
 def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
-    """Turn generated items (article + truth) into a Dataset: stories, pairs, sources, passages."""
+    """Turn generated items (article + truth) into a Dataset: stories, pairs, sources, passages.
+
+    ``copy_pairs`` are every (derived, source) pair with its truth relation mapped by :data:`SYNTH_COPY_KIND`,
+    plus every (decoy, article it imitates) pair as ``none``.
+    """
     from storytrace.synth import SynthItem
 
     articles: list[Article] = []
@@ -220,6 +230,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
     sources: dict[str, str] = {}
     candidates: dict[str, list[str]] = {}
     passages: list[TruthPassage] = []
+    copy_pairs: list[CopyPair] = []
     first: dict[str, str] = {}
     for item in items:  # type: ignore[attr-defined]
         assert isinstance(item, SynthItem)
@@ -231,6 +242,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         if t.source is None and t.relation == "none" and t.story not in first:
             first[t.story] = aid
         if t.source is not None:
+            copy_pairs.append(CopyPair(aid, t.source, SYNTH_COPY_KIND[t.relation], split[aid]))
             label = 1.0 if t.relation in ("exact", "near", "partial") else 0.0
             pairs.append(LabeledPair(aid, t.source, label, split[aid]))
             if label:
@@ -240,6 +252,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
                     pairs.append(LabeledPair(aid, t.distractors[0], 0.0, split[aid]))
         if t.decoy_of is not None:
             pairs.append(LabeledPair(aid, t.decoy_of, 0.0, split[aid]))
+            copy_pairs.append(CopyPair(aid, t.decoy_of, "none", split[aid]))
         # "same" rewrites are not copies (their pair label is 0), so their reworded sentences are not
         # plagdet cases either; spliced-in passages of other articles are.
         for p in t.passages if t.relation != "same" else ():
@@ -260,6 +273,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         sources=sources,
         candidates=candidates,
         passages=passages,
+        copy_pairs=copy_pairs,
         first=first,
         description="synthetic content-farm corpus over the Wikinews sample (storytrace synth); split by story",
     )

@@ -1,7 +1,9 @@
 """Scoring functions: pure, small, each checked against hand-computed examples in the tests.
 
 Pairs: precision/recall/F1 of the positive class and average precision. Clusters: B-cubed, ARI, NMI.
-Attribution: top-1 accuracy. Passages: PAN plagdet over character spans.
+Attribution: top-1 accuracy. Passages: PAN plagdet over character spans. Copy kinds (exact/near/partial/
+none): accuracy, per-class recall, a confusion matrix, and the two score cut-offs that turn a baseline's
+similarity into a kind.
 """
 
 from __future__ import annotations
@@ -25,7 +27,15 @@ __all__ = [
     "Plagdet",
     "plagdet",
     "spearman",
+    "COPY_KINDS",
+    "accuracy",
+    "class_recall",
+    "confusion",
+    "kind_of_score",
+    "best_kind_cuts",
 ]
+
+COPY_KINDS = ("exact", "near", "partial", "none")
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +137,86 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
     if len(set(x)) < 2 or len(set(y)) < 2:
         return 0.0
     return float(spearmanr(x, y).statistic)
+
+
+# --- copy kinds ----------------------------------------------------------------------------------------
+
+
+def accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Share of items whose predicted label equals the gold one (0 when there are none)."""
+    if len(gold) != len(predicted):
+        raise ValueError(f"gold has {len(gold)} items, predicted {len(predicted)}")
+    return sum(1 for g, p in zip(gold, predicted, strict=True) if g == p) / len(gold) if gold else 0.0
+
+
+def class_recall(gold: Sequence[str], predicted: Sequence[str], label: str) -> float | None:
+    """Share of the items whose gold label is ``label`` that were predicted as ``label`` (None if none)."""
+    hits = [p == label for g, p in zip(gold, predicted, strict=True) if g == label]
+    return sum(hits) / len(hits) if hits else None
+
+
+def confusion(gold: Sequence[str], predicted: Sequence[str],
+              labels: Sequence[str] = COPY_KINDS) -> dict[str, dict[str, int]]:
+    """``matrix[gold][predicted]`` counts; rows and columns are ``labels`` plus any other label seen."""
+    names = list(labels) + sorted({x for x in (*gold, *predicted) if x not in labels})
+    out = {g: {p: 0 for p in names} for g in names}
+    for g, p in zip(gold, predicted, strict=True):
+        out[g][p] += 1
+    return out
+
+
+def kind_of_score(score: float, exact: bool, near_cut: float, partial_cut: float) -> str:
+    """A similarity score as a copy kind: exact when the texts are equal, near at or above ``near_cut``,
+    partial at or above ``partial_cut``, else none."""
+    if exact:
+        return "exact"
+    if score >= near_cut:
+        return "near"
+    if score >= partial_cut:
+        return "partial"
+    return "none"
+
+
+def best_kind_cuts(gold: Sequence[str], scores: Sequence[float], exact: Sequence[bool],
+                   grid: Sequence[float] | None = None) -> tuple[float, float]:
+    """``(near_cut, partial_cut)`` with ``partial_cut <= near_cut`` that maximise the accuracy of
+    :func:`kind_of_score` over labelled pairs; tune it on dev only.
+
+    Every pair of grid points is tried. The default grid is 0, the midpoints between adjacent distinct scores
+    and a point above the highest score (so each cut sits half way between two scores, never on one, and
+    either band may be empty). Ties go to the highest near cut, then the highest partial cut: the most
+    conservative choice.
+    """
+    if not (len(gold) == len(scores) == len(exact)):
+        raise ValueError(f"gold, scores and exact differ in length: {len(gold)}, {len(scores)}, {len(exact)}")
+    import numpy as np
+
+    s = np.asarray(scores, dtype=np.float64)
+    if grid is None:
+        u = np.unique(s)
+        top = float(u[-1]) + 1.0 if len(u) else 1.0
+        grid = [0.0, *((u[:-1] + u[1:]) / 2.0).tolist(), top]
+    cuts = np.unique(np.asarray(grid, dtype=np.float64))
+    g = np.asarray(gold, dtype=object)
+    ex = np.asarray(exact, dtype=bool)
+    rest = ~ex
+    base = int(np.sum(ex & (g == "exact")))
+
+    def at_or_above(label: str) -> np.ndarray:
+        """For each cut, how many non-exact pairs of gold ``label`` score at or above it."""
+        x = np.sort(s[rest & (g == label)])
+        return len(x) - np.searchsorted(x, cuts, side="left")
+
+    near_ge, part_ge, none_ge = at_or_above("near"), at_or_above("partial"), at_or_above("none")
+    n_none = int(np.sum(rest & (g == "none")))
+    # correct[i, j] with partial cut = cuts[i], near cut = cuts[j]
+    correct = (base + near_ge[None, :] + (part_ge[:, None] - part_ge[None, :]) + (n_none - none_ge[:, None]))
+    valid = cuts[:, None] <= cuts[None, :]
+    correct = np.where(valid, correct, -1)
+    best = correct.max()
+    ii, jj = np.nonzero(correct == best)
+    i, j = max(zip(ii.tolist(), jj.tolist()), key=lambda ij: (ij[1], ij[0]))
+    return float(cuts[j]), float(cuts[i])
 
 
 # --- PAN plagdet -----------------------------------------------------------------------------------

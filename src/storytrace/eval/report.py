@@ -1,7 +1,8 @@
 """Renders an :class:`EvalResult` as a rich table (terminal) or Markdown (docs/quality.md).
 
 Both show one row per task and metric, one column per system, and the margin of storytrace over the
-best baseline, so a regression or a loss is visible at a glance.
+best baseline, so a regression or a loss is visible at a glance. Tasks that keep a confusion matrix in
+their notes (``copy``) also get storytrace's matrix as a small table of its own.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from storytrace.eval.runner import PRIMARY, EvalResult
+from storytrace.eval.runner import PRIMARY, EvalResult, TaskResult
 
-__all__ = ["systems_of", "rows", "render_table", "render_markdown"]
+__all__ = ["systems_of", "rows", "render_table", "render_markdown", "confusion_of", "confusion_markdown"]
 
 
 def systems_of(result: EvalResult) -> list[str]:
@@ -46,6 +47,31 @@ def _fmt_margin(v: float | None) -> str:
     return "–" if v is None else f"{v:+.3f}"
 
 
+def confusion_of(task: TaskResult, system: str = PRIMARY) -> dict[str, dict[str, int]] | None:
+    """``matrix[gold][predicted]`` a task keeps for ``system`` in its notes, if any."""
+    return (task.notes.get("confusion") or {}).get(system)
+
+
+def _confusion_table(matrix: dict[str, dict[str, int]], title: str) -> Table:
+    table = Table(title=title)
+    table.add_column("truth ↓ predicted →")
+    cols = list(next(iter(matrix.values()), {}))
+    for c in cols:
+        table.add_column(c, justify="right")
+    for g, row in matrix.items():
+        table.add_row(g, *(f"[bold]{row[c]}[/]" if c == g else (f"[red]{row[c]}[/]" if row[c] else "0") for c in cols))
+    return table
+
+
+def confusion_markdown(matrix: dict[str, dict[str, int]]) -> str:
+    """A confusion matrix as a Markdown table: one row per true label, one column per predicted label."""
+    cols = list(next(iter(matrix.values()), {}))
+    lines = ["| truth ↓ predicted → | " + " | ".join(cols) + " |", "|" + "---|" * (len(cols) + 1)]
+    for g, row in matrix.items():
+        lines.append(f"| {g} | " + " | ".join(f"**{row[c]}**" if c == g else str(row[c]) for c in cols) + " |")
+    return "\n".join(lines)
+
+
 def render_table(result: EvalResult, console: Console | None = None) -> None:
     console = console or Console()
     systems = systems_of(result)
@@ -60,8 +86,14 @@ def render_table(result: EvalResult, console: Console | None = None) -> None:
         table.add_row(task, metric, *map(_fmt, values), f"[{style}]{_fmt_margin(margin)}[/]" if style else _fmt_margin(margin))
     console.print(table)
     for t in result.tasks:
-        if t.notes:
-            console.print(f"[dim]{t.task}: {t.notes}[/dim]")
+        notes = {k: v for k, v in t.notes.items() if k != "confusion"}  # baselines' matrices: see --json
+        if notes:
+            console.print(f"[dim]{t.task}: {notes}[/dim]")
+    for t in result.tasks:
+        matrix = confusion_of(t)
+        if matrix:
+            console.print(_confusion_table(matrix, f"{t.task}: storytrace confusion (rows truth, columns predicted)"))
+            console.print(f"[dim]every system's confusion matrix: --json, tasks.{t.task}.notes.confusion[/dim]")
 
 
 def render_markdown(result: EvalResult) -> str:

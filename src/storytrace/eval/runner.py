@@ -1,7 +1,8 @@
 """Runs storytrace and every baseline over one dataset and collects the numbers.
 
 Each task runs only when the dataset has the labels for it: ``clusters`` (story labels), ``pairs`` (pair
-labels), ``attribution`` (true sources), ``passages`` (character spans) and ``sts`` (graded pairs). Every
+labels), ``copy`` (graded copy kinds of pairs), ``attribution`` (true sources), ``passages`` (character
+spans) and ``sts`` (graded pairs). Every
 free threshold of a baseline is tuned on the dev split and then applied unchanged to the reported split;
 storytrace runs with its defaults and is tuned on nothing here.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,21 +118,56 @@ def _earliest(members: list[Article]) -> str:
     return min(members, key=lambda a: (a.published is None, a.published or "", a.id)).id
 
 
+def _named_first(c: Clustering, members: dict[str, list[Article]], label: str) -> str:
+    return c.first.get(label) or _earliest(members[label])
+
+
+def _members(articles: Sequence[Article], c: Clustering) -> dict[str, list[Article]]:
+    out: dict[str, list[Article]] = {}
+    for a in articles:
+        out.setdefault(c.labels[a.id], []).append(a)
+    return out
+
+
 def first_publisher_accuracy(ds: Dataset, articles: Sequence[Article], c: Clustering) -> float | None:
-    """Share of derived articles (copies and rewrites) whose predicted story names their true original as
-    first publisher. A copy left alone in its own cluster names itself and so counts as wrong."""
+    """Per derived article: share of derived articles (copies, rewrites: every later article of a story
+    with a known original) whose predicted story names their true original as first publisher. A derived
+    article left alone in its own cluster names itself and so counts as wrong."""
     derived = [a for a in articles if ds.stories.get(a.id) in ds.first and ds.first[ds.stories[a.id]] != a.id]
     if not derived:
         return None
-    members: dict[str, list[Article]] = {}
-    for a in articles:
-        members.setdefault(c.labels[a.id], []).append(a)
-    right = 0
-    for a in derived:
-        label = c.labels[a.id]
-        named = c.first.get(label) or _earliest(members[label])
-        right += named == ds.first[ds.stories[a.id]]
+    members = _members(articles, c)
+    right = sum(_named_first(c, members, c.labels[a.id]) == ds.first[ds.stories[a.id]] for a in derived)
     return right / len(derived)
+
+
+def _originals_with_copies(ds: Dataset, articles: Sequence[Article]) -> list[str]:
+    """The true originals among ``articles`` that have at least one copy among them (a derived article
+    whose true source they are); without source labels, every original with a later article."""
+    present = {a.id for a in articles}
+    originals = [o for o in ds.first.values() if o in present]
+    if ds.sources:
+        copied = {src for cp, src in ds.sources.items() if cp in present}
+        originals = [o for o in originals if o in copied]
+    return originals
+
+
+def first_publisher_story_accuracy(ds: Dataset, articles: Sequence[Article], c: Clustering) -> float | None:
+    """Per story: share of true stories with an original and at least one copy of it (exact, near or
+    partial) whose original's predicted story is headed by that original and also holds at least one other
+    article of the true story. An original left alone, or heading only articles of other stories, counts as
+    wrong: heading a story that was not found proves nothing."""
+    originals = _originals_with_copies(ds, articles)
+    if not originals:
+        return None
+    members = _members(articles, c)
+    right = 0
+    for o in originals:
+        label = c.labels[o]
+        story = ds.stories[o]
+        found = any(x.id != o and ds.stories.get(x.id) == story for x in members[label])
+        right += found and _named_first(c, members, label) == o
+    return right / len(originals)
 
 
 def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
@@ -141,12 +178,21 @@ def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskRe
     gold_dev = {a.id: ds.stories[a.id] for a in dev}
     res.notes["articles"] = len(test)
     res.notes["gold_stories"] = len(set(gold.values()))
+    ids = set(gold)
+    if ds.first:
+        res.notes["first_publisher"] = {
+            "derived": sum(1 for a in ids if ds.stories[a] in ds.first and ds.first[ds.stories[a]] != a),
+            "stories_with_copies": len(_originals_with_copies(ds, test)),
+        }
 
     def score(name: str, c: Clustering) -> None:
         res.metrics[name] = _cluster_scores(gold, c.labels)
         fp = first_publisher_accuracy(ds, test, c)
         if fp is not None:
             res.metrics[name]["first_publisher_acc"] = fp
+        fs = first_publisher_story_accuracy(ds, test, c)
+        if fs is not None:
+            res.metrics[name]["first_publisher_story_acc"] = fs
         res.notes.setdefault("clusters_found", {})[name] = len(set(c.labels.values()))
 
     score(PRIMARY, _timed(res, PRIMARY, lambda: system.cluster(test)))
@@ -206,6 +252,51 @@ def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: i
         res.notes.setdefault("tuned_threshold", {})[name] = round(float(cut), 4)
         s = _timed(res, name, lambda scorer=scorer: scorer(tp))
         res.metrics[name] = _pair_metrics(gold, [x >= cut for x in s], s)
+    return res
+
+
+# --- copy kinds ----------------------------------------------------------------------------------------
+
+
+def _kind_metrics(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    out = {"accuracy": m.accuracy(gold, predicted)}
+    for k in m.COPY_KINDS:
+        r = m.class_recall(gold, predicted, k)
+        if r is not None:
+            out[f"recall_{k}"] = r
+    return out
+
+
+def eval_copy(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
+    """storytrace's copy decision against the truth's kind; each baseline maps its pair score to a kind with
+    two cut-offs (near, partial) tuned together on dev for accuracy, exact meaning equal word sequences."""
+    res = TaskResult("copy")
+    amap = ds.article_map()
+    test, dev = ds.copy_pairs_in(split), ds.copy_pairs_in("dev")
+    tp = [(amap[p.a], amap[p.b]) for p in test]
+    dp = [(amap[p.a], amap[p.b]) for p in dev]
+    gold = [p.kind for p in test]
+    gold_dev = [p.kind for p in dev]
+    counts = Counter(gold)
+    res.notes.update(pairs=len(test), dev_pairs=len(dev), gold={k: counts[k] for k in m.COPY_KINDS if counts[k]})
+
+    def record(name: str, predicted: list[str]) -> None:
+        res.metrics[name] = _kind_metrics(gold, predicted)
+        res.notes.setdefault("confusion", {})[name] = m.confusion(gold, predicted)
+
+    record(PRIMARY, _timed(res, PRIMARY, lambda: list(system.copy_kinds(tp))))
+    for name, scorer in PAIR_BASELINES.items():
+        if dp:
+            near, part = m.best_kind_cuts(gold_dev, scorer(dp), [bl.same_tokens(a, b) for a, b in dp])
+        else:
+            near, part = 0.8, 0.2
+        res.notes.setdefault("tuned_cuts", {})[name] = {"near": round(near, 4), "partial": round(part, 4)}
+
+        def run(scorer: BaselineScorer = scorer, near: float = near, part: float = part) -> list[str]:
+            exact = [bl.same_tokens(a, b) for a, b in tp]
+            return [m.kind_of_score(x, e, near, part) for x, e in zip(scorer(tp), exact, strict=True)]
+
+        record(name, _timed(res, name, run))
     return res
 
 
@@ -286,7 +377,7 @@ def eval_sts(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
     return res
 
 
-TASKS = ("clusters", "pairs", "attribution", "passages", "sts")
+TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts")
 
 
 def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | None = None,
@@ -302,6 +393,8 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
         out.tasks.append(eval_clusters(ds, split, system))
     if "pairs" in wanted and ds.pairs:
         out.tasks.append(eval_pairs(ds, split, system, max_pairs))
+    if "copy" in wanted and ds.copy_pairs:
+        out.tasks.append(eval_copy(ds, split, system))
     if "attribution" in wanted and ds.sources:
         out.tasks.append(eval_attribution(ds, split, system))
     if "passages" in wanted and ds.passages:

@@ -88,6 +88,10 @@ class StorytraceSystem:
                 decisions.append(r.story == "same")
         return scores, decisions
 
+    def copy_kinds(self, pairs: Sequence[tuple[Article, Article]]) -> list[str]:
+        """storytrace's copy decision (``Relation.copy``: exact, near, partial or none) for each pair."""
+        return [self.relation(a, b).copy for a, b in pairs]
+
     def passages(self, copy: Article, source: Article) -> list[tuple[int, int, int, int]]:
         """Detected passages as (copy start, copy end, source start, source end) into ``content``."""
         return [(p.a_start, p.a_end, p.b_start, p.b_end) for p in self.relation(copy, source).passages]
