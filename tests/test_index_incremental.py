@@ -143,3 +143,35 @@ def test_bulk_exact_lookup_matches_per_article(corpus) -> None:
         for e in exacts:
             assert sorted(bulk[e]) == sorted(index.store.exact_matches(e))
         assert 12345 not in bulk
+
+
+def test_pool_with_fingerprints_ahead_resumes_and_skips_repeats(corpus, one_go, tmp_path, monkeypatch) -> None:
+    """With a pool the next batch is fingerprinted while this one is stored: an id repeated in the next
+    batch, and a crash mid-scan, must still give the one-go index."""
+    monkeypatch.setattr(index_module, "BATCH_SIZE", 9)
+    db = tmp_path / "pool.db"
+    engine = LocalEngine(2, min_items=2)
+    real = Index._recluster
+    calls = {"n": 0}
+
+    def crashing(self, numbers):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("worker lost in batch 4")
+        return real(self, numbers)
+
+    try:
+        monkeypatch.setattr(Index, "_recluster", crashing)
+        with Index(db, engine=engine) as index:
+            with pytest.raises(RuntimeError):
+                index.add(corpus)
+        monkeypatch.setattr(Index, "_recluster", real)
+        with Index(db, engine=engine) as index:
+            # corpus[35] ends batch 4 (new) and starts batch 5 again, which was fingerprinted before batch 4
+            # was stored: stored once, counted unchanged once.
+            report = index.add(corpus[:36] + corpus[35:])
+            assert report.added == len(corpus) - 27
+            assert report.unchanged == 27 + 1
+            assert _state(index) == one_go
+    finally:
+        engine.close()

@@ -57,6 +57,16 @@ class _StateFP:
         self.n_words = state["n_words"]
 
 
+class _Done:
+    """A finished future (for a batch that is fingerprinted in this thread instead)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def result(self) -> Any:
+        return self.value
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for x in items:
@@ -149,35 +159,72 @@ class Index:
              progress: Callable[[int], None] | None) -> None:
         if self.store.readonly:
             raise StorytraceError(f"{self.path} is open read-only")
-        for batch in _batches(articles, BATCH_SIZE):
-            batch = [a if a.id else _with_id(a) for a in batch]
-            batch = remove_repeated_lines(batch)
-            seen: set[str] = set()
-            unique: list[Article] = []
-            for a in batch:
-                if a.id in seen:
-                    report.unchanged += 1
-                    continue
-                seen.add(a.id)
-                unique.append(a)
-            existing = self.store.existing([a.id for a in unique])
-            new = [a for a in unique if a.id not in existing]
-            report.unchanged += len(unique) - len(new)
+        st = self.settings
+
+        def prepared() -> Iterator[tuple[int, list[Article]]]:
+            for batch in _batches(articles, BATCH_SIZE):
+                batch = [a if a.id else _with_id(a) for a in batch]
+                batch = remove_repeated_lines(batch)
+                seen: set[str] = set()
+                unique: list[Article] = []
+                for a in batch:
+                    if a.id in seen:
+                        report.unchanged += 1
+                        continue
+                    seen.add(a.id)
+                    unique.append(a)
+                existing = self.store.existing([a.id for a in unique])
+                new = [a for a in unique if a.id not in existing]
+                report.unchanged += len(unique) - len(new)
+                yield len(batch), new
+
+        def finish(size: int, new: list[Article], fps: list[Fingerprint] | None) -> None:
+            if new and fps is not None:
+                # Fingerprinted before the previous batch was stored: drop what that batch has just added.
+                stored_now = self.store.existing([a.id for a in new])
+                if stored_now:
+                    keep = [i for i, a in enumerate(new) if a.id not in stored_now]
+                    report.unchanged += len(new) - len(keep)
+                    new, fps = [new[i] for i in keep], [fps[i] for i in keep]
             if new:
-                pairs, stories = self._add_batch(new)
+                pairs, stories = self._add_batch(new, fps)
                 report.added += len(new)
                 report.pairs += pairs
                 report.stories = stories
             if progress:
-                progress(len(batch))
+                progress(size)
+
+        if not getattr(self.engine, "concurrent", False):
+            for size, new in prepared():
+                finish(size, new, None)
+        else:
+            # The engine computes elsewhere: fingerprint the next batch while this one is verified, clustered
+            # and written. Same batches, same results; only the waiting overlaps.
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(1, thread_name_prefix="storytrace-fingerprint") as ahead:
+                pending = None
+                remote_for = getattr(self.engine, "remote_for", None)
+                for size, new in prepared():
+                    # Only work that really runs elsewhere goes ahead (the stemmer is not thread-safe).
+                    if remote_for is not None and not remote_for(len(new)):
+                        job = _Done(None)
+                    else:
+                        job = ahead.submit(self.engine.map, _fingerprint_job, [(a, st) for a in new])
+                    if pending is not None:
+                        finish(pending[0], pending[1], pending[2].result())
+                    pending = (size, new, job)
+                if pending is not None:
+                    finish(pending[0], pending[1], pending[2].result())
         report.stories = self.store_story_count()
 
     def store_story_count(self) -> int:
         return self.store.story_count()
 
-    def _add_batch(self, new: list[Article]) -> tuple[int, int]:
+    def _add_batch(self, new: list[Article], fps: list[Fingerprint] | None = None) -> tuple[int, int]:
         st = self.settings
-        fps: list[Fingerprint] = self.engine.map(_fingerprint_job, [(a, st) for a in new])
+        if fps is None:
+            fps = self.engine.map(_fingerprint_job, [(a, st) for a in new])
         rows = []
         for a, fp in zip(new, fps):
             rows.append((a, fp.to_state(), band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],

@@ -43,9 +43,11 @@ def default_processes() -> int:
 
 
 def _only_main_thread() -> bool:
-    """No threads but the main one and multiprocessing's own pool handlers (which fork workers themselves)."""
+    """No threads but the main one, multiprocessing's own pool handlers (which fork workers themselves) and
+    the indexer's fingerprint-ahead thread (which only waits on the pool)."""
     main = threading.main_thread()
-    return all(t is main or t.name.startswith("Thread-") and "_handle_" in t.name for t in threading.enumerate())
+    return all(t is main or t.name.startswith("storytrace-") or t.name.startswith("Thread-") and "_handle_" in t.name
+               for t in threading.enumerate())
 
 
 def _close_pool(pool: Any) -> None:
@@ -70,6 +72,8 @@ class LocalEngine:
         if processes is not None and (not isinstance(processes, int) or processes < 1):
             raise ConfigError(f"processes must be a positive whole number, got {processes!r}")
         self.processes = processes if processes is not None else default_processes()
+        # Work runs in other processes, so the indexer may overlap it with its own (see Index._add).
+        self.concurrent = self.processes > 1
         self.min_items = min_items
         self.chunks_per_worker = chunks_per_worker
         self._pool: Any = None
@@ -86,8 +90,12 @@ class LocalEngine:
                 self._finalizer = weakref.finalize(self, _close_pool, self._pool)
             return self._pool
 
+    def remote_for(self, n_items: int) -> bool:
+        """Whether a map of this many items runs in the pool (else here, in the calling thread)."""
+        return self.processes > 1 and n_items >= self.min_items
+
     def map(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-        if self.processes <= 1 or len(items) < self.min_items:
+        if not self.remote_for(len(items)):
             return [fn(x) for x in items]
         chunksize = max(1, -(-len(items) // (self.processes * self.chunks_per_worker)))
         return self._get_pool().map(fn, items, chunksize)

@@ -52,6 +52,7 @@ class RayEngine:
     """
 
     name = "ray"
+    concurrent = True  # tasks run elsewhere: the indexer overlaps the next batch's fingerprints with its work
 
     def __init__(self, address: str | None = None, num_cpus: int | None = None, *, chunks_per_cpu: int = 2,
                  min_chunk: int = 8, runtime_env: dict[str, Any] | None = None) -> None:
