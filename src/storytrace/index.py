@@ -342,18 +342,24 @@ class Index:
             nxt |= self.store.story_members(nxt) - nodes if nxt else set()
             nodes |= nxt
             frontier = nxt
-        loaded = self.store.load(nodes)
+        loaded = self.store.load_members(nodes)
         same_edges = [(a, b) for (a, b), (_, s) in edges.items() if s == "same" and a in loaded and b in loaded]
         comps = components([str(n) for n in sorted(loaded)], [(str(a), str(b)) for a, b in same_edges])
+        # Each component's edges, in the order of ``edges`` (an edge lies in one component or in none).
+        comp_of = {int(x): k for k, comp in enumerate(comps) for x in comp}
+        comp_edges: dict[int, list[tuple[tuple[int, int], tuple[str, str]]]] = {}
+        for (a, b), cs in edges.items():
+            ka = comp_of.get(a)
+            if ka is not None and ka == comp_of.get(b):
+                comp_edges.setdefault(ka, []).append(((a, b), cs))
         stories: list[tuple[Story, list[int]]] = []
-        for comp in comps:
+        for k, comp in enumerate(comps):
             ns = [int(x) for x in comp]
             members = [_member(loaded[n]) for n in ns]
             idx = {n: i for i, n in enumerate(ns)}
-            forced = [(idx[a], idx[b]) for (a, b), (c, s) in edges.items()
-                      if c in ("exact", "near") and a in idx and b in idx]
-            copied = [(idx[a], idx[b]) for (a, b), (c, s) in edges.items()
-                      if c == "partial" and a in idx and b in idx]
+            mine = comp_edges.get(k, [])
+            forced = [(idx[a], idx[b]) for (a, b), (c, s) in mine if c in ("exact", "near")]
+            copied = [(idx[a], idx[b]) for (a, b), (c, s) in mine if c == "partial"]
             if len(ns) <= MAX_DENSE:
                 labels = dense_average_link(members, st, forced, copied)
             else:
@@ -363,7 +369,7 @@ class Index:
                 groups.setdefault(lab, []).append(n)
             for g in groups.values():
                 gset = set(g)
-                reprints = [(loaded[a][1].id, loaded[b][1].id) for (a, b), (c, _) in edges.items()
+                reprints = [(loaded[a][1].id, loaded[b][1].id) for (a, b), (c, _) in mine
                             if c in ("exact", "near") and a in gset and b in gset]
                 story = build_story([members[idx[n]] for n in g], reprints)
                 stories.append((story, g))

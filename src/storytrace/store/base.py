@@ -59,6 +59,10 @@ class Store(ABC):
                 out[e] = found
         return out
 
+    def load_members(self, numbers: Iterable[int]) -> dict[int, StoredArticle]:
+        """What clustering needs: ``load``, where a backend may cut texts to their first 120 characters."""
+        return self.load(numbers)
+
     def load_states(self, numbers: Iterable[int]) -> dict[int, tuple[str | None, dict[str, Any]]]:
         """{number: (published, fingerprint state)}: what the story similarity needs, without the texts."""
         return {n: (art.published, state) for n, (_, art, state) in self.load(numbers).items()}
