@@ -100,7 +100,7 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
     wt = settings.weight_title * np.outer(has_t, has_t)
     num = settings.weight_body * (body @ body.T).toarray() + we * (ent @ ent.T).toarray() + wt * (tit @ tit.T).toarray()
     sim = num / (settings.weight_body + we + wt)
-    sim *= _boosts([m.n_words for m in members], [m.n_words for m in members], settings)
+    sim = 1.0 - (1.0 - np.clip(sim, 0.0, 1.0)) ** _boosts([m.n_words for m in members], [m.n_words for m in members], settings)
     times = [_parse(m.published) for m in members]
     if any(t is not None for t in times):
         secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
@@ -196,8 +196,8 @@ class _Vectors:
             out += ww * dots
             weight += ww
         out /= np.where(weight > 0, weight, 1.0)
-        out *= _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
-        np.minimum(out, 1.0, out=out)
+        np.clip(out, 0.0, 1.0, out=out)
+        out = 1.0 - (1.0 - out) ** _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
         if self.secs is not None:
             apart = np.abs(self.secs[lo:hi, None] - self.secs[None, :]) / 86400.0
             outside = np.nan_to_num(apart, nan=0.0) > settings.story_window_days

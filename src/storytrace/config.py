@@ -33,7 +33,7 @@ class Settings:
     story_threshold: float = 0.32  # combined story similarity at or above which two articles are one story
     story_window_days: float = 30.0
     short_text_words: int = 30     # texts with fewer content words than this (headlines) get a boost:
-    short_text_power: float = 0.6  # story similarity x (short_text_words / words) ** power, at most 1  # articles further apart in time are never the same story
+    short_text_power: float = 0.8  # boost b = (short_text_words / words) ** power; similarity s -> 1 - (1 - s) ** b  # articles further apart in time are never the same story
     weight_body: float = 0.45
     weight_entities: float = 0.45
     weight_title: float = 0.10

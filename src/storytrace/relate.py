@@ -50,7 +50,8 @@ def earlier_of(a: Article, b: Article) -> str | None:
 
 def short_text_boost(n_a: int, n_b: int, settings: Settings) -> float:
     """Two headlines of one story share a word or two, two articles share dozens: similarity of short
-    texts is scaled up so that one threshold serves both (chosen on the GoogleNews-T and ECB+ dev splits)."""
+    texts is raised (s -> 1 - (1 - s)^boost) so that one threshold serves both (chosen on the
+    GoogleNews-T and ECB+ dev splits)."""
     n = min(n_a, n_b)
     if n <= 0 or n >= settings.short_text_words:
         return 1.0
@@ -74,7 +75,8 @@ def story_similarity(fa: Fingerprint, fb: Fingerprint, pub_a: str | None, pub_b:
     boost = short_text_boost(fa.n_words, fb.n_words, settings)
     if boost > 1.0:
         parts["short_boost"] = boost
-        score = min(1.0, score * boost)
+        # 1 - (1 - s)^boost: about s * boost for small s, but never saturating, so scores still rank.
+        score = 1.0 - (1.0 - min(score, 1.0)) ** boost
     days = days_between(pub_a, pub_b)
     out = {f"story_{k}": v for k, v in parts.items()}
     if days is not None:
