@@ -31,9 +31,9 @@ class Settings:
     min_passage_words: int = 5     # content words a verbatim passage needs (twice that inside a sentence)
     # story relation
     story_threshold: float = 0.32  # combined story similarity at or above which two articles are one story
-    story_window_days: float = 30.0
-    short_text_words: int = 30     # texts with fewer content words than this (headlines) get a boost:
-    short_text_power: float = 0.8  # boost b = (short_text_words / words) ** power; similarity s -> 1 - (1 - s) ** b  # articles further apart in time are never the same story
+    story_window_days: float = 30.0  # articles further apart in time are never the same story (copies excepted)
+    short_text_words: int = 30     # texts with fewer content words than this (headlines) get a boost b =
+    short_text_power: float = 0.8  # (short_text_words / words) ** power, applied as s -> 1 - (1 - s) ** b
     weight_body: float = 0.45
     weight_entities: float = 0.45
     weight_title: float = 0.10
