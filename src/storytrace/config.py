@@ -24,7 +24,7 @@ class Settings:
     block_terms: int = 12          # heaviest terms used to find same-story candidates
     # copy relation
     near_coverage: float = 0.8     # share of the shorter text inside verbatim passages for a "near" copy
-    near_coverage_longer: float = 0.5  # ... and of the longer one
+    near_coverage_longer: float = 0.75  # ... and of the longer one (an excerpt is partial, not a reprint)
     verbatim_similarity: float = 0.8   # (kept for settings compatibility; verbatim runs are exact key matches)
     paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
     rewrite_coverage: float = 0.35  # share of a text inside verbatim + paraphrase passages for a rewrite
