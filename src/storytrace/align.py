@@ -257,6 +257,25 @@ def _merge(runs: list[tuple[int, int, int]], a: _Doc, b: _Doc) -> list[list[tupl
     return groups
 
 
+_EDGE = 3
+
+
+def _widen(da: _Doc, db: _Doc, i0: int, j0: int, i1: int, j1: int) -> tuple[int, int, int, int]:
+    """Stretch a passage to the start (end) of its sentences when both texts have only a few words
+    before (after) it there: an edited first or last word should not cut a copied sentence short."""
+    sa, sb = da.sentence[i0], db.sentence[j0]
+    if sa >= 0 and sb >= 0:
+        lead_a, lead_b = i0 - da.first[sa], j0 - db.first[sb]
+        if max(lead_a, lead_b) <= _EDGE:
+            i0, j0 = da.first[sa], db.first[sb]
+    ta, tb = da.sentence[i1], db.sentence[j1]
+    if ta >= 0 and tb >= 0:
+        tail_a, tail_b = da.last[ta] - i1, db.last[tb] - j1
+        if max(tail_a, tail_b) <= _EDGE:
+            i1, j1 = da.last[ta], db.last[tb]
+    return i0, j0, i1, j1
+
+
 def _span(doc: _Doc, lo: int, hi: int) -> tuple[int, int, bool]:
     """Character span of content tokens lo..hi, widened to whole sentences where it covers them."""
     start, end = doc.starts[lo], doc.ends[hi]
@@ -286,8 +305,16 @@ def _in_order(passages: list[Passage]) -> float:
     return max(best) / (sum(w) or 1)
 
 
-def _content_between(doc: _Doc, start: int, end: int) -> int:
-    return bisect_left(doc.starts, end) - bisect_left(doc.starts, start)
+def _gap_is_joinable(doc: _Doc, end: int, start: int) -> bool:
+    """The text between two passages (character offsets) holds at most _GAP content words and no
+    sentence of its own: only the tails of the sentences the two passages end and begin in."""
+    lo, hi = bisect_left(doc.starts, end), bisect_left(doc.starts, start)
+    if hi - lo > _GAP:
+        return False
+    if hi == lo:
+        return True
+    edge = {doc.sentence[lo - 1] if lo > 0 else -2, doc.sentence[hi] if hi < len(doc.keys) else -2}
+    return all(doc.sentence[x] in edge for x in range(lo, hi))
 
 
 def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str) -> list[Passage]:
@@ -298,8 +325,7 @@ def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str) 
         if out:
             q = out[-1]
             if (p.a_start >= q.a_end and p.b_start >= q.b_end
-                    and _content_between(da, q.a_end, p.a_start) <= _GAP
-                    and _content_between(db, q.b_end, p.b_start) <= _GAP):
+                    and _gap_is_joinable(da, q.a_end, p.a_start) and _gap_is_joinable(db, q.b_end, p.b_start)):
                 la, lp = q.a_end - q.a_start, p.a_end - p.a_start
                 kind = "verbatim" if "verbatim" in (q.kind, p.kind) else "paraphrase"
                 score = (q.score * la + p.score * lp) / max(1, la + lp)
@@ -329,12 +355,15 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
         i1 = group[-1][0] + group[-1][2] - 1
         j1 = group[-1][1] + group[-1][2] - 1
         matched = sum(n for _, _, n in group)
-        a0, a1, whole_a = _span(da, i0, i1)
-        b0, b1, whole_b = _span(db, j0, j1)
+        _, _, whole_a = _span(da, i0, i1)
+        _, _, whole_b = _span(db, j0, j1)
         # A short run inside a sentence is often a shared name ("Prime Minister Benjamin Netanyahu"),
         # not copying: it counts only when it is a whole sentence or long enough on its own.
         if matched < st.min_passage_words or (matched < 2 * st.min_passage_words and not (whole_a or whole_b)):
             continue
+        i0, j0, i1, j1 = _widen(da, db, i0, j0, i1, j1)
+        a0, a1, _ = _span(da, i0, i1)
+        b0, b1, _ = _span(db, j0, j1)
         for x in range(i0, i1 + 1):
             covered_a[x] = True
         for x in range(j0, j1 + 1):
