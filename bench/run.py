@@ -86,19 +86,10 @@ def shingles(text: str, k: int = 5) -> list[str]:
 
 
 def components(n: int, edges: list[tuple[int, int]]) -> int:
-    parent = list(range(n))
+    """Number of connected components (the baselines' grouping step), via the project's helper."""
+    from storytrace.eval.baselines import components as labels
 
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return sum(1 for i in range(n) if find(i) == i)
+    return len(set(labels(n, edges)))
 
 
 # --- systems (each runs inside its own subprocess) -----------------------------------------------------

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 
 from storytrace.model import Article
 
@@ -56,20 +58,17 @@ def minhash_signatures(texts: Sequence[str], num_perm: int = NUM_PERM, seed: int
 
 
 def components(n: int, edges: Sequence[tuple[int, int]]) -> list[int]:
-    """Connected-component label of each of n nodes (union-find)."""
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(i) for i in range(n)]
+    """Connected-component label of each of n nodes: the smallest node index in its component."""
+    if n == 0:
+        return []
+    rows = [a for a, _ in edges]
+    cols = [b for _, b in edges]
+    graph = coo_matrix((np.ones(len(edges)), (rows, cols)), shape=(n, n))
+    _, raw = connected_components(graph, directed=False)
+    first: dict[int, int] = {}
+    for i, lab in enumerate(raw):
+        first.setdefault(int(lab), i)
+    return [first[int(lab)] for lab in raw]
 
 
 def minhash_lsh_clusters(articles: Sequence[Article], threshold: float, num_perm: int = NUM_PERM) -> dict[str, str]:
