@@ -77,7 +77,7 @@ def query_texts(db: Path, limit: int = 300, seed: int = 7) -> list[str]:
     return [t[:20_000] for t in texts]
 
 
-def start_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(db: Path, log: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
     """``python -m storytrace.server`` on a free loopback port, waited for with a bounded loop."""
     for _ in range(3):
         port = free_port()
@@ -86,7 +86,7 @@ def start_server(db: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
         with open(log, "wb") as out:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "storytrace.server", "--db", str(db), "--host", "127.0.0.1",
-                 "--port", str(port), "--log-level", "warning"],
+                 "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
                 stdout=out, stderr=subprocess.STDOUT, env=env,
             )
         deadline = time.monotonic() + 60
@@ -176,6 +176,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients (default 200)")
     parser.add_argument("--seconds", type=float, default=30.0, help="duration (default 30)")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="server processes when the script starts the server (default: CPU count)")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= MAX_CLIENTS:
         parser.error(f"--clients must be 1..{MAX_CLIENTS}")
@@ -196,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.url:
             url = loopback_url(args.url)
         else:
-            proc, url = start_server(db, work / "server.log")
+            proc, url = start_server(db, work / "server.log", args.workers)
             stack.callback(stop, proc)
         result = asyncio.run(run_load(url, texts, args.clients, args.seconds, args.timeout))
     print(json.dumps(result, indent=2))
