@@ -91,8 +91,8 @@ def eval_sts(enc: semantic.Encoder) -> dict[str, Any]:
         g_dev = [x >= ds.binary_cut for x in gold["dev"]]
         g_test = [x >= ds.binary_cut for x in gold["test"]]
         cut = midpoint_cut(g_dev, scores["dev"][name])
-        out.setdefault("binary_f1_test", {})[name] = {"cut": round(cut, 4),
-                                                     **prf(g_test, [s >= cut for s in scores["test"][name]])}
+        out.setdefault("binary_paraphrase", {})[name] = {
+            "dev_cut": round(cut, 4), "test": prf(g_test, [s >= cut for s in scores["test"][name]])}
     return out
 
 
@@ -116,9 +116,11 @@ def clough_features(enc: semantic.Encoder, thresholds: Sequence[float]) -> tuple
     return ds, feats
 
 
-def eval_clough(enc: semantic.Encoder) -> tuple[dict[str, Any], float]:
+def eval_clough(enc: semantic.Encoder, sts_cut: float | None) -> tuple[dict[str, Any], dict[str, tuple[float, float]]]:
+    """Returns the results and the plug-in configurations (cosine threshold, coverage cut) it chose."""
     st = Settings()
-    ds, feats = clough_features(enc, GRID)
+    thresholds = sorted(set(GRID) | ({round(sts_cut, 4)} if sts_cut is not None else set()))
+    ds, feats = clough_features(enc, thresholds)
     out: dict[str, Any] = {}
     dev, test = ds.pairs_in("dev"), ds.pairs_in("test")
     g = {"dev": [p.label >= 0.5 for p in dev], "test": [p.label >= 0.5 for p in test]}
@@ -129,8 +131,9 @@ def eval_clough(enc: semantic.Encoder) -> tuple[dict[str, Any], float]:
     def lexical(p: Any) -> bool:
         return feats[(p.a, p.b)]["rel"].copy != "none"
 
-    def plugin(p: Any, t: float, cut: float) -> bool:
-        return lexical(p) or feats[(p.a, p.b)]["sem"][t].rewritten >= cut
+    def plugin(p: Any, t: float, cut: float, ordered: bool = False) -> bool:
+        sem = feats[(p.a, p.b)]["sem"][t]
+        return lexical(p) or (sem.rewritten_in_order if ordered else sem.rewritten) >= cut
 
     systems: dict[str, dict[str, Any]] = {}
     systems["storytrace (lexical, current)"] = {s: prf(g[s], [lexical(p) for p in P[s]]) for s in P}
@@ -148,6 +151,18 @@ def eval_clough(enc: semantic.Encoder) -> tuple[dict[str, Any], float]:
     dev_f1_b = {tc: m.pair_prf(g["dev"], [plugin(p, *tc) for p in dev]).f1 for tc in grid_b}
     t_b, c_b = max(grid_b, key=lambda tc: (round(dev_f1_b[tc], 6), tc[0], tc[1]))
     systems[f"plug-in B (cos>={t_b}, cut={c_b})"] = {s: prf(g[s], [plugin(p, t_b, c_b) for p in P[s]]) for s in P}
+
+    # S: the cosine threshold taken from STS-B dev (the cut that best separates "roughly equivalent",
+    #    score >= 3, headline pairs), nothing chosen on Clough; the decision unchanged. S-ordered counts
+    #    only matches that keep both texts' sentence order.
+    configs = {"A": (t_a, st.rewrite_coverage), "B": (t_b, c_b)}
+    if sts_cut is not None:
+        t_s = round(sts_cut, 4)
+        configs["S"] = (t_s, st.rewrite_coverage)
+        systems[f"plug-in S (cos>={t_s} from STS-B dev, rewrite_coverage={st.rewrite_coverage})"] = {
+            s: prf(g[s], [plugin(p, t_s, st.rewrite_coverage) for p in P[s]]) for s in P}
+        systems[f"plug-in S-ordered (cos>={t_s}, in-order matches only)"] = {
+            s: prf(g[s], [plugin(p, t_s, st.rewrite_coverage, True) for p in P[s]]) for s in P}
 
     # C: a graded document score, mean over the answer's sentences of its best cosine to the source,
     #    alone and OR-ed with storytrace's decision; cut chosen on dev.
@@ -181,7 +196,7 @@ def eval_clough(enc: semantic.Encoder) -> tuple[dict[str, Any], float]:
             cats[row["derived_file"].rsplit(".", 1)[0]] = row["category"]
     errors: dict[str, list[str]] = {}
     for p, gold in zip(test, g["test"], strict=True):
-        for name, dec in (("lexical", lexical(p)), ("plug-in A", plugin(p, t_a, st.rewrite_coverage))):
+        for name, dec in (("lexical", lexical(p)), *((f"plug-in {k}", plugin(p, *tc)) for k, tc in configs.items())):
             if dec != gold:
                 errors.setdefault(name, []).append(f"{p.a} ({cats.get(p.a)}): {'FN' if gold else 'FP'}")
     out["test_errors"] = errors
@@ -205,32 +220,37 @@ def eval_clough(enc: semantic.Encoder) -> tuple[dict[str, Any], float]:
     }
     out["dev_choice"] = {"A_threshold": t_a, "B_threshold_cut": [t_b, c_b], "C_cut": round(cut_c, 4),
                          "C2_cut": round(cut_c2, 4)}
-    return out, t_a
+    return out, configs
 
 
 # --- synth: do rewrites that are no copies become copies? ---------------------------------------------------
 
 
-def eval_synth(enc: semantic.Encoder, threshold: float, limit: int) -> dict[str, Any]:
-    st = Settings()
+def eval_synth(enc: semantic.Encoder, configs: dict[str, tuple[float, float]], limit: int) -> dict[str, Any]:
+    """How many synth test pairs each plug-in configuration calls a copy, by the truth's kind.
+
+    ``none`` pairs are same-story rewrites and decoys: the truth says no copy, and a plug-in that finds
+    paraphrases by meaning is expected to be tempted by exactly these.
+    """
     ds = load_synth()
     amap = ds.article_map()
     pairs = ds.copy_pairs_in("test")
-    # Every pair the truth calls no copy (same-story rewrites, decoys), plus a sample of real copies.
-    nones = [p for p in pairs if p.kind == "none"][:limit]
-    copies = [p for p in pairs if p.kind == "partial"][: limit // 2]
-    out: dict[str, Any] = {"threshold": threshold, "none_pairs": len(nones), "partial_pairs": len(copies)}
-    for name, group in (("none", nones), ("partial", copies)):
-        lex = plug = 0
+    groups = {"none": [p for p in pairs if p.kind == "none"][:limit],
+              "partial": [p for p in pairs if p.kind == "partial"][: limit // 2]}
+    thresholds = sorted({t for t, _ in configs.values()})
+    out: dict[str, Any] = {"configs": {k: list(v) for k, v in configs.items()},
+                           "pairs": {k: len(v) for k, v in groups.items()}}
+    for kind, group in groups.items():
+        counts = {"lexical": 0, **{k: 0 for k in configs}}
         for p in group:
             a, b = amap[p.a], amap[p.b]
-            rel = compare(a, b)
-            is_copy = rel.copy != "none"
-            sem = semantic.semantic_reuse(a.content, b.content, align(a.content, b.content), threshold, enc)
-            lex += is_copy
-            plug += is_copy or sem.rewritten >= st.rewrite_coverage
-        out[f"{name}: called a copy (lexical)"] = lex
-        out[f"{name}: called a copy (plug-in)"] = plug
+            is_copy = compare(a, b).copy != "none"
+            al = align(a.content, b.content)
+            sem = {t: semantic.semantic_reuse(a.content, b.content, al, t, enc) for t in thresholds}
+            counts["lexical"] += is_copy
+            for k, (t, cut) in configs.items():
+                counts[k] += is_copy or sem[t].rewritten >= cut
+        out[f"{kind}: called a copy"] = counts
     return out
 
 
@@ -280,15 +300,17 @@ def main(argv: list[str] | None = None) -> int:
     enc.model  # noqa: B018 - load now so that the load time is reported apart
     results: dict[str, Any] = {"model_load_s": round(time.perf_counter() - t0, 2)}
     sections = args.sections.split(",")
-    threshold = None
+    configs: dict[str, tuple[float, float]] = {"default": (0.7, Settings().rewrite_coverage)}
+    sts_cut = None
     if "speed" in sections:
         results["speed"] = eval_speed(enc, args.speed_n)
     if "sts" in sections:
         results["sts"] = eval_sts(enc)
+        sts_cut = results["sts"]["binary_paraphrase"]["embedding"]["dev_cut"]
     if "clough" in sections:
-        results["clough"], threshold = eval_clough(enc)
+        results["clough"], configs = eval_clough(enc, sts_cut)
     if "synth" in sections:
-        results["synth"] = eval_synth(enc, threshold if threshold is not None else 0.7, args.synth_limit)
+        results["synth"] = eval_synth(enc, configs, args.synth_limit)
     text = json.dumps(results, indent=2)
     print(text)
     if args.out:

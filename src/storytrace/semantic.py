@@ -69,7 +69,14 @@ def missing() -> list[str]:
 
     ``find_spec`` looks without importing, so asking costs nothing and never loads torch.
     """
-    return [name for name in _REQUIRED if importlib.util.find_spec(name) is None]
+    return [name for name in _REQUIRED if not _importable(name)]
+
+
+def _importable(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # ValueError: a module blocked as sys.modules[name] = None
+        return False
 
 
 def available() -> bool:
@@ -246,6 +253,8 @@ class SemanticReuse:
     ``rewritten``: the alignment's ``max(coverage + paraphrase)`` over both sides with those shares added,
     the number :func:`storytrace.relate.decide_copy` compares with ``rewrite_coverage``.
     ``mean_max_a``: mean over a's sentences of the best cosine against any of b's (a graded score).
+    ``rewritten_in_order``: as ``rewritten``, counting only the matches on the heaviest chain that keeps
+    both texts' sentence order (a rewrite follows its source; two writers on one topic need not).
     """
 
     extra_a: float
@@ -253,6 +262,27 @@ class SemanticReuse:
     rewritten: float
     mean_max_a: float
     matches: tuple[SemanticMatch, ...]
+    rewritten_in_order: float = 0.0
+
+
+def _in_order(found: Sequence[SemanticMatch], weight_a: Sequence[int]) -> list[SemanticMatch]:
+    """The heaviest chain of matches increasing in both texts (weighted longest increasing subsequence)."""
+    ms = sorted(found, key=lambda m: (m.i, m.j))
+    best = [weight_a[m.i] for m in ms]
+    prev = [-1] * len(ms)
+    for x in range(len(ms)):
+        for y in range(x):
+            if ms[y].j < ms[x].j and ms[y].i < ms[x].i and best[y] + weight_a[ms[x].i] > best[x]:
+                best[x] = best[y] + weight_a[ms[x].i]
+                prev[x] = y
+    if not ms:
+        return []
+    x = max(range(len(ms)), key=lambda k: best[k])
+    chain = []
+    while x >= 0:
+        chain.append(ms[x])
+        x = prev[x]
+    return chain[::-1]
 
 
 def _taken(sentences: Sequence[Any], spans: Sequence[tuple[int, int]]) -> list[bool]:
@@ -292,4 +322,7 @@ def semantic_reuse(a: str, b: str, alignment: Alignment, threshold: float,
     extra_b = sum(sb[m.j].n for m in found) / total_b
     rewritten = max(alignment.coverage_a + alignment.paraphrase_a + extra_a,
                     alignment.coverage_b + alignment.paraphrase_b + extra_b)
-    return SemanticReuse(extra_a, extra_b, min(1.0, rewritten), mean_max, tuple(found))
+    chain = _in_order(found, [s.n for s in sa])
+    ordered = max(alignment.coverage_a + alignment.paraphrase_a + sum(sa[m.i].n for m in chain) / total_a,
+                  alignment.coverage_b + alignment.paraphrase_b + sum(sb[m.j].n for m in chain) / total_b)
+    return SemanticReuse(extra_a, extra_b, min(1.0, rewritten), mean_max, tuple(found), min(1.0, ordered))
