@@ -14,6 +14,7 @@ rewrites, which are no copies, into partial copies?) and ``speed`` (sentences pe
 from __future__ import annotations
 
 import argparse
+import csv
 import gzip
 import json
 import sys
@@ -21,16 +22,11 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import numpy as np
-
-from storytrace import Settings, compare
+from storytrace import Settings, compare, semantic
 from storytrace.align import align, sentence_similarity, sentences_of
 from storytrace.eval import baselines as bl
 from storytrace.eval import metrics as m
-from storytrace.eval.loaders import load_clough, load_stsb, load_synth
-from storytrace.model import Article
-
-from storytrace import semantic
+from storytrace.eval.loaders import data_root, load_clough, load_stsb, load_synth
 
 GRID = [round(0.40 + 0.025 * k, 3) for k in range(23)]  # cosine thresholds 0.40 .. 0.95
 COVER_GRID = [round(0.05 * k, 2) for k in range(2, 15)]  # coverage cuts 0.10 .. 0.70
@@ -188,9 +184,6 @@ def eval_clough(enc: semantic.Encoder, sts_cut: float | None) -> tuple[dict[str,
 
     # Per category: which test answers each system misses / flags.
     cats = {}
-    import csv
-    from storytrace.eval.loaders import data_root
-
     with open(data_root() / "clough-stevenson-short-answer-reuse" / "pairs.csv", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             cats[row["derived_file"].rsplit(".", 1)[0]] = row["category"]
