@@ -7,7 +7,7 @@ DB ?= storytrace.db
 SEED_A := data/seeds/000_d334923fdb2bdcfa.txt
 SEED_B := data/seeds/001_7e7a81b451b61ef5.txt
 
-.PHONY: setup run test browser bench docs clean
+.PHONY: setup run test browser bench docs semantic clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -32,6 +32,11 @@ test: setup browser
 
 bench: setup
 	$(PY) bench/run.py
+
+## Optional sentence embeddings (storytrace.semantic): torch's CPU build first, else pip fetches a CUDA build.
+semantic: setup
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[semantic]'
 
 docs: setup
 	$(PY) scripts/make_quality_doc.py
