@@ -13,7 +13,7 @@ import json
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -115,6 +115,12 @@ class Tokens:
     starts: list[int]
     ends: list[int]
     caps: list[bool]
+    # ``is_content(keys[i])`` for every token, computed once per distinct word rather than per use.
+    content: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.content) != len(self.keys):
+            object.__setattr__(self, "content", [is_content(k) for k in self.keys])
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -122,7 +128,7 @@ class Tokens:
 
 _TOKEN_CACHE: dict[str, Tokens] = {}
 _TOKEN_CACHE_SIZE = 256
-_WORD_INFO: dict[str, tuple[str, str, bool]] = {}
+_WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
 
 
@@ -136,8 +142,9 @@ def _remember(cache: dict[str, Any], text: str, value: Any) -> None:
     cache[text] = value
 
 
-def _word_info(w: str) -> tuple[str, str, bool]:
-    info = (word_key(w), fold(w), w[:1].isupper())
+def _word_info(w: str) -> tuple[str, str, bool, bool]:
+    key = word_key(w)
+    info = (key, fold(w), w[:1].isupper(), is_content(key))
     if len(_WORD_INFO) >= _WORD_INFO_SIZE:
         _WORD_INFO.clear()
     _WORD_INFO[w] = info
@@ -154,16 +161,13 @@ def tokenize(text: str) -> Tokens:
     if hit is not None:
         return hit
     matches = list(_WORD.finditer(text))
-    words = [m.group() for m in matches]
-    get = _WORD_INFO.get
-    infos = [get(w) or _word_info(w) for w in words]
-    tokens = Tokens(
-        [i[0] for i in infos],
-        [i[1] for i in infos],
-        [m.start() for m in matches],
-        [m.end() for m in matches],
-        [i[2] for i in infos],
-    )
+    if not matches:
+        tokens = Tokens([], [], [], [], [], [])
+    else:
+        get = _WORD_INFO.get
+        infos = [get(w) or _word_info(w) for w in map(re.Match.group, matches)]
+        keys, folded, caps, content = map(list, zip(*infos))
+        tokens = Tokens(keys, folded, [m.start() for m in matches], [m.end() for m in matches], caps, content)
     _remember(_TOKEN_CACHE, text, tokens)
     return tokens
 
