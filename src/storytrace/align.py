@@ -9,10 +9,9 @@ either article's story are reported as unrelated (spliced-in) text.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
 from dataclasses import dataclass
-
-import numpy as np
 
 from .config import Settings
 from .model import Passage, Span
@@ -50,19 +49,20 @@ class Alignment:
 
 def sentences_of(text: str) -> list[Sentence]:
     tokens = tokenize(text)
-    starts = np.asarray(tokens.starts, dtype=np.int64)
+    starts = tokens.starts
+    keys_all, folded, content = tokens.keys, tokens.folded, tokens.content
     out: list[Sentence] = []
     for a, b in sentence_spans(text):
-        lo = int(np.searchsorted(starts, a))
-        hi = int(np.searchsorted(starts, b))
+        lo = bisect_left(starts, a)
+        hi = bisect_left(starts, b, lo)
         keys: list[str] = []
         weights: dict[str, float] = {}
         for i in range(lo, hi):
-            k = tokens.keys[i]
-            if is_content(k):
+            if content[i]:
+                k = keys_all[i]
                 keys.append(k)
                 if k not in weights:
-                    weights[k] = idf(tokens.folded[i])
+                    weights[k] = idf(folded[i])
         out.append(Sentence(a, b, keys, weights, sum(weights.values())))
     return out
 
@@ -132,7 +132,27 @@ class _Doc:
     last: list[int]
 
 
+_DOC_CACHE: dict[str, _Doc] = {}
+_DOC_CACHE_SIZE = 64
+
+
 def _doc(text: str) -> _Doc:
+    """The text's _Doc, shared with later pairs that hold the same text (a verifier's pairs are sorted, so
+    one article's pairs come one after another): treat it as read-only."""
+    hit = _DOC_CACHE.get(text)
+    if hit is not None:
+        return hit
+    doc = _make_doc(text)
+    try:
+        while len(_DOC_CACHE) >= _DOC_CACHE_SIZE:
+            del _DOC_CACHE[next(iter(_DOC_CACHE))]
+    except (KeyError, RuntimeError, StopIteration):
+        pass
+    _DOC_CACHE[text] = doc
+    return doc
+
+
+def _make_doc(text: str) -> _Doc:
     tokens = tokenize(text)
     sents = sentences_of(text)
     keys: list[str] = []
@@ -142,16 +162,17 @@ def _doc(text: str) -> _Doc:
     first = [-1] * len(sents)
     last = [-1] * len(sents)
     si = 0
-    for k, s0, e0 in zip(tokens.keys, tokens.starts, tokens.ends):
-        if not is_content(k):
+    n_sents = len(sents)
+    for k, s0, e0, c in zip(tokens.keys, tokens.starts, tokens.ends, tokens.content):
+        if not c:
             continue
-        while si < len(sents) and s0 >= sents[si].end:
+        while si < n_sents and s0 >= sents[si].end:
             si += 1
         idx = len(keys)
         keys.append(k)
         starts.append(s0)
         ends.append(e0)
-        sid = si if si < len(sents) and s0 >= sents[si].start else -1
+        sid = si if si < n_sents and s0 >= sents[si].start else -1
         which.append(sid)
         if sid >= 0:
             if first[sid] < 0:
@@ -449,6 +470,16 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     paras = paragraph_spans(text)
     if len(paras) < 2:
         return []
+    # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
+    # counts; the summed weights (and the core terms) are computed, exactly as before, only for a paragraph
+    # that shares little enough for them to matter.
+    own_count: dict[str, int] = {}
+    for s in own:
+        for k in s.weights:
+            own_count[k] = own_count.get(k, 0) + 1
+    other_keys: set[str] = set()
+    for s in other:
+        other_keys.update(s.weights)
     out: list[Span] = []
     for ps, pe in paras:
         if any(s < pe and ps < e for s, e in covered):
@@ -459,6 +490,15 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
             weights.update(s.weights)
         if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
             continue
+        inside_count: dict[str, int] = {}
+        for s in inside:
+            for k in s.weights:
+                inside_count[k] = inside_count.get(k, 0) + 1
+        total = sum(weights.values())
+        shared = sum(w for k, w in weights.items()
+                     if k in other_keys or own_count[k] > inside_count.get(k, 0))
+        if not (total and shared / total < st.unrelated_share):
+            continue
         rest: dict[str, float] = {}
         for s in own:
             if not (s.start >= ps and s.end <= pe):
@@ -467,11 +507,9 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         for s in other:
             for k, w in s.weights.items():
                 rest[k] = rest.get(k, 0.0) + w
-        total = sum(weights.values())
-        shared = sum(w for k, w in weights.items() if k in rest)
         # The story's core words: those the rest of both texts use most, by summed weight. A paragraph
         # that names one of them ("the tram") is about the story even when it brings new names along.
-        core = {k for k, _ in sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))[:_CORE_TERMS]}
-        if total and shared / total < st.unrelated_share and not core & weights.keys():
+        core = {k for k, _ in heapq.nsmallest(_CORE_TERMS, rest.items(), key=lambda kv: (-kv[1], kv[0]))}
+        if not core & weights.keys():
             out.append(Span(ps, pe, text[ps:pe]))
     return out

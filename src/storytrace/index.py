@@ -22,7 +22,7 @@ from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build
 from .config import Settings
 from .engine import Engine, get_engine
 from .errors import ConfigError, NotFound, StorytraceError
-from .fingerprint import Fingerprint, _h, band_keys, fingerprint
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Match, ReadError, Relation, ScanReport, Story
 from .relate import relate, story_similarity
@@ -291,8 +291,10 @@ class Index:
         jobs = []
         for a, b in sorted(lexical):
             (aa, fa), (ab, fb) = get(a), get(b)
-            jobs.append((a, b, aa, ab, fa if isinstance(fa, Fingerprint) else None,
-                         fb if isinstance(fb, Fingerprint) else None, st))
+            # A stored article goes with its stored state: the worker rebuilds what relating needs from it
+            # (see fingerprint.from_state) instead of fingerprinting the article again.
+            jobs.append((a, b, aa, ab, fa if isinstance(fa, Fingerprint) else stored[a][2],
+                         fb if isinstance(fb, Fingerprint) else stored[b][2], st))
         relations: list[tuple[int, int, Relation]] = self.engine.map(_relate_job, jobs)
         pair_rows: list[tuple] = []
         passages: dict[tuple[int, int], Sequence[Any]] = {}
@@ -436,7 +438,7 @@ class Index:
         matches: list[Match] = []
         for m in sorted(lex):
             other = stored[m][1]
-            rel = relate(art, other, fp, None, st)
+            rel = relate(art, other, fp, from_state(stored[m][2], other.content, st), st)
             if rel.related:
                 matches.append(Match(other, rel, self.store.article_story(other.id)))
         for m in sorted(top):
@@ -579,4 +581,8 @@ def _fingerprint_job(job: tuple[Article, Settings]) -> Fingerprint:
 
 def _relate_job(job: tuple) -> tuple[int, int, Relation]:
     a, b, aa, ab, fa, fb, st = job
+    if not isinstance(fa, Fingerprint):
+        fa = from_state(fa, aa.content, st)
+    if not isinstance(fb, Fingerprint):
+        fb = from_state(fb, ab.content, st)
     return a, b, relate(aa, ab, fa, fb, st)
