@@ -19,7 +19,7 @@ from rensa import RMinHash
 
 from .config import Settings
 from .model import Article
-from .normalize import Tokens, is_content, sentence_spans, tokenize
+from .normalize import _WORD, Tokens, is_content, sentence_spans, tokenize
 from .weights import idf
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -104,8 +104,8 @@ _FOLD_EXACT: dict[str, str] = {}
 def _exact(content: str, tokens: Tokens) -> int:
     if content.isascii():
         # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
-        # folding the joined string equals joining the folded words.
-        return _h("\x1f".join([content[a:b] for a, b in zip(tokens.starts, tokens.ends)]).lower())
+        # folding the joined words equals joining the folded ones (and findall gives the tokens' words).
+        return _h("\x1f".join(_WORD.findall(content)).lower())
     cache = _FOLD_EXACT
     if len(cache) > 500_000:
         cache.clear()
@@ -130,20 +130,14 @@ def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
     return {k: round(v / norm, 5) for k, v in top}
 
 
-def _weighted(tokens: Tokens, idx: list[int]) -> dict[str, float]:
-    tf: dict[str, int] = {}
-    w: dict[str, float] = {}
-    keys, folded = tokens.keys, tokens.folded
-    for i in idx:
-        key = keys[i]
-        c = tf.get(key)
-        if c is None:
-            tf[key] = 1
-            w[key] = idf(folded[i])
-        else:
-            tf[key] = c + 1
+def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None) -> dict[str, float]:
+    """Log term frequency times the idf of each key's first surface form (``keys``: the keys at ``idx``)."""
+    ks = keys if keys is not None else list(map(tokens.keys.__getitem__, idx))
+    tf = Counter(ks)
+    # Walking backwards, the last write per key is its first occurrence.
+    first = dict(zip(reversed(ks), map(tokens.folded.__getitem__, reversed(idx))))
     log = math.log
-    return {k: (1.0 + log(c)) * w[k] for k, c in tf.items()}
+    return {k: (1.0 + log(c)) * idf(first[k]) for k, c in tf.items()}
 
 
 def fingerprint(article: Article, settings: Settings | None = None) -> Fingerprint:
@@ -191,7 +185,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     # Tokens start in increasing order, so the headline's content tokens are a prefix of content_idx.
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
-    body = _vector(_weighted(tokens, content_idx), s.top_terms)
+    body = _vector(_weighted(tokens, content_idx, content_keys), s.top_terms)
     entities = _vector(_weighted(tokens, ent_idx), s.top_terms)
     title = _vector(_weighted(tokens, title_idx), s.top_terms)
     block_w: Counter[str] = Counter()
