@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from itertools import compress
 from dataclasses import dataclass
 
 from .config import Settings
@@ -49,21 +50,25 @@ class Alignment:
 
 def sentences_of(text: str) -> list[Sentence]:
     tokens = tokenize(text)
-    starts = tokens.starts
-    keys_all, folded, content = tokens.keys, tokens.folded, tokens.content
+    mask = tokens.content
+    return _sentences(sentence_spans(text), list(compress(tokens.starts, mask)), list(compress(tokens.keys, mask)),
+                      list(compress(tokens.folded, mask)))
+
+
+def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
+               folded: list[str]) -> list[Sentence]:
+    """Sentences from the content tokens' starts, keys and folded forms (the weight of a key is that of
+    its first form in the sentence)."""
     out: list[Sentence] = []
-    for a, b in sentence_spans(text):
+    for a, b in spans:
         lo = bisect_left(starts, a)
         hi = bisect_left(starts, b, lo)
-        keys: list[str] = []
+        ks = keys[lo:hi]
         weights: dict[str, float] = {}
-        for i in range(lo, hi):
-            if content[i]:
-                k = keys_all[i]
-                keys.append(k)
-                if k not in weights:
-                    weights[k] = idf(folded[i])
-        out.append(Sentence(a, b, keys, weights, sum(weights.values())))
+        for k, f in zip(ks, folded[lo:hi]):
+            if k not in weights:
+                weights[k] = idf(f)
+        out.append(Sentence(a, b, ks, weights, sum(weights.values())))
     return out
 
 
@@ -154,30 +159,24 @@ def _doc(text: str) -> _Doc:
 
 def _make_doc(text: str) -> _Doc:
     tokens = tokenize(text)
-    sents = sentences_of(text)
-    keys: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    which: list[int] = []
+    mask = tokens.content
+    keys = list(compress(tokens.keys, mask))
+    starts = list(compress(tokens.starts, mask))
+    ends = list(compress(tokens.ends, mask))
+    sents = _sentences(sentence_spans(text), starts, keys, list(compress(tokens.folded, mask)))
+    which = [-1] * len(keys)
     first = [-1] * len(sents)
     last = [-1] * len(sents)
-    si = 0
-    n_sents = len(sents)
-    for k, s0, e0, c in zip(tokens.keys, tokens.starts, tokens.ends, tokens.content):
-        if not c:
-            continue
-        while si < n_sents and s0 >= sents[si].end:
-            si += 1
-        idx = len(keys)
-        keys.append(k)
-        starts.append(s0)
-        ends.append(e0)
-        sid = si if si < n_sents and s0 >= sents[si].start else -1
-        which.append(sid)
-        if sid >= 0:
-            if first[sid] < 0:
-                first[sid] = idx
-            last[sid] = idx
+    # Sentences are disjoint and in order: a content token belongs to the one whose span holds its start.
+    lo = 0
+    for si, sent in enumerate(sents):
+        lo = bisect_left(starts, sent.start, lo)
+        hi = bisect_left(starts, sent.end, lo)
+        if hi > lo:
+            first[si] = lo
+            last[si] = hi - 1
+            which[lo:hi] = [si] * (hi - lo)
+        lo = hi
     return _Doc(keys, starts, ends, which, sents, first, last)
 
 

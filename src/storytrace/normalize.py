@@ -243,7 +243,7 @@ def _sentence_offsets(chunk: str) -> list[tuple[int, int]]:
                           ctypes.byref(buf.ends), ctypes.c_int(need))
     if o_len <= 0 or o_len > need:
         return blingfire.text_to_sentences_and_offsets(chunk)[1]
-    out = buf.out.raw[:o_len]
+    out = ctypes.string_at(buf.out, o_len)  # not .raw, which copies the whole (reused, large) buffer
     zero = out.find(b"\0")
     if zero >= 0:
         out = out[:zero]
