@@ -162,3 +162,35 @@ def test_saturated_keys_are_skipped_but_lookups_are_unchanged(tmp_path) -> None:
             raise RuntimeError
     assert store._saturated == {}
     store.close()
+
+
+@pytest.fixture(scope="module")
+def farm_index(tmp_path_factory):
+    from storytrace import Index
+    from storytrace.engine import LocalEngine
+    from storytrace.synth import generate, load_sources
+
+    corpus = generate(load_sources(), n_articles=400, seed=3, max_words=600)
+    index = Index(tmp_path_factory.mktemp("farm") / "x.db", engine=LocalEngine(1))
+    index.add([item.article for item in corpus])
+    yield index, [item.article for item in corpus]
+    index.close()
+
+
+def test_query_prefilter_changes_no_match(farm_index, monkeypatch) -> None:
+    from storytrace import Index
+
+    index, articles = farm_index
+    queries = [a.content for a in articles[::37]] + [articles[5].content[: len(articles[5].content) // 3]]
+    fast = [index.query(q, limit=1000) for q in queries]
+    seen = {}
+
+    def spy(self, fp, top):  # the plain path: every same-story candidate scored exactly
+        seen["top"] = max(seen.get("top", 0), len(top))
+        return top
+
+    monkeypatch.setattr(Index, "_query_prefilter", spy)
+    plain = [index.query(q, limit=1000) for q in queries]
+    assert seen["top"] >= 64  # the prefilter had something to filter
+    assert [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in fast] == \
+        [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in plain]

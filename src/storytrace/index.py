@@ -298,23 +298,24 @@ class Index:
         missing = [int(n) for n in nodes if int(n) not in cache and int(n) not in by_number]
         if missing:
             for n, (_, state) in self.store.load_states(missing).items():
-                self._cache_vectors(n, state["body"], state["entities"], state["title"])
+                self._cache_vectors(n, state["n_words"], state["body"], state["entities"], state["title"])
         out = []
         for n in nodes:
             n = int(n)
             v = cache.get(n)
             if v is None:
                 fp = by_number[n][1]
-                v = self._cache_vectors(n, fp.body, fp.entities, fp.title)
+                v = self._cache_vectors(n, fp.n_words, fp.body, fp.entities, fp.title)
             out.append(v)
         return out
 
-    def _cache_vectors(self, n: int, *vectors: dict[str, float]) -> tuple:
+    def _cache_vectors(self, n: int, n_words: int, *vectors: dict[str, float]) -> tuple:
+        """(body, entities, title, n_words): each vector as (term ids, weights) arrays."""
         import numpy as np
 
         vocab = self._vocab
         row = tuple((np.fromiter((vocab.setdefault(k, len(vocab)) for k in v), dtype=np.int32, count=len(v)),
-                     np.fromiter(v.values(), dtype=np.float64, count=len(v))) for v in vectors)
+                     np.fromiter(v.values(), dtype=np.float64, count=len(v))) for v in vectors) + (n_words,)
         if len(self._vec_cache) >= _VEC_CACHE_SIZE:
             self._vec_cache.clear()
         self._vec_cache[n] = row
@@ -535,6 +536,7 @@ class Index:
         top = {m for m, c in found["terms"].items() if c >= need} - lex
         stored = self.store.load(lex)
         # Same-story candidates need only their stored vectors; texts are read for the ones that match.
+        top = self._query_prefilter(fp, top)
         states = self.store.load_states(top)
         found_lex: list[tuple[Article, Relation]] = []
         for m in sorted(lex):
@@ -558,6 +560,42 @@ class Index:
         matches.sort(key=lambda x: (rank[x.relation.copy], -x.relation.scores.get("reuse", 0.0),
                                     -x.relation.scores["story"], x.article.id))
         return matches[:limit]
+
+    def _query_prefilter(self, fp: Fingerprint, top: set[int]) -> set[int]:
+        """The same-story candidates of a query whose score is not clearly below the threshold, from the
+        vectors kept in memory (warm after the first queries), so that most are never read and parsed.
+        Short texts (whose score is boosted) and the time window are left to the exact check."""
+        if len(top) < 64:
+            return top
+        import numpy as np
+
+        st = self.settings
+        nodes = sorted(top)
+        rows = self._vectors(nodes, {})
+        vocab = self._vocab
+        n = len(nodes)
+        dots = []
+        present = []
+        for k, q in enumerate((fp.body, fp.entities, fp.title)):
+            lens = np.fromiter((len(r[k][0]) for r in rows), dtype=np.int64, count=n)
+            present.append((lens > 0) & bool(q))
+            qd = np.zeros(max(1, len(vocab)))
+            for term, w in q.items():
+                i = vocab.get(term)
+                if i is not None:
+                    qd[i] = w
+            if lens.sum():
+                ids = np.concatenate([r[k][0] for r in rows])
+                ws = np.concatenate([r[k][1] for r in rows])
+                dots.append(np.bincount(np.repeat(np.arange(n), lens), weights=qd[ids] * ws, minlength=n))
+            else:
+                dots.append(np.zeros(n))
+        we = st.weight_entities * present[1]
+        wt = st.weight_title * present[2]
+        score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
+        short = np.fromiter((min(fp.n_words, r[3]) < st.short_text_words for r in rows), dtype=bool, count=n)
+        keep = (score >= st.story_threshold - _PREFILTER_SLACK) | short
+        return {nodes[i] for i in np.flatnonzero(keep)}
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
         """Write articles (with their story), pairs or stories as jsonl, csv or parquet; returns rows."""
