@@ -12,6 +12,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -98,25 +99,20 @@ def shingle_set(content: str, k: int) -> frozenset[int]:
     return _hash_set(_content_shingles([x for x, c in zip(tokens.keys, tokens.content) if c], k))
 
 
-_FOLD_EXACT: dict[str, str] = {}
+@lru_cache(maxsize=500_000)
+def _fold_exact(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold()
 
 
-def _exact(content: str, tokens: Tokens) -> int:
+def _exact(content: str) -> int:
+    """The exact-copy hash: the words (the tokenizer's, via the same pattern), each NFKC-normalised and
+    case-folded, joined by a separator."""
+    words = _WORD.findall(content)
     if content.isascii():
         # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
-        # folding the joined words equals joining the folded ones (and findall gives the tokens' words).
-        return _h("\x1f".join(_WORD.findall(content)).lower())
-    cache = _FOLD_EXACT
-    if len(cache) > 500_000:
-        cache.clear()
-    parts = []
-    for a, b in zip(tokens.starts, tokens.ends):
-        w = content[a:b]
-        f = cache.get(w)
-        if f is None:
-            f = cache[w] = unicodedata.normalize("NFKC", w).casefold()
-        parts.append(f)
-    return _h("\x1f".join(parts))
+        # folding the joined words equals joining the folded ones.
+        return _h("\x1f".join(words).lower())
+    return _h("\x1f".join(map(_fold_exact, words)))
 
 
 def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
@@ -148,7 +144,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     starts = tokens.starts
     # Exact means the same words letter for letter (case, width and spacing aside): a copy disguised
     # with look-alike letters is a near copy, and the alignment still sees through it.
-    exact = _exact(content, tokens)
+    exact = _exact(content)
     content_idx = [i for i, c in enumerate(tokens.content) if c]
     content_keys = [keys[i] for i in content_idx]
 

@@ -128,7 +128,7 @@ class Tokens:
 
 
 _TOKEN_CACHE: dict[str, Tokens] = {}
-_TOKEN_CACHE_SIZE = 256
+_TOKEN_CACHE_SIZE = 1536  # above a scan batch, so verifying a batch finds its texts still tokenized
 _WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
 
