@@ -9,10 +9,10 @@ either article's story are reported as unrelated (spliced-in) text.
 
 from __future__ import annotations
 
+import heapq
 from bisect import bisect_left
+from itertools import compress
 from dataclasses import dataclass
-
-import numpy as np
 
 from .config import Settings
 from .model import Passage, Span
@@ -50,20 +50,25 @@ class Alignment:
 
 def sentences_of(text: str) -> list[Sentence]:
     tokens = tokenize(text)
-    starts = np.asarray(tokens.starts, dtype=np.int64)
+    mask = tokens.content
+    return _sentences(sentence_spans(text), list(compress(tokens.starts, mask)), list(compress(tokens.keys, mask)),
+                      list(compress(tokens.folded, mask)))
+
+
+def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
+               folded: list[str]) -> list[Sentence]:
+    """Sentences from the content tokens' starts, keys and folded forms (the weight of a key is that of
+    its first form in the sentence)."""
     out: list[Sentence] = []
-    for a, b in sentence_spans(text):
-        lo = int(np.searchsorted(starts, a))
-        hi = int(np.searchsorted(starts, b))
-        keys: list[str] = []
+    for a, b in spans:
+        lo = bisect_left(starts, a)
+        hi = bisect_left(starts, b, lo)
+        ks = keys[lo:hi]
         weights: dict[str, float] = {}
-        for i in range(lo, hi):
-            k = tokens.keys[i]
-            if is_content(k):
-                keys.append(k)
-                if k not in weights:
-                    weights[k] = idf(tokens.folded[i])
-        out.append(Sentence(a, b, keys, weights, sum(weights.values())))
+        for k, f in zip(ks, folded[lo:hi]):
+            if k not in weights:
+                weights[k] = idf(f)
+        out.append(Sentence(a, b, ks, weights, sum(weights.values())))
     return out
 
 
@@ -132,31 +137,46 @@ class _Doc:
     last: list[int]
 
 
+_DOC_CACHE: dict[str, _Doc] = {}
+_DOC_CACHE_SIZE = 64
+
+
 def _doc(text: str) -> _Doc:
+    """The text's _Doc, shared with later pairs that hold the same text (a verifier's pairs are sorted, so
+    one article's pairs come one after another): treat it as read-only."""
+    hit = _DOC_CACHE.get(text)
+    if hit is not None:
+        return hit
+    doc = _make_doc(text)
+    try:
+        while len(_DOC_CACHE) >= _DOC_CACHE_SIZE:
+            del _DOC_CACHE[next(iter(_DOC_CACHE))]
+    except (KeyError, RuntimeError, StopIteration):
+        pass
+    _DOC_CACHE[text] = doc
+    return doc
+
+
+def _make_doc(text: str) -> _Doc:
     tokens = tokenize(text)
-    sents = sentences_of(text)
-    keys: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    which: list[int] = []
+    mask = tokens.content
+    keys = list(compress(tokens.keys, mask))
+    starts = list(compress(tokens.starts, mask))
+    ends = list(compress(tokens.ends, mask))
+    sents = _sentences(sentence_spans(text), starts, keys, list(compress(tokens.folded, mask)))
+    which = [-1] * len(keys)
     first = [-1] * len(sents)
     last = [-1] * len(sents)
-    si = 0
-    for k, s0, e0 in zip(tokens.keys, tokens.starts, tokens.ends):
-        if not is_content(k):
-            continue
-        while si < len(sents) and s0 >= sents[si].end:
-            si += 1
-        idx = len(keys)
-        keys.append(k)
-        starts.append(s0)
-        ends.append(e0)
-        sid = si if si < len(sents) and s0 >= sents[si].start else -1
-        which.append(sid)
-        if sid >= 0:
-            if first[sid] < 0:
-                first[sid] = idx
-            last[sid] = idx
+    # Sentences are disjoint and in order: a content token belongs to the one whose span holds its start.
+    lo = 0
+    for si, sent in enumerate(sents):
+        lo = bisect_left(starts, sent.start, lo)
+        hi = bisect_left(starts, sent.end, lo)
+        if hi > lo:
+            first[si] = lo
+            last[si] = hi - 1
+            which[lo:hi] = [si] * (hi - lo)
+        lo = hi
     return _Doc(keys, starts, ends, which, sents, first, last)
 
 
@@ -449,6 +469,16 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     paras = paragraph_spans(text)
     if len(paras) < 2:
         return []
+    # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
+    # counts; the summed weights (and the core terms) are computed, exactly as before, only for a paragraph
+    # that shares little enough for them to matter.
+    own_count: dict[str, int] = {}
+    for s in own:
+        for k in s.weights:
+            own_count[k] = own_count.get(k, 0) + 1
+    other_keys: set[str] = set()
+    for s in other:
+        other_keys.update(s.weights)
     out: list[Span] = []
     for ps, pe in paras:
         if any(s < pe and ps < e for s, e in covered):
@@ -459,6 +489,15 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
             weights.update(s.weights)
         if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
             continue
+        inside_count: dict[str, int] = {}
+        for s in inside:
+            for k in s.weights:
+                inside_count[k] = inside_count.get(k, 0) + 1
+        total = sum(weights.values())
+        shared = sum(w for k, w in weights.items()
+                     if k in other_keys or own_count[k] > inside_count.get(k, 0))
+        if not (total and shared / total < st.unrelated_share):
+            continue
         rest: dict[str, float] = {}
         for s in own:
             if not (s.start >= ps and s.end <= pe):
@@ -467,11 +506,9 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         for s in other:
             for k, w in s.weights.items():
                 rest[k] = rest.get(k, 0.0) + w
-        total = sum(weights.values())
-        shared = sum(w for k, w in weights.items() if k in rest)
         # The story's core words: those the rest of both texts use most, by summed weight. A paragraph
         # that names one of them ("the tram") is about the story even when it brings new names along.
-        core = {k for k, _ in sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))[:_CORE_TERMS]}
-        if total and shared / total < st.unrelated_share and not core & weights.keys():
+        core = {k for k, _ in heapq.nsmallest(_CORE_TERMS, rest.items(), key=lambda kv: (-kv[1], kv[0]))}
+        if not core & weights.keys():
             out.append(Span(ps, pe, text[ps:pe]))
     return out

@@ -6,10 +6,13 @@ verification compares two fingerprints (plus the texts, for alignment) without r
 
 from __future__ import annotations
 
+import heapq
 import math
 import unicodedata
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import xxhash
@@ -17,10 +20,10 @@ from rensa import RMinHash
 
 from .config import Settings
 from .model import Article
-from .normalize import Tokens, is_content, sentence_spans, tokenize
+from .normalize import _WORD, Tokens, is_content, sentence_spans, tokenize
 from .weights import idf
 
-__all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings"]
+__all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
 
 _MINHASH_SEED = 20180713
 _INT64 = 1 << 63
@@ -73,23 +76,64 @@ def shingle_strings(keys: list[str], k: int) -> list[str]:
     return [" ".join(content[i : i + k]) for i in range(len(content) - k + 1)]
 
 
+def _content_shingles(content: list[str], k: int) -> list[str]:
+    """``shingle_strings`` for keys already filtered to content words."""
+    if len(content) < k:
+        return [" ".join(content)] if content else []
+    return [" ".join(content[i : i + k]) for i in range(len(content) - k + 1)]
+
+
+def _hash_set(strings: list[str]) -> frozenset[int]:
+    """``frozenset(_h(x) for x in strings)``, with the unsigned-to-signed step done by numpy in one go."""
+    if not strings:
+        return frozenset()
+    h = xxhash.xxh3_64_intdigest
+    raw = np.fromiter((h(x.encode("utf-8")) for x in strings), dtype=np.uint64, count=len(strings))
+    return frozenset(raw.view(np.int64).tolist())
+
+
+def shingle_set(content: str, k: int) -> frozenset[int]:
+    """The ``shingles`` of a fingerprint of ``content``, without the rest of the fingerprint (the verifier
+    and ``Index.query`` need it for stored articles, whose other parts are stored)."""
+    tokens = tokenize(content)
+    return _hash_set(_content_shingles([x for x, c in zip(tokens.keys, tokens.content) if c], k))
+
+
+@lru_cache(maxsize=500_000)
+def _fold_exact(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+def _exact(content: str) -> int:
+    """The exact-copy hash: the words (the tokenizer's, via the same pattern), each NFKC-normalised and
+    case-folded, joined by a separator."""
+    words = _WORD.findall(content)
+    if content.isascii():
+        # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
+        # folding the joined words equals joining the folded ones.
+        return _h("\x1f".join(words).lower())
+    return _h("\x1f".join(map(_fold_exact, words)))
+
+
 def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
     if not counts:
         return {}
-    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    items = counts.items()
+    key = lambda kv: (-kv[1], kv[0])  # noqa: E731
+    # nsmallest(n) is documented to equal sorted()[:n]; it avoids sorting the whole vocabulary.
+    top = sorted(items, key=key) if len(counts) <= limit else heapq.nsmallest(limit, items, key=key)
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {k: round(v / norm, 5) for k, v in top}
 
 
-def _weighted(tokens: Tokens, idx: list[int]) -> dict[str, float]:
-    tf: Counter[str] = Counter()
-    w: dict[str, float] = {}
-    for i in idx:
-        key = tokens.keys[i]
-        tf[key] += 1
-        if key not in w:
-            w[key] = idf(tokens.folded[i])
-    return {k: (1.0 + math.log(c)) * w[k] for k, c in tf.items()}
+def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None) -> dict[str, float]:
+    """Log term frequency times the idf of each key's first surface form (``keys``: the keys at ``idx``)."""
+    ks = keys if keys is not None else list(map(tokens.keys.__getitem__, idx))
+    tf = Counter(ks)
+    # Walking backwards, the last write per key is its first occurrence.
+    first = dict(zip(reversed(ks), map(tokens.folded.__getitem__, reversed(idx))))
+    log = math.log
+    return {k: (1.0 + log(c)) * idf(first[k]) for k, c in tf.items()}
 
 
 def fingerprint(article: Article, settings: Settings | None = None) -> Fingerprint:
@@ -97,13 +141,14 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     content = article.content
     tokens = tokenize(content)
     keys = tokens.keys
+    starts = tokens.starts
     # Exact means the same words letter for letter (case, width and spacing aside): a copy disguised
     # with look-alike letters is a near copy, and the alignment still sees through it.
-    exact = _h("\x1f".join(unicodedata.normalize("NFKC", content[s0:e0]).casefold()
-                            for s0, e0 in zip(tokens.starts, tokens.ends)))
-    content_idx = [i for i, k in enumerate(keys) if is_content(k)]
+    exact = _exact(content)
+    content_idx = [i for i, c in enumerate(tokens.content) if c]
+    content_keys = [keys[i] for i in content_idx]
 
-    shingles = shingle_strings(keys, s.shingle_size)
+    shingles = _content_shingles(content_keys, s.shingle_size)
     m = RMinHash(num_perm=s.num_perm, seed=_MINHASH_SEED)
     if shingles:
         m.update(shingles)
@@ -111,29 +156,32 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
 
     # Sentences: map each to its content keys through the token start offsets.
     sents = sentence_spans(content)
-    starts = np.asarray(tokens.starts, dtype=np.int64)
     sentence_keys: list[tuple[int, int, int]] = []
     sentence_initial: set[int] = set()
+    n_keys = len(keys)
     for a, b in sents:
-        lo = int(np.searchsorted(starts, a))
-        hi = int(np.searchsorted(starts, b))
-        if lo < len(keys):
+        lo = bisect_left(starts, a)
+        hi = bisect_left(starts, b, lo)
+        if lo < n_keys:
             sentence_initial.add(lo)
-        ck = [keys[i] for i in range(lo, hi) if is_content(keys[i])]
-        if len(ck) >= s.min_sentence_words:
-            sentence_keys.append((_h(" ".join(ck)), a, b))
+        clo = bisect_left(content_idx, lo)
+        chi = bisect_left(content_idx, hi, clo)
+        if chi - clo >= s.min_sentence_words:
+            sentence_keys.append((_h(" ".join(content_keys[clo:chi])), a, b))
 
     # Entities: capitalised words that are not merely sentence-initial, and numbers; they separate two
     # similar events (two earthquakes, two heists) that share most of their vocabulary.
+    caps, folded = tokens.caps, tokens.folded
     ent_idx = [
         i for i in content_idx
-        if (tokens.caps[i] and (i not in sentence_initial or idf(tokens.folded[i]) >= 5.0))
+        if (caps[i] and (i not in sentence_initial or idf(folded[i]) >= 5.0))
         or (keys[i].isdigit() and len(keys[i]) >= 2)
     ]
     title_len = len(article.title)
-    title_idx = [i for i in content_idx if tokens.starts[i] < title_len] if article.title else []
+    # Tokens start in increasing order, so the headline's content tokens are a prefix of content_idx.
+    title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
-    body = _vector(_weighted(tokens, content_idx), s.top_terms)
+    body = _vector(_weighted(tokens, content_idx, content_keys), s.top_terms)
     entities = _vector(_weighted(tokens, ent_idx), s.top_terms)
     title = _vector(_weighted(tokens, title_idx), s.top_terms)
     block_w: Counter[str] = Counter()
@@ -145,13 +193,30 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     return Fingerprint(
         exact=exact,
         n_words=len(content_idx),
-        shingles=frozenset(_h(x) for x in shingles),
+        shingles=_hash_set(shingles),
         minhash=list(sig),
         sentences=sentence_keys,
         body=body,
         entities=entities,
         title=title,
         block=block,
+    )
+
+
+def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
+    """A stored article's fingerprint as far as relating it to another needs (exact, words, vectors,
+    shingles): rebuilt from its stored state plus its shingles, instead of fingerprinting it again.
+    ``minhash`` and ``sentences`` are left empty (candidate search reads them from the store)."""
+    return Fingerprint(
+        exact=state["exact"],
+        n_words=state["n_words"],
+        shingles=shingle_set(content, settings.shingle_size),
+        minhash=[],
+        sentences=[],
+        body=state["body"],
+        entities=state["entities"],
+        title=state["title"],
+        block=state["block"],
     )
 
 

@@ -22,7 +22,7 @@ from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build
 from .config import Settings
 from .engine import Engine, get_engine
 from .errors import ConfigError, NotFound, StorytraceError
-from .fingerprint import Fingerprint, _h, band_keys, fingerprint
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Match, ReadError, Relation, ScanReport, Story
 from .relate import relate, story_similarity
@@ -102,6 +102,8 @@ class Index:
         if not readonly and not stored:
             self.store.set_meta("settings", json.dumps(settings.to_dict()))
         self._owns_engine = isinstance(engine, str)
+        self._vocab: dict[str, int] = {}
+        self._vec_cache: dict[int, tuple] = {}
         self.engine = get_engine(engine) if isinstance(engine, str) else engine
 
     # context manager -----------------------------------------------------------------------------
@@ -236,16 +238,18 @@ class Index:
             lexical, topical = self._candidates(numbers, rows, fps, new_set)
             old_lex = {x for p in lexical for x in p} - new_set
             stored = self.store.load(old_lex)
-            states = self.store.load_states({x for p in topical for x in p} - new_set - old_lex)
-            pair_rows, passages = self._verify(lexical, topical, by_number, stored, states)
+            pair_rows, passages = self._verify(lexical, topical, by_number, stored)
             self.store.put_pairs(pair_rows, passages)
             n_stories = self._recluster(numbers)
         return len(pair_rows), n_stories
 
     def _candidates(self, numbers: list[int], rows: list[tuple], fps: list[Fingerprint],
-                    new_set: set[int]) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-        """Pairs worth verifying: sharing an LSH band, a sentence or the exact text (lexical), or two of
-        their heaviest terms (topical). Each pair once, as (lower number, higher number)."""
+                    new_set: set[int]) -> tuple[set[tuple[int, int]], Any]:
+        """Pairs worth verifying: sharing an LSH band, a sentence or the exact text (lexical, a set), or two
+        of their heaviest terms (topical, and not lexical: an int64 array of ``a << 32 | b``, sorted). Each
+        pair once, as (lower number, higher number)."""
+        import numpy as np
+
         st = self.settings
         limit = st.max_postings
         bands = self.store.key_postings("bands", [k for r in rows for k in r[2]], limit)
@@ -253,34 +257,74 @@ class Index:
         terms = self.store.key_postings("terms", [k for r in rows for k in r[4]], limit)
         exact = self.store.exact_postings(fp.exact for fp in fps)
         lexical: set[tuple[int, int]] = set()
-        topical: set[tuple[int, int]] = set()
         empty: tuple[int, ...] = ()
+        # Every stored number is below the batch's and the batch's numbers ascend, so "another article,
+        # and each pair once" is simply m < n.
+        tn: list[int] = []
+        tm: list[int] = []
+        tneed: list[int] = []
         for n, row, fp in zip(numbers, rows, fps):
             lex: set[int] = set(exact.get(fp.exact, empty))
             for k in row[2]:
                 lex.update(bands.get(k, empty))
             for k in row[3]:
                 lex.update(sents.get(k, empty))
-            shared: dict[int, int] = {}
-            for k in set(row[4]):
-                for m in terms.get(k, empty):
-                    shared[m] = shared.get(m, 0) + 1
             for m in lex:
-                if m != n and (m not in new_set or m < n):
-                    lexical.add((m, n) if m < n else (n, m))
-            need = 1 if fp.n_words < self.settings.short_text_words else MIN_SHARED_TERMS
-            for m, c in shared.items():
-                if c >= need and m != n and (m not in new_set or m < n):
-                    topical.add((m, n) if m < n else (n, m))
-        topical -= lexical
-        return lexical, topical
+                if m < n:
+                    lexical.add((m, n))
+            ms: list[int] = []
+            for k in set(row[4]):
+                ms += terms.get(k, empty)
+            tm += ms
+            tn += [n] * len(ms)
+            tneed.append(1 if fp.n_words < st.short_text_words else MIN_SHARED_TERMS)
+        if not tm:
+            return lexical, np.zeros(0, dtype=np.int64)
+        m_arr = np.asarray(tm, dtype=np.int64)
+        n_arr = np.asarray(tn, dtype=np.int64)
+        keep = m_arr < n_arr
+        codes, counts = np.unique((m_arr[keep] << 32) | n_arr[keep], return_counts=True)
+        need = np.asarray(tneed, dtype=np.int64)[(codes & 0xFFFFFFFF) - numbers[0]]
+        codes = codes[counts >= need]
+        if lexical and len(codes):
+            lex_codes = np.fromiter(((a << 32) | b for a, b in lexical), dtype=np.int64, count=len(lexical))
+            codes = codes[~np.isin(codes, lex_codes)]
+        return lexical, codes
 
-    def _verify(self, lexical: set[tuple[int, int]], topical: set[tuple[int, int]],
+    def _vectors(self, nodes: Any, by_number: dict[int, tuple[Article, Fingerprint]]) -> list[tuple]:
+        """Each node's body, entity and title vectors as (term ids, weights) arrays, from the batch's
+        fingerprints, the cache, or (once) the stored state."""
+        cache = self._vec_cache
+        missing = [int(n) for n in nodes if int(n) not in cache and int(n) not in by_number]
+        if missing:
+            for n, (_, state) in self.store.load_states(missing).items():
+                self._cache_vectors(n, state["n_words"], state["body"], state["entities"], state["title"])
+        out = []
+        for n in nodes:
+            n = int(n)
+            v = cache.get(n)
+            if v is None:
+                fp = by_number[n][1]
+                v = self._cache_vectors(n, fp.n_words, fp.body, fp.entities, fp.title)
+            out.append(v)
+        return out
+
+    def _cache_vectors(self, n: int, n_words: int, *vectors: dict[str, float]) -> tuple:
+        """(body, entities, title, n_words): each vector as (term ids, weights) arrays."""
+        import numpy as np
+
+        vocab = self._vocab
+        row = tuple((np.fromiter((vocab.setdefault(k, len(vocab)) for k in v), dtype=np.int32, count=len(v)),
+                     np.fromiter(v.values(), dtype=np.float64, count=len(v))) for v in vectors) + (n_words,)
+        if len(self._vec_cache) >= _VEC_CACHE_SIZE:
+            self._vec_cache.clear()
+        self._vec_cache[n] = row
+        return row
+
+    def _verify(self, lexical: set[tuple[int, int]], topical: Any,
                 by_number: dict[int, tuple[Article, Fingerprint]], stored: dict[int, tuple],
-                states: dict[int, tuple[str | None, dict[str, Any]]] | None = None
                 ) -> tuple[list[tuple], dict[tuple[int, int], Sequence[Any]]]:
         st = self.settings
-        states = states or {}
 
         def get(n: int) -> tuple[Article, Any]:
             if n in by_number:
@@ -291,8 +335,10 @@ class Index:
         jobs = []
         for a, b in sorted(lexical):
             (aa, fa), (ab, fb) = get(a), get(b)
-            jobs.append((a, b, aa, ab, fa if isinstance(fa, Fingerprint) else None,
-                         fb if isinstance(fb, Fingerprint) else None, st))
+            # A stored article goes with its stored state: the worker rebuilds what relating needs from it
+            # (see fingerprint.from_state) instead of fingerprinting the article again.
+            jobs.append((a, b, aa, ab, fa if isinstance(fa, Fingerprint) else stored[a][2],
+                         fb if isinstance(fb, Fingerprint) else stored[b][2], st))
         relations: list[tuple[int, int, Relation]] = self.engine.map(_relate_job, jobs)
         pair_rows: list[tuple] = []
         passages: dict[tuple[int, int], Sequence[Any]] = {}
@@ -303,8 +349,13 @@ class Index:
                 if rel.passages:
                     passages[(a, b)] = rel.passages
 
+        # A vectorised first pass drops the pairs that are clearly below the threshold; the survivors get
+        # the exact scores of ``story_similarity`` (so the stored numbers are the same either way).
+        survivors = self._maybe_same_story(topical, by_number)
+        old = {x for p in survivors for x in p} - by_number.keys()
+        states = self.store.load_states(old - stored.keys())
         vec: dict[int, tuple[str | None, Any]] = {}
-        for n in {x for p in topical for x in p}:
+        for n in {x for p in survivors for x in p}:
             if n in by_number:
                 art, fp = by_number[n]
                 vec[n] = (art.published, fp)
@@ -314,15 +365,66 @@ class Index:
             else:
                 _, art, state = stored[n]
                 vec[n] = (art.published, _StateFP(state))
-        # A vectorised first pass drops the pairs that are clearly below the threshold; the survivors get
-        # the exact scores of ``story_similarity`` (so the stored numbers are the same either way).
-        for a, b in _maybe_same_story(sorted(topical), vec, st):
+        for a, b in survivors:
             (pa, fa), (pb, fb) = vec[a], vec[b]
             scores = story_similarity(fa, fb, pa, pb, st)
             if scores["story"] >= st.story_threshold:
                 scores["reuse"] = 0.0
                 pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores))
         return pair_rows, passages
+
+    def _maybe_same_story(self, codes: Any, by_number: dict[int, tuple[Article, Fingerprint]]
+                          ) -> list[tuple[int, int]]:
+        """The pairs (``a << 32 | b`` codes, sorted) whose story score, ignoring the time window, is not
+        clearly below the threshold, in the same order."""
+        import numpy as np
+        from scipy.sparse import csr_matrix
+
+        st = self.settings
+        if len(codes) < 64:
+            return [(int(c) >> 32, int(c) & 0xFFFFFFFF) for c in codes]
+        a_all = codes >> 32
+        b_all = codes & 0xFFFFFFFF
+        anodes, ia = np.unique(a_all, return_inverse=True)
+        bnodes, ib = np.unique(b_all, return_inverse=True)
+
+        def matrix(rows: list[tuple], k: int) -> tuple[Any, Any]:
+            lens = np.fromiter((len(r[k][0]) for r in rows), dtype=np.int64, count=len(rows))
+            indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+            np.cumsum(lens, out=indptr[1:])
+            if indptr[-1]:
+                indices = np.concatenate([r[k][0] for r in rows])
+                data = np.concatenate([r[k][1] for r in rows])
+            else:
+                indices, data = np.zeros(0, dtype=np.int32), np.zeros(0)
+            return csr_matrix((data, indices, indptr), shape=(len(rows), width)), lens > 0
+
+        rows_b = self._vectors(bnodes, by_number)
+        rows_a = self._vectors(anodes, by_number)
+        width = max(1, len(self._vocab))
+        mats_a, mats_b, pres_a, pres_b = [], [], [], []
+        for k in range(3):
+            ma, pa = matrix(rows_a, k)
+            mb, pb = matrix(rows_b, k)
+            mats_a.append(ma)
+            mats_b.append(mb.T.tocsc())
+            pres_a.append(pa)
+            pres_b.append(pb)
+        dots = np.zeros((3, len(codes)))
+        # codes are sorted, so ia ascends: each block of a-rows is one slice of the pairs.
+        block = max(1, _PREFILTER_CELLS // max(1, len(bnodes)))
+        for lo in range(0, len(anodes), block):
+            a0, a1 = np.searchsorted(ia, [lo, lo + block])
+            if a0 == a1:
+                continue
+            for k in range(3):
+                dense = (mats_a[k][lo : lo + block] @ mats_b[k]).toarray()
+                dots[k, a0:a1] = dense[ia[a0:a1] - lo, ib[a0:a1]]
+        we = st.weight_entities * (pres_a[1][ia] & pres_b[1][ib])
+        wt = st.weight_title * (pres_a[2][ia] & pres_b[2][ib])
+        score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
+        keep = np.flatnonzero(score >= st.story_threshold - _PREFILTER_SLACK)
+        return list(zip(a_all[keep].tolist(), b_all[keep].tolist()))
 
     def _recluster(self, numbers: list[int]) -> int:
         """Re-cluster every story component the new articles touch (see cluster.py for why)."""
@@ -432,23 +534,68 @@ class Index:
         lex = set(found["bands"]) | set(found["sentences"]) | set(self.store.exact_matches(fp.exact))
         need = 1 if fp.n_words < st.short_text_words else MIN_SHARED_TERMS
         top = {m for m, c in found["terms"].items() if c >= need} - lex
-        stored = self.store.load(lex | top)
-        matches: list[Match] = []
+        stored = self.store.load(lex)
+        # Same-story candidates need only their stored vectors; texts are read for the ones that match.
+        top = self._query_prefilter(fp, top)
+        states = self.store.load_states(top)
+        found_lex: list[tuple[Article, Relation]] = []
         for m in sorted(lex):
             other = stored[m][1]
-            rel = relate(art, other, fp, None, st)
+            rel = relate(art, other, fp, from_state(stored[m][2], other.content, st), st)
             if rel.related:
-                matches.append(Match(other, rel, self.store.article_story(other.id)))
+                found_lex.append((other, rel))
+        found_top: list[tuple[int, dict[str, float]]] = []
         for m in sorted(top):
-            other = stored[m][1]
-            scores = story_similarity(fp, _StateFP(stored[m][2]), art.published, other.published, st)
+            pub, state = states[m]
+            scores = story_similarity(fp, _StateFP(state), art.published, pub, st)
             if scores["story"] >= st.story_threshold:
-                rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
-                matches.append(Match(other, rel, self.store.article_story(other.id)))
+                found_top.append((m, scores))
+        others = self.store.load(m for m, _ in found_top) if found_top else {}
+        matches: list[Match] = [Match(other, rel, self.store.article_story(other.id)) for other, rel in found_lex]
+        for m, scores in found_top:
+            other = others[m][1]
+            rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
+            matches.append(Match(other, rel, self.store.article_story(other.id)))
         rank = {"exact": 0, "near": 1, "partial": 2, "none": 3}
         matches.sort(key=lambda x: (rank[x.relation.copy], -x.relation.scores.get("reuse", 0.0),
                                     -x.relation.scores["story"], x.article.id))
         return matches[:limit]
+
+    def _query_prefilter(self, fp: Fingerprint, top: set[int]) -> set[int]:
+        """The same-story candidates of a query whose score is not clearly below the threshold, from the
+        vectors kept in memory (warm after the first queries), so that most are never read and parsed.
+        Short texts (whose score is boosted) and the time window are left to the exact check."""
+        if len(top) < 64:
+            return top
+        import numpy as np
+
+        st = self.settings
+        nodes = sorted(top)
+        rows = self._vectors(nodes, {})
+        vocab = self._vocab
+        n = len(nodes)
+        dots = []
+        present = []
+        for k, q in enumerate((fp.body, fp.entities, fp.title)):
+            lens = np.fromiter((len(r[k][0]) for r in rows), dtype=np.int64, count=n)
+            present.append((lens > 0) & bool(q))
+            qd = np.zeros(max(1, len(vocab)))
+            for term, w in q.items():
+                i = vocab.get(term)
+                if i is not None:
+                    qd[i] = w
+            if lens.sum():
+                ids = np.concatenate([r[k][0] for r in rows])
+                ws = np.concatenate([r[k][1] for r in rows])
+                dots.append(np.bincount(np.repeat(np.arange(n), lens), weights=qd[ids] * ws, minlength=n))
+            else:
+                dots.append(np.zeros(n))
+        we = st.weight_entities * present[1]
+        wt = st.weight_title * present[2]
+        score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
+        short = np.fromiter((min(fp.n_words, r[3]) < st.short_text_words for r in rows), dtype=bool, count=n)
+        keep = (score >= st.story_threshold - _PREFILTER_SLACK) | short
+        return {nodes[i] for i in np.flatnonzero(keep)}
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
         """Write articles (with their story), pairs or stories as jsonl, csv or parquet; returns rows."""
@@ -505,59 +652,8 @@ class Index:
 # this of the threshold is always checked exactly.
 _PREFILTER_SLACK = 1e-6
 _PREFILTER_CELLS = 4_000_000  # dense block of (stored rows x new rows) per step
-
-
-def _maybe_same_story(pairs: list[tuple[int, int]], vec: dict[int, tuple[str | None, Any]],
-                      st: Settings) -> list[tuple[int, int]]:
-    """The pairs whose story score, ignoring the time window, is not clearly below the threshold."""
-    if len(pairs) < 64:
-        return pairs
-    import numpy as np
-    from scipy.sparse import csr_matrix
-
-    nodes = sorted(vec)
-    pos = {n: i for i, n in enumerate(nodes)}
-    mats = []
-    present = []
-    for attr in ("body", "entities", "title"):
-        vocab: dict[str, int] = {}
-        indptr = [0]
-        indices: list[int] = []
-        data: list[float] = []
-        for n in nodes:
-            v = getattr(vec[n][1], attr)
-            for k, w in v.items():
-                indices.append(vocab.setdefault(k, len(vocab)))
-                data.append(w)
-            indptr.append(len(indices))
-        mats.append(csr_matrix((np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64),
-                                np.asarray(indptr, dtype=np.int64)), shape=(len(nodes), max(1, len(vocab)))))
-        present.append(np.diff(np.asarray(indptr)) > 0)
-    # The higher number of a topical pair is always new in this batch: multiply blocks of all rows by the
-    # (few) new rows, then read each pair's dot product off the dense block.
-    ia = np.fromiter((pos[a] for a, _ in pairs), dtype=np.int64, count=len(pairs))
-    bnodes = sorted({b for _, b in pairs})
-    bpos = {n: j for j, n in enumerate(bnodes)}
-    ib = np.fromiter((bpos[b] for _, b in pairs), dtype=np.int64, count=len(pairs))
-    brows = np.fromiter((pos[n] for n in bnodes), dtype=np.int64, count=len(bnodes))
-    mats_b = [m[brows].T.tocsc() for m in mats]
-    dots = np.zeros((3, len(pairs)))
-    order = np.argsort(ia, kind="stable")
-    sorted_ia = ia[order]
-    block = max(1, _PREFILTER_CELLS // max(1, len(bnodes)))
-    for lo in range(0, len(nodes), block):
-        a0, a1 = np.searchsorted(sorted_ia, [lo, lo + block])
-        if a0 == a1:
-            continue
-        sel = order[a0:a1]
-        for k, (m, mb) in enumerate(zip(mats, mats_b)):
-            dense = (m[lo : lo + block] @ mb).toarray()
-            dots[k, sel] = dense[ia[sel] - lo, ib[sel]]
-    ib_rows = brows[ib]
-    we = st.weight_entities * (present[1][ia] & present[1][ib_rows])
-    wt = st.weight_title * (present[2][ia] & present[2][ib_rows])
-    score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
-    return [pairs[int(i)] for i in np.flatnonzero(score >= st.story_threshold - _PREFILTER_SLACK)]
+# Articles whose story vectors the indexer keeps in memory as arrays (about 2 KB each) for the prefilter.
+_VEC_CACHE_SIZE = 300_000
 
 
 def _with_id(a: Article) -> Article:
@@ -579,4 +675,8 @@ def _fingerprint_job(job: tuple[Article, Settings]) -> Fingerprint:
 
 def _relate_job(job: tuple) -> tuple[int, int, Relation]:
     a, b, aa, ab, fa, fb, st = job
+    if not isinstance(fa, Fingerprint):
+        fa = from_state(fa, aa.content, st)
+    if not isinstance(fb, Fingerprint):
+        fb = from_state(fb, ab.content, st)
     return a, b, relate(aa, ab, fa, fb, st)

@@ -13,9 +13,10 @@ import json
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from operator import itemgetter
 from typing import Any
 
 import blingfire
@@ -115,14 +116,20 @@ class Tokens:
     starts: list[int]
     ends: list[int]
     caps: list[bool]
+    # ``is_content(keys[i])`` for every token, computed once per distinct word rather than per use.
+    content: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.content) != len(self.keys):
+            object.__setattr__(self, "content", [is_content(k) for k in self.keys])
 
     def __len__(self) -> int:
         return len(self.keys)
 
 
 _TOKEN_CACHE: dict[str, Tokens] = {}
-_TOKEN_CACHE_SIZE = 256
-_WORD_INFO: dict[str, tuple[str, str, bool]] = {}
+_TOKEN_CACHE_SIZE = 1536  # above a scan batch, so verifying a batch finds its texts still tokenized
+_WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
 
 
@@ -136,12 +143,16 @@ def _remember(cache: dict[str, Any], text: str, value: Any) -> None:
     cache[text] = value
 
 
-def _word_info(w: str) -> tuple[str, str, bool]:
-    info = (word_key(w), fold(w), w[:1].isupper())
+def _word_info(w: str) -> tuple[str, str, bool, bool]:
+    key = word_key(w)
+    info = (key, fold(w), w[:1].isupper(), is_content(key))
     if len(_WORD_INFO) >= _WORD_INFO_SIZE:
         _WORD_INFO.clear()
     _WORD_INFO[w] = info
     return info
+
+
+_I0, _I1, _I2, _I3 = (itemgetter(i) for i in range(4))
 
 
 def tokenize(text: str) -> Tokens:
@@ -154,16 +165,13 @@ def tokenize(text: str) -> Tokens:
     if hit is not None:
         return hit
     matches = list(_WORD.finditer(text))
-    words = [m.group() for m in matches]
-    get = _WORD_INFO.get
-    infos = [get(w) or _word_info(w) for w in words]
-    tokens = Tokens(
-        [i[0] for i in infos],
-        [i[1] for i in infos],
-        [m.start() for m in matches],
-        [m.end() for m in matches],
-        [i[2] for i in infos],
-    )
+    if not matches:
+        tokens = Tokens([], [], [], [], [], [])
+    else:
+        get = _WORD_INFO.get
+        infos = [get(w) or _word_info(w) for w in map(re.Match.group, matches)]
+        tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), list(map(re.Match.start, matches)),
+                        list(map(re.Match.end, matches)), list(map(_I2, infos)), list(map(_I3, infos)))
     _remember(_TOKEN_CACHE, text, tokens)
     return tokens
 
@@ -177,6 +185,15 @@ _GLUED = re.compile(rf"(?<=[{_LOWER}\)\"”’][.!?])(?=[\"“‘]?[{_UPPER}])|(
 _BEFORE_TITLE = re.compile(rf"(?<=[{_LOWER}\)\"”’][.!?])\s+(?=(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev)\.\s)")
 # A fragment that ends in a title abbreviation or an initial ("Dr.", "John F.") is not a sentence end.
 _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev|[A-Z])\.$")
+
+
+def _abbrev_tail(fragment: str) -> bool:
+    """``_ABBREV_TAIL.search(fragment)``, looking only at the last 7 characters: a match spans at most a
+    space, a 4-letter title and the full stop, and a slice's own start cannot fake the ``^`` (no title
+    plus full stop is 7 characters long)."""
+    if not fragment.endswith("."):
+        return False
+    return _ABBREV_TAIL.search(fragment[-7:] if len(fragment) > 7 else fragment) is not None
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
@@ -226,7 +243,7 @@ def _sentence_offsets(chunk: str) -> list[tuple[int, int]]:
                           ctypes.byref(buf.ends), ctypes.c_int(need))
     if o_len <= 0 or o_len > need:
         return blingfire.text_to_sentences_and_offsets(chunk)[1]
-    out = buf.out.raw[:o_len]
+    out = ctypes.string_at(buf.out, o_len)  # not .raw, which copies the whole (reused, large) buffer
     zero = out.find(b"\0")
     if zero >= 0:
         out = out[:zero]
@@ -285,14 +302,19 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
             continue
         raw = _sentence_offsets(chunk)  # code-point offsets
         pieces: list[tuple[int, int]] = []
-        for s, e in raw:
+        # A match inside a sentence is a match in the whole line, so a line without one needs no search.
+        may_glue = _GLUED.search(chunk) is not None
+        may_title = _BEFORE_TITLE.search(chunk) is not None
+        if not (may_glue or may_title):
+            pieces = raw
+        for s, e in raw if (may_glue or may_title) else ():
             cut = s
-            glued = {m.start() for m in _GLUED.finditer(chunk, s, e)}
+            glued = {m.start() for m in _GLUED.finditer(chunk, s, e)} if may_glue else set()
             for at in sorted(glued):
                 if at + 1 in glued and chunk[at] in "\"”’":
                     # '."The': a closing quote (odd count so far) ends this sentence, else it opens the next.
                     glued.discard(at if chunk.count('"', s, at) % 2 else at + 1)
-            seams = sorted(glued | {m.end() for m in _BEFORE_TITLE.finditer(chunk, s, e)})
+            seams = sorted(glued | {m.end() for m in _BEFORE_TITLE.finditer(chunk, s, e)} if may_title else glued)
             for at in seams:
                 if at > cut:
                     pieces.append((cut, at))
@@ -300,7 +322,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
             pieces.append((cut, e))
         merged: list[tuple[int, int]] = []
         for s, e in pieces:
-            if merged and _ABBREV_TAIL.search(chunk[merged[-1][0] : merged[-1][1]].rstrip()):
+            if merged and _abbrev_tail(chunk[merged[-1][0] : merged[-1][1]].rstrip()):
                 merged[-1] = (merged[-1][0], e)
                 continue
             merged.append((s, e))

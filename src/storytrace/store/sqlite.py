@@ -108,6 +108,9 @@ class SQLiteStore(Store):
         except sqlite3.DatabaseError as e:
             raise StorytraceError(f"{self.path}: not a storytrace index ({e})") from e
         self._in_tx = False
+        # Keys already known to have more postings than a limit, per (table, limit): articles are never
+        # removed, so such a key stays too common, and its (ever longer) postings need not be read again.
+        self._saturated: dict[tuple[str, int], set[int]] = {}
 
     # writing -----------------------------------------------------------------------------------------
     @contextmanager
@@ -121,6 +124,8 @@ class SQLiteStore(Store):
             yield
         except BaseException:
             self.db.execute("ROLLBACK")
+            # What this transaction counted may be gone again.
+            self._saturated.clear()
             raise
         else:
             self.db.execute("COMMIT")
@@ -160,13 +165,26 @@ class SQLiteStore(Store):
         return numbers
 
     def _lookup(self, table: str, keys: list[int], limit: int) -> dict[int, list[int]]:
+        saturated = self._saturated.setdefault((table, limit), set())
+        if saturated:
+            keys = [k for k in keys if k not in saturated]
         found: dict[int, list[int]] = {}
         for chunk in _chunks(keys):
             q = f"SELECT key, n FROM {table} WHERE key IN ({','.join('?' * len(chunk))})"
             for k, n in self.db.execute(q, list(chunk)):
-                found.setdefault(k, []).append(n)
+                v = found.get(k)
+                if v is None:
+                    found[k] = [n]
+                else:
+                    v.append(n)
         # A key shared by too many articles (boilerplate, a ubiquitous name) seeds nothing.
-        return {k: v for k, v in found.items() if len(v) <= limit}
+        out = {}
+        for k, v in found.items():
+            if len(v) <= limit:
+                out[k] = v
+            else:
+                saturated.add(k)
+        return out
 
     def candidates(self, bands: Iterable[int], sentences: Iterable[int], terms: Iterable[int],
                    limit_per_key: int) -> dict[str, dict[int, int]]:

@@ -1,0 +1,196 @@
+"""The fast paths of the scan give what the plain definitions give (same hashes, same spans, same passages).
+
+Each test computes a result the straightforward way, as the code did before it was optimised, and compares.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import unicodedata
+from collections import Counter
+
+import pytest
+
+from storytrace import Article, Settings
+from storytrace.align import Sentence, _unrelated, sentences_of
+from storytrace.fingerprint import _h, _vector, _weighted, fingerprint, from_state, shingle_set, shingle_strings
+from storytrace.normalize import _ABBREV_TAIL, _abbrev_tail, is_content, paragraph_spans, tokenize
+from storytrace.store.sqlite import SQLiteStore
+from storytrace.weights import idf
+
+WORDS = ("the Minister said of a flood in Dhaka Mr. Dr. J. said.The council's 2024 figures Rоme café "
+         "naïve ＦＵＬＬ width St. Prof. Lt. on Sunday, \"We will rebuild.\" Police closed roads").split()
+
+
+def random_text(rng: random.Random, n: int) -> str:
+    out = []
+    for _ in range(n):
+        out.append(rng.choice(WORDS))
+        r = rng.random()
+        if r < 0.08:
+            out.append(".\n\n" if r < 0.02 else ".")
+    return " ".join(out)
+
+
+TEXTS = [random_text(random.Random(seed), n) for seed, n in zip(range(40), [5, 40, 120, 300] * 10)]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_token_content_mask_is_is_content(text: str) -> None:
+    tokens = tokenize(text)
+    assert tokens.content == [is_content(k) for k in tokens.keys]
+
+
+@pytest.mark.parametrize("text", TEXTS + ["Plain ASCII words, Only. Here"])
+def test_exact_hash_equals_per_word_fold(text: str) -> None:
+    content = Article(text=text, id="x").content
+    tokens = tokenize(content)
+    plain = _h("\x1f".join(unicodedata.normalize("NFKC", content[a:b]).casefold()
+                           for a, b in zip(tokens.starts, tokens.ends)))
+    assert fingerprint(Article(text=text, id="x")).exact == plain
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_shingles_and_weights_equal_their_definitions(text: str) -> None:
+    st = Settings()
+    art = Article(text=text, title="Flood in Dhaka", id="x")
+    fp = fingerprint(art, st)
+    tokens = tokenize(art.content)
+    assert fp.shingles == frozenset(_h(s) for s in shingle_strings(tokens.keys, st.shingle_size))
+    idx = [i for i, k in enumerate(tokens.keys) if is_content(k)]
+    tf: Counter[str] = Counter()
+    w: dict[str, float] = {}
+    for i in idx:
+        tf[tokens.keys[i]] += 1
+        w.setdefault(tokens.keys[i], idf(tokens.folded[i]))
+    assert _weighted(tokens, idx) == {k: (1.0 + math.log(c)) * w[k] for k, c in tf.items()}
+
+
+def test_vector_keeps_the_heaviest_terms_in_sorted_order() -> None:
+    rng = random.Random(3)
+    counts = {f"w{i}": float(rng.randrange(1, 20)) for i in range(300)}
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:100]
+    norm = math.sqrt(sum(v * v for _, v in top))
+    assert _vector(counts, 100) == {k: round(v / norm, 5) for k, v in top}
+
+
+@pytest.mark.parametrize("text", TEXTS[:12])
+def test_from_state_equals_a_fresh_fingerprint_for_relating(text: str) -> None:
+    st = Settings()
+    art = Article(text=text, title="Flood in Dhaka", id="x")
+    fp = fingerprint(art, st)
+    again = from_state(fp.to_state(), art.content, st)
+    for name in ("exact", "n_words", "shingles", "body", "entities", "title", "block"):
+        assert getattr(again, name) == getattr(fp, name), name
+    assert shingle_set(art.content, st.shingle_size) == fp.shingles
+
+
+def test_abbreviation_tail_equals_the_full_search() -> None:
+    rng = random.Random(5)
+    alphabet = ["Mr", "Dr", "Prof", "Capt", "J", "x", " ", ".", "said", "Lt", "ab", "\u00e9"]
+    for _ in range(3000):
+        s = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 8))).rstrip()
+        assert _abbrev_tail(s) == (_ABBREV_TAIL.search(s) is not None), repr(s)
+
+
+def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
+                         covered: list[tuple[int, int]], st: Settings) -> list[tuple[int, int]]:
+    paras = paragraph_spans(text)
+    if len(paras) < 2:
+        return []
+    out = []
+    for ps, pe in paras:
+        if any(s < pe and ps < e for s, e in covered):
+            continue
+        inside = [s for s in own if s.start >= ps and s.end <= pe]
+        weights: dict[str, float] = {}
+        for s in inside:
+            weights.update(s.weights)
+        if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
+            continue
+        rest: dict[str, float] = {}
+        for s in own:
+            if not (s.start >= ps and s.end <= pe):
+                for k, w in s.weights.items():
+                    rest[k] = rest.get(k, 0.0) + w
+        for s in other:
+            for k, w in s.weights.items():
+                rest[k] = rest.get(k, 0.0) + w
+        total = sum(weights.values())
+        shared = sum(w for k, w in weights.items() if k in rest)
+        core = {k for k, _ in sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))[:8]}
+        if total and shared / total < st.unrelated_share and not core & weights.keys():
+            out.append((ps, pe))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_unrelated_paragraphs_equal_the_plain_computation(seed: int) -> None:
+    rng = random.Random(seed)
+    topics = [["flood", "Dhaka", "river", "rescue", "boats", "villages"],
+              ["election", "ballot", "senator", "turnout", "campaign", "county"],
+              ["football", "striker", "goal", "league", "coach", "stadium"]]
+
+    def para(topic: list[str]) -> str:
+        return " ".join(" ".join(rng.choice(topic) for _ in range(rng.randrange(6, 12))) + "." for _ in range(2))
+
+    a = "\n\n".join(para(topics[rng.choice([0, 0, 1, 2])]) for _ in range(rng.randrange(2, 6)))
+    b = "\n\n".join(para(topics[0]) for _ in range(2))
+    st = Settings(unrelated_share=rng.choice([0.12, 0.3, 0.6]))
+    own, other = sentences_of(a), sentences_of(b)
+    got = [(s.start, s.end) for s in _unrelated(a, own, other, [], st)]
+    assert got == _unrelated_reference(a, own, other, [], st)
+
+
+def test_saturated_keys_are_skipped_but_lookups_are_unchanged(tmp_path) -> None:
+    store = SQLiteStore(tmp_path / "x.db")
+    rows = []
+    for i in range(6):
+        rows.append((Article(text=f"text {i}", id=f"a{i}"), {"exact": i, "n_words": 2, "body": {}, "entities": {},
+                     "title": {}, "block": []}, [1, 2] if i < 4 else [2], [], [], None))
+    store.insert_articles(rows)
+    first = store.key_postings("bands", [1, 2, 3], 4)
+    assert first == {1: [1, 2, 3, 4]}  # key 2 has 6 postings, over the limit
+    assert 2 in store._saturated[("bands", 4)]
+    assert store.key_postings("bands", [1, 2, 3], 4) == first
+    assert store.key_postings("bands", [1, 2], 10) == {1: [1, 2, 3, 4], 2: [1, 2, 3, 4, 5, 6]}
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.key_postings("bands", [2], 4)
+            raise RuntimeError
+    assert store._saturated == {}
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def farm_index(tmp_path_factory):
+    from storytrace import Index
+    from storytrace.engine import LocalEngine
+    from storytrace.synth import generate, load_sources
+
+    corpus = generate(load_sources(), n_articles=400, seed=3, max_words=600)
+    index = Index(tmp_path_factory.mktemp("farm") / "x.db", engine=LocalEngine(1))
+    index.add([item.article for item in corpus])
+    yield index, [item.article for item in corpus]
+    index.close()
+
+
+def test_query_prefilter_changes_no_match(farm_index, monkeypatch) -> None:
+    from storytrace import Index
+
+    index, articles = farm_index
+    queries = [a.content for a in articles[::37]] + [articles[5].content[: len(articles[5].content) // 3]]
+    fast = [index.query(q, limit=1000) for q in queries]
+    seen = {}
+
+    def spy(self, fp, top):  # the plain path: every same-story candidate scored exactly
+        seen["top"] = max(seen.get("top", 0), len(top))
+        return top
+
+    monkeypatch.setattr(Index, "_query_prefilter", spy)
+    plain = [index.query(q, limit=1000) for q in queries]
+    assert seen["top"] >= 64  # the prefilter had something to filter
+    assert [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in fast] == \
+        [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in plain]
