@@ -175,3 +175,36 @@ def test_pool_with_fingerprints_ahead_resumes_and_skips_repeats(corpus, one_go, 
             assert _state(index) == one_go
     finally:
         engine.close()
+
+
+def _headlines() -> list[Article]:
+    """Headline-length texts: each Wikinews title, and a second telling of it with other words around
+    the names, so that the pairs' plain scores sit below the threshold and only the short-text boost
+    lifts them."""
+    out: list[Article] = []
+    with gzip.open(ROOT / "data" / "wikinews-sample" / "articles.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i >= 120:
+                break
+            title = (json.loads(line).get("title") or "").strip()
+            if not title:
+                continue
+            out.append(Article(text=title, id=f"h{i}"))
+            words = title.split()
+            out.append(Article(text=" ".join(words[: max(2, len(words) // 2)]) + " reported on Monday, officials said",
+                               id=f"v{i}"))
+    return out
+
+
+def test_short_texts_do_not_depend_on_batch_size(monkeypatch) -> None:
+    """The vectorised prefilter runs only on big batches; it must keep every pair the exact score would."""
+    corpus = _headlines()
+    with Index(":memory:", engine=LocalEngine(1)) as index:
+        index.add(corpus)
+        big = _state(index)[1]
+    monkeypatch.setattr(index_module, "BATCH_SIZE", 2)
+    with Index(":memory:", engine=LocalEngine(1)) as index:
+        index.add(corpus)
+        small = _state(index)[1]
+    assert any(p[3] == "same" for p in small), "the headlines should form some same-story pairs"
+    assert big == small

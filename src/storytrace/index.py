@@ -423,7 +423,12 @@ class Index:
         we = st.weight_entities * (pres_a[1][ia] & pres_b[1][ib])
         wt = st.weight_title * (pres_a[2][ia] & pres_b[2][ib])
         score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
-        keep = np.flatnonzero(score >= st.story_threshold - _PREFILTER_SLACK)
+        # Short texts get a boosted score in story_similarity, which this sum leaves out: keep them all,
+        # so whether a pair survives never depends on how many others share its batch.
+        words_a = np.fromiter((r[3] for r in rows_a), dtype=np.int64, count=len(rows_a))[ia]
+        words_b = np.fromiter((r[3] for r in rows_b), dtype=np.int64, count=len(rows_b))[ib]
+        short = np.minimum(words_a, words_b) < st.short_text_words
+        keep = np.flatnonzero((score >= st.story_threshold - _PREFILTER_SLACK) | short)
         return list(zip(a_all[keep].tolist(), b_all[keep].tolist()))
 
     def _recluster(self, numbers: list[int]) -> int:
