@@ -158,3 +158,41 @@ def test_sentences_of_keeps_content_keys_and_spans() -> None:
     assert "of" not in sents[0].keys and "the" not in sents[0].keys
     assert sents[0].n == len(sents[0].keys) > 0
     assert sents[0].total == sum(sents[0].weights.values())
+
+
+# --- a paraphrase scorer (sentence embeddings) plugged into the paraphrase step ---------------------------
+
+_MEANING_A = ("The minister met the delegation in Moscow on Tuesday. "
+              "Talks covered energy and trade deals between both nations.")
+_MEANING_B = ("Officials gathered in the Russian capital this week. "
+              "Discussions were about fuel supplies and commerce agreements for the two countries.")
+
+
+def _flat_scorer(value: float):
+    def score(xs, ys):
+        return [[value] * len(ys) for _ in xs]
+    return score
+
+
+def test_scorer_pairs_sentences_that_share_no_words() -> None:
+    plain = align(_MEANING_A, _MEANING_B)
+    assert not plain.passages
+    scored = align(_MEANING_A, _MEANING_B, paraphrase_scorer=_flat_scorer(0.9))
+    assert [p.kind for p in scored.passages] == ["paraphrase"]
+    p = scored.passages[0]
+    assert _MEANING_A[p.a_start : p.a_end].startswith("The minister") and p.b_end == len(_MEANING_B)
+    # meaning-level pairs are shown, but copy decisions stay lexical
+    assert scored.paraphrase_a == 0.0 and scored.paraphrase_b == 0.0
+
+
+def test_scorer_below_its_threshold_adds_nothing() -> None:
+    low = Settings().semantic_paraphrase_similarity - 0.01
+    assert not align(_MEANING_A, _MEANING_B, paraphrase_scorer=_flat_scorer(low)).passages
+
+
+def test_scorer_never_removes_lexical_paraphrases() -> None:
+    a = " ".join([S1, S2, OWN_A])
+    b = " ".join([REWORDED_S1, SPLICE, S2])
+    plain = align(a, b)
+    scored = align(a, b, paraphrase_scorer=_flat_scorer(0.0))
+    assert scored == plain

@@ -10,6 +10,8 @@ either article's story are reported as unrelated (spliced-in) text.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable, Sequence
+from typing import Any
 from bisect import bisect_left
 from itertools import compress
 from dataclasses import dataclass
@@ -356,12 +358,20 @@ def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str) 
     return out
 
 
-def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
+#: Scores every sentence text of one list against every one of another (a ``len(a) x len(b)`` array of
+#: similarities in [0, 1]); :func:`storytrace.semantic.similarity_matrix` is one.
+ParaphraseScorer = Callable[[Sequence[str], Sequence[str]], Any]
+
+
+def align(a: str, b: str, settings: Settings | None = None, *,
+          paraphrase_scorer: ParaphraseScorer | None = None) -> Alignment:
     """Align two texts. Spans index into ``a`` and ``b`` exactly as given.
 
     Verbatim passages come from runs of identical content-word keys (seed and extend, small gaps
     bridged), so they survive sentences split or merged by the copier; sentences left over are then
-    paired by weighted word overlap to find paraphrases.
+    paired by weighted word overlap to find paraphrases. A ``paraphrase_scorer`` (sentence embeddings)
+    also pairs left-over sentences whose meaning agrees in other words, at
+    ``settings.semantic_paraphrase_similarity``.
     """
     st = settings or Settings()
     da, db = _doc(a), _doc(b)
@@ -409,6 +419,21 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
     sb = [db.sentences[j] for j in ob]
     matches = [(oa[i], ob[j], d) for d, i, j, _ in _candidates(sa, sb, st.paraphrase_similarity)
                if min(sa[i].n, sb[j].n) >= 3]
+    # Pairs only the scorer found are shown as paraphrases but add nothing to paraphrase coverage: on
+    # Clough, counting them towards the rewrite rule cost F1 (docs/semantic.md), so copy decisions stay lexical.
+    semantic_only: set[tuple[int, int]] = set()
+    if paraphrase_scorer is not None and sa and sb:
+        lexical = {(i, j): d for i, j, d in matches}
+        sim = paraphrase_scorer([a[x.start : x.end] for x in sa], [b[y.start : y.end] for y in sb])
+        for i, x in enumerate(sa):
+            for j, y in enumerate(sb):
+                d = float(sim[i][j])
+                key = (oa[i], ob[j])
+                if d >= st.semantic_paraphrase_similarity and min(x.n, y.n) >= 3 and d > lexical.get(key, -1.0):
+                    if key not in lexical:
+                        semantic_only.add(key)
+                    lexical[key] = d
+        matches = [(i, j, d) for (i, j), d in lexical.items()]
     matches.sort(key=lambda m: (-m[2], m[0], m[1]))
     used_a: set[int] = set()
     used_b: set[int] = set()
@@ -430,8 +455,8 @@ def align(a: str, b: str, settings: Settings | None = None) -> Alignment:
     for run in runs:
         x0, x1 = da.sentences[run[0][0]], da.sentences[run[-1][0]]
         y0, y1 = db.sentences[run[0][1]], db.sentences[run[-1][1]]
-        para_a += sum(da.sentences[m[0]].n for m in run)
-        para_b += sum(db.sentences[m[1]].n for m in run)
+        para_a += sum(da.sentences[m[0]].n for m in run if (m[0], m[1]) not in semantic_only)
+        para_b += sum(db.sentences[m[1]].n for m in run if (m[0], m[1]) not in semantic_only)
         score = sum(m[2] for m in run) / len(run)
         passages.append(Passage(x0.start, x1.end, y0.start, y1.end, "paraphrase", score,
                                 a[x0.start : x1.end], b[y0.start : y1.end]))

@@ -27,6 +27,9 @@ class Settings:
     near_coverage_longer: float = 0.75  # ... and of the longer one (an excerpt is partial, not a reprint)
     verbatim_similarity: float = 0.8   # (kept for settings compatibility; verbatim runs are exact key matches)
     paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
+    # embedding cosine for a paraphrase pair when a semantic scorer is given (STS-B dev cut for "roughly
+    # equivalent"; see docs/semantic.md)
+    semantic_paraphrase_similarity: float = 0.66
     rewrite_coverage: float = 0.35  # share of a text inside verbatim + paraphrase passages for a rewrite
     min_passage_words: int = 5     # content words a verbatim passage needs (twice that inside a sentence)
     # story relation
@@ -49,6 +52,7 @@ class Settings:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
                 raise ConfigError(f"{f.name} must be a finite number, got {v!r}")
         for name in ("near_coverage", "near_coverage_longer", "verbatim_similarity", "paraphrase_similarity",
+                     "semantic_paraphrase_similarity",
                      "story_threshold", "unrelated_share", "rewrite_coverage", "weight_body", "weight_entities", "weight_title"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
