@@ -389,6 +389,49 @@ def _reworded(text: str, rng: random.Random, run: int = 4) -> str:
     return out[:1].upper() + out[1:] if out else text
 
 
+_RUN = 4  # content words in a row that make a shared passage (function words and punctuation aside)
+
+
+def _grams(text: str, run: int = _RUN) -> set[tuple[str, ...]]:
+    """Runs of ``run`` content words: what a passage aligner matches, whatever the small words between."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = [w for w in re.findall(r"[^\W_]+", text.lower()) if w not in ENGLISH_STOP_WORDS]
+    return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
+
+
+def _break_runs(text: str, grams: set[tuple[str, ...]]) -> str:
+    """``text`` with a word taken out of every run of content words it shares with ``grams``: the
+    deterministic last step of a rewording that must share no passage with its source (no random draws,
+    so the rest of the corpus stays as it was)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = text.split()
+    for _ in range(len(words)):
+        keys = [(i, w) for i, tok in enumerate(words) for w in re.findall(r"[^\W_]+", tok.lower())
+                if w not in ENGLISH_STOP_WORDS]
+        hit = next((k for k in range(len(keys) - _RUN + 1)
+                    if tuple(w for _, w in keys[k : k + _RUN]) in grams), None)
+        if hit is None:
+            break
+        del words[keys[hit + _RUN // 2][0]]
+    out = " ".join(words)
+    return out[:1].upper() + out[1:] if out else text
+
+
+def _unshared(paras: list[list[str]], source: str) -> list[list[str]]:
+    """Sentences minus those that repeat a run of content words of ``source``.
+
+    A bigram model of the real articles, given the source's cast, now and then writes out a stretch of the
+    source again ("... upwards of the Internal Revenue Service"), and a reworded sentence can keep one in
+    the same order. In a decoy or a same-story rewrite, whose label says that no passage is shared with the
+    source, such a sentence is a copied passage the truth does not know of; dropping it keeps the label
+    true (and draws no random numbers, so the rest of the corpus is unchanged)."""
+    grams = _grams(source)
+    out = [[x for x in p if not (_grams(x) & grams)] for p in paras]
+    return [p for p in out if p]
+
+
 class _Markov:
     """Word bigram model of the real articles: text for originals beyond the real pool and for decoys.
 
@@ -659,7 +702,7 @@ class _Generator:
         """A hard negative: a different event told with the same people and places."""
         story = self._story()
         cast = of.cast or [self._person()]
-        paras = self.markov.text(self.rng, cast, self._length())
+        paras = _unshared(self.markov.text(self.rng, cast, self._length()), of.content)
         title = " ".join(self.markov.sentence(self.rng, cast[:2], 6, 12).rstrip(".!?").split()[:12])
         when = of.published + timedelta(hours=self.rng.uniform(-72, 72))
         art = Article(text="\n\n".join(" ".join(p) for p in paras), title=title, **self._meta(i, title, when))
@@ -790,15 +833,18 @@ class _Generator:
         """The same story in other words: a few facts reworded, new sentences about the same cast."""
         rng = self.rng
         b = _Builder()
+        shared = _grams(src.content)
         if src.article.title:
-            b.title = [_Piece(_reworded(src.article.title, rng), src, src.title_span(), "paraphrase")]
+            title = _break_runs(_reworded(src.article.title, rng), shared)
+            b.title = [_Piece(title, src, src.title_span(), "paraphrase")]
         sents = src.sentences()
-        facts = [_Piece(_reworded(src.content[s0:s1], rng), src, (s0, s1), "paraphrase")
+        facts = [_Piece(_break_runs(_reworded(src.content[s0:s1], rng), shared), src, (s0, s1), "paraphrase")
                  for s0, s1 in rng.sample(sents, min(len(sents), rng.randint(1, 3)))]
         cast = src.cast or [self._person()]
         filler = [_Piece(s) for p in self.markov.text(rng, cast, max(self.min_words, self._length() // 2)) for s in p]
         pieces = facts + filler
         rng.shuffle(pieces)
+        pieces = [p for p in pieces if not (_grams(p.text) & shared)]  # filler, after the shuffle: see _unshared
         for j in range(0, len(pieces), 3):
             b.add_para(pieces[j : j + 3])
         item = self._finish(i, b, src, "same", ["rewrite_all"])
