@@ -400,13 +400,19 @@ def _grams(text: str, run: int = _RUN) -> set[tuple[str, ...]]:
     return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
 
 
-def _break_runs(text: str, grams: set[tuple[str, ...]]) -> str:
-    """``text`` with a word taken out of every run of content words it shares with ``grams``: the
-    deterministic last step of a rewording that must share no passage with its source (no random draws,
-    so the rest of the corpus stays as it was)."""
+def _break_runs(text: str, grams: set[tuple[str, ...]], before: str = "") -> str:
+    """``text`` with a word taken out of every run of content words it shares with ``grams`` (from _grams),
+    counting runs that start in ``before``, the text that precedes it (left as it is).
+
+    This is the last step of every text that must share no passage with its source: a decoy, or a
+    same-story rewrite. A bigram model of the real articles, given the source's cast, now and then writes
+    out a stretch of the source again ("... upwards of the Internal Revenue Service"), and a reworded
+    sentence can keep one in order; left in, they are copied passages the truth does not know of. It is
+    deterministic (no random draws), so the rest of the corpus stays as it was."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    words = text.split()
+    head = before.split()
+    words = head + text.split()
     for _ in range(len(words)):
         keys = [(i, w) for i, tok in enumerate(words) for w in re.findall(r"[^\W_]+", tok.lower())
                 if w not in ENGLISH_STOP_WORDS]
@@ -414,22 +420,23 @@ def _break_runs(text: str, grams: set[tuple[str, ...]]) -> str:
                     if tuple(w for _, w in keys[k : k + _RUN]) in grams), None)
         if hit is None:
             break
-        del words[keys[hit + _RUN // 2][0]]
-    out = " ".join(words)
+        # the last word of the run, which is never in ``before`` (earlier runs were broken already)
+        victim = keys[hit + _RUN - 1][0]
+        if victim < len(head):
+            break
+        del words[victim]
+    out = " ".join(words[len(head):])
     return out[:1].upper() + out[1:] if out else text
 
 
-def _unshared(paras: list[list[str]], source: str) -> list[list[str]]:
-    """Sentences minus those that repeat a run of content words of ``source``.
-
-    A bigram model of the real articles, given the source's cast, now and then writes out a stretch of the
-    source again ("... upwards of the Internal Revenue Service"), and a reworded sentence can keep one in
-    the same order. In a decoy or a same-story rewrite, whose label says that no passage is shared with the
-    source, such a sentence is a copied passage the truth does not know of; dropping it keeps the label
-    true (and draws no random numbers, so the rest of the corpus is unchanged)."""
-    grams = _grams(source)
-    out = [[x for x in p if not (_grams(x) & grams)] for p in paras]
-    return [p for p in out if p]
+def _unshared(texts: list[str], grams: set[tuple[str, ...]], before: str = "") -> list[str]:
+    """_break_runs over a sequence of sentences, each checked together with the one before it."""
+    out = []
+    for t in texts:
+        t = _break_runs(t, grams, before)
+        out.append(t)
+        before = t
+    return out
 
 
 class _Markov:
@@ -702,8 +709,12 @@ class _Generator:
         """A hard negative: a different event told with the same people and places."""
         story = self._story()
         cast = of.cast or [self._person()]
-        paras = _unshared(self.markov.text(self.rng, cast, self._length()), of.content)
+        shared = _grams(of.content)
+        paras = self.markov.text(self.rng, cast, self._length())
         title = " ".join(self.markov.sentence(self.rng, cast[:2], 6, 12).rstrip(".!?").split()[:12])
+        title = _break_runs(title, shared)
+        flat = iter(_unshared([x for p in paras for x in p], shared, title))
+        paras = [[next(flat) for _ in p] for p in paras]
         when = of.published + timedelta(hours=self.rng.uniform(-72, 72))
         art = Article(text="\n\n".join(" ".join(p) for p in paras), title=title, **self._meta(i, title, when))
         self.decoys[of.article.id] = art.id
@@ -834,17 +845,19 @@ class _Generator:
         rng = self.rng
         b = _Builder()
         shared = _grams(src.content)
+        title = ""
         if src.article.title:
-            title = _break_runs(_reworded(src.article.title, rng), shared)
+            title = _break_runs(_reworded(src.article.title, rng), shared)  # see _break_runs
             b.title = [_Piece(title, src, src.title_span(), "paraphrase")]
         sents = src.sentences()
-        facts = [_Piece(_break_runs(_reworded(src.content[s0:s1], rng), shared), src, (s0, s1), "paraphrase")
+        facts = [_Piece(_reworded(src.content[s0:s1], rng), src, (s0, s1), "paraphrase")
                  for s0, s1 in rng.sample(sents, min(len(sents), rng.randint(1, 3)))]
         cast = src.cast or [self._person()]
         filler = [_Piece(s) for p in self.markov.text(rng, cast, max(self.min_words, self._length() // 2)) for s in p]
         pieces = facts + filler
         rng.shuffle(pieces)
-        pieces = [p for p in pieces if not (_grams(p.text) & shared)]  # filler, after the shuffle: see _unshared
+        texts = _unshared([p.text for p in pieces], shared, title)
+        pieces = [_Piece(t, p.source, p.span, p.kind) for p, t in zip(pieces, texts)]
         for j in range(0, len(pieces), 3):
             b.add_para(pieces[j : j + 3])
         item = self._finish(i, b, src, "same", ["rewrite_all"])
