@@ -34,8 +34,8 @@ class Settings:
     story_window_days: float = 30.0  # articles further apart in time are never the same story (copies excepted)
     story_time_decay: float = 0.5  # inside the window the score falls linearly, by this share at its edge
     window_copy_coverage: float = 0.12  # a partial copy lifts the window only if this share of a text is copied
-    short_text_words: int = 15     # texts with fewer content words than this (headlines) get a boost b =
-    short_text_power: float = 2.0  # (short_text_words / words) ** power, applied as s -> 1 - (1 - s) ** b
+    short_text_words: int = 30     # texts with fewer content words than this (headlines) get a boost b =
+    short_text_power: float = 0.8  # (short_text_words / words) ** power, applied as s -> 1 - (1 - s) ** b
     weight_body: float = 0.45
     weight_entities: float = 0.45
     weight_title: float = 0.10

@@ -51,8 +51,7 @@ def earlier_of(a: Article, b: Article) -> str | None:
 def short_text_boost(n_a: int, n_b: int, settings: Settings) -> float:
     """Two headlines of one story share a word or two, two articles share dozens: similarity of short
     texts is raised (s -> 1 - (1 - s)^boost) so that one threshold serves both (chosen on the
-    GoogleNews-T and ECB+ dev splits). Only headline-length texts are raised: a boost reaching up to 30
-    words also lifted ECB+'s two-line snippets, which then bridged the two events of a topic."""
+    GoogleNews-T and ECB+ dev splits)."""
     n = min(n_a, n_b)
     if n <= 0 or n >= settings.short_text_words:
         return 1.0
