@@ -97,11 +97,27 @@ def test_similarity_matrix_matches_vectors_window_and_forced_pairs() -> None:
     assert sim.shape == (4, 4)
     assert np.allclose(np.diag(sim), 1.0)
     assert np.allclose(sim, sim.T)
-    assert sim[0, 1] == pytest.approx(1.0)
+    from storytrace.relate import time_factor
+
+    assert sim[0, 1] == pytest.approx(time_factor(1.0, s))  # same words, a day apart
+    assert sim[0, 1] < 1.0 or s.story_time_decay == 0.0
     assert sim[0, 2] == 0.0                      # beyond the story window
     assert sim[0, 3] == pytest.approx(0.0)
     forced = similarity_matrix([a, b, far, other], s, forced=[(0, 3)])
     assert forced[0, 3] == forced[3, 0] == 1.0
+    copied = similarity_matrix([a, b, far, other], s, copied=[(0, 2)])
+    assert copied[0, 2] == pytest.approx(1.0)    # a copy is evidence against the dates: no window, no decay
+
+
+def test_time_decay_is_linear_inside_the_window_and_zero_outside() -> None:
+    from storytrace.relate import time_factor
+
+    s = Settings(story_time_decay=0.5, story_window_days=30.0)
+    assert time_factor(0.0, s) == 1.0
+    assert time_factor(15.0, s) == pytest.approx(0.75)
+    assert time_factor(30.0, s) == pytest.approx(0.5)
+    assert time_factor(30.5, s) == 0.0
+    assert time_factor(15.0, Settings(story_time_decay=0.0)) == 1.0
 
 
 def test_similarity_matrix_agrees_with_relate(core) -> None:

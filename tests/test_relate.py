@@ -264,6 +264,33 @@ def test_story_window(core) -> None:
     assert rel.copy == "exact" and rel.story == "same"
 
 
+def test_a_partial_copy_lifts_the_window_only_when_it_copies_a_real_share() -> None:
+    from storytrace.relate import lifts_window
+
+    s = Settings()
+    big = {"coverage_a": s.window_copy_coverage + 0.05, "coverage_b": 0.01}
+    boilerplate = {"coverage_a": s.window_copy_coverage / 4, "coverage_b": s.window_copy_coverage / 5}
+    assert lifts_window("exact", {}, s) and lifts_window("near", {}, s)
+    assert lifts_window("partial", big, s)
+    assert not lifts_window("partial", boilerplate, s)
+    assert not lifts_window("none", big, s)
+
+
+def test_a_late_article_sharing_only_a_stock_sentence_stays_outside_the_window(core) -> None:
+    """Two episodes of a series, months apart, that repeat one stock paragraph are not one story."""
+    s = Settings()
+    a = core["bridge_original"]
+    stock = "The column appears every week and is written by volunteers of the local historical society."
+    episode1 = dataclasses.replace(a, text=a.text + "\n\n" + stock)
+    later = core["bridge_rewrite"]  # on-topic words: only the window keeps the two apart
+    episode2 = dataclasses.replace(later, text=later.text + "\n\n" + stock,
+                                   published=_shift(a.published, s.story_window_days + 60))
+    rel = compare(episode1, episode2)
+    assert rel.copy == "partial"
+    assert rel.scores["story_unwindowed"] >= s.story_threshold
+    assert rel.story == "different" and rel.scores["story"] == 0.0
+
+
 def test_compare_is_symmetric_on_fixtures(core) -> None:
     for x, y in [("bridge_original", "bridge_reprint"), ("bridge_original", "bridge_partial"),
                  ("bridge_original", "bridge_rewrite"), ("quake_albania", "quake_peru")]:

@@ -142,6 +142,30 @@ def test_decoys_share_names_not_text():
         assert any(name in it.article.content for name in cast)
 
 
+def test_decoys_and_same_story_rewrites_share_no_run_of_content_words_with_their_source():
+    """Their label says no passage is shared: no four content words in a row (small words aside) may be."""
+    items = synth.generate(synth.load_sources(), n_articles=1000, seed=3).items()
+    by_id = {it.article.id: it.article for it in items}
+    checked = 0
+    for it in items:
+        t = it.truth
+        source = t.decoy_of or (t.source if t.relation == "same" else None)
+        if source is None:
+            continue
+        checked += 1
+        shared = synth._grams(it.article.content) & synth._grams(by_id[source].content)
+        assert not shared, (it.article.id, sorted(shared)[:3])
+    assert checked >= 50
+
+
+def test_break_runs_removes_shared_runs_and_keeps_the_rest():
+    source = synth._grams("A family reportedly upwards of the Internal Revenue Service.")
+    out = synth._break_runs("Family reportedly upwards the of Internal Revenue Service today", source)
+    assert not (synth._grams(out) & source)
+    assert len(out.split()) >= 7  # one word out per shared run, not the whole headline
+    assert synth._break_runs("Nothing here is shared", source) == "Nothing here is shared"
+
+
 def test_lengths_and_disguises_present():
     items = _corpus(1000)
     words = [len(it.article.text.split()) for it in items]

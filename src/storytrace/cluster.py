@@ -105,14 +105,22 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
     if any(t is not None for t in times):
         secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
         apart = np.abs(secs[:, None] - secs[None, :]) / 86400.0
-        outside = np.nan_to_num(apart, nan=0.0) > settings.story_window_days
+        factor = _time_factors(apart, settings)
         for i, j in copied:
-            outside[i, j] = outside[j, i] = False
-        sim[outside] = 0.0
+            factor[i, j] = factor[j, i] = 1.0
+        sim *= factor
     for i, j in forced:
         sim[i, j] = sim[j, i] = 1.0
     np.fill_diagonal(sim, 1.0)
     return np.clip(sim, 0.0, 1.0)
+
+
+def _time_factors(apart: np.ndarray, settings: Settings) -> np.ndarray:
+    """relate.time_factor for a matrix of day distances (NaN, an undated article, counts as no distance)."""
+    days = np.nan_to_num(apart, nan=0.0)
+    factor = 1.0 - settings.story_time_decay * np.minimum(days, settings.story_window_days) / settings.story_window_days
+    factor[days > settings.story_window_days] = 0.0
+    return factor
 
 
 def _boosts(rows: Sequence[int], cols: Sequence[int], settings: Settings) -> np.ndarray:
@@ -200,11 +208,11 @@ class _Vectors:
         out = 1.0 - (1.0 - out) ** _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
         if self.secs is not None:
             apart = np.abs(self.secs[lo:hi, None] - self.secs[None, :]) / 86400.0
-            outside = np.nan_to_num(apart, nan=0.0) > settings.story_window_days
+            factor = _time_factors(apart, settings)
             for r in range(hi - lo):
                 for j in (copied or {}).get(lo + r, ()):
-                    outside[r, j] = False
-            out[outside] = 0.0
+                    factor[r, j] = 1.0
+            out *= factor
         return out
 
 

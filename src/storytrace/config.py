@@ -35,6 +35,8 @@ class Settings:
     # story relation
     story_threshold: float = 0.32  # combined story similarity at or above which two articles are one story
     story_window_days: float = 30.0  # articles further apart in time are never the same story (copies excepted)
+    story_time_decay: float = 0.5  # inside the window the score falls linearly, by this share at its edge
+    window_copy_coverage: float = 0.12  # a partial copy lifts the window only if this share of a text is copied
     short_text_words: int = 30     # texts with fewer content words than this (headlines) get a boost b =
     short_text_power: float = 0.8  # (short_text_words / words) ** power, applied as s -> 1 - (1 - s) ** b
     weight_body: float = 0.45
@@ -53,7 +55,7 @@ class Settings:
                 raise ConfigError(f"{f.name} must be a finite number, got {v!r}")
         for name in ("near_coverage", "near_coverage_longer", "verbatim_similarity", "paraphrase_similarity",
                      "semantic_paraphrase_similarity",
-                     "story_threshold", "unrelated_share", "rewrite_coverage", "weight_body", "weight_entities", "weight_title"):
+                     "story_threshold", "story_time_decay", "window_copy_coverage", "unrelated_share", "rewrite_coverage", "weight_body", "weight_entities", "weight_title"):
             v = getattr(self, name)
             if not 0.0 <= v <= 1.0:
                 raise ConfigError(f"{name} must be between 0 and 1, got {v!r}")

@@ -389,6 +389,56 @@ def _reworded(text: str, rng: random.Random, run: int = 4) -> str:
     return out[:1].upper() + out[1:] if out else text
 
 
+_RUN = 4  # content words in a row that make a shared passage (function words and punctuation aside)
+
+
+def _grams(text: str, run: int = _RUN) -> set[tuple[str, ...]]:
+    """Runs of ``run`` content words: what a passage aligner matches, whatever the small words between."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    words = [w for w in re.findall(r"[^\W_]+", text.lower()) if w not in ENGLISH_STOP_WORDS]
+    return {tuple(words[i : i + run]) for i in range(len(words) - run + 1)}
+
+
+def _break_runs(text: str, grams: set[tuple[str, ...]], before: str = "") -> str:
+    """``text`` with a word taken out of every run of content words it shares with ``grams`` (from _grams),
+    counting runs that start in ``before``, the text that precedes it (left as it is).
+
+    This is the last step of every text that must share no passage with its source: a decoy, or a
+    same-story rewrite. A bigram model of the real articles, given the source's cast, now and then writes
+    out a stretch of the source again ("... upwards of the Internal Revenue Service"), and a reworded
+    sentence can keep one in order; left in, they are copied passages the truth does not know of. It is
+    deterministic (no random draws), so the rest of the corpus stays as it was."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    head = before.split()
+    words = head + text.split()
+    for _ in range(len(words)):
+        keys = [(i, w) for i, tok in enumerate(words) for w in re.findall(r"[^\W_]+", tok.lower())
+                if w not in ENGLISH_STOP_WORDS]
+        hit = next((k for k in range(len(keys) - _RUN + 1)
+                    if tuple(w for _, w in keys[k : k + _RUN]) in grams), None)
+        if hit is None:
+            break
+        # the last word of the run, which is never in ``before`` (earlier runs were broken already)
+        victim = keys[hit + _RUN - 1][0]
+        if victim < len(head):
+            break
+        del words[victim]
+    out = " ".join(words[len(head):])
+    return out[:1].upper() + out[1:] if out else text
+
+
+def _unshared(texts: list[str], grams: set[tuple[str, ...]], before: str = "") -> list[str]:
+    """_break_runs over a sequence of sentences, each checked together with the one before it."""
+    out = []
+    for t in texts:
+        t = _break_runs(t, grams, before)
+        out.append(t)
+        before = t
+    return out
+
+
 class _Markov:
     """Word bigram model of the real articles: text for originals beyond the real pool and for decoys.
 
@@ -659,8 +709,12 @@ class _Generator:
         """A hard negative: a different event told with the same people and places."""
         story = self._story()
         cast = of.cast or [self._person()]
+        shared = _grams(of.content)
         paras = self.markov.text(self.rng, cast, self._length())
         title = " ".join(self.markov.sentence(self.rng, cast[:2], 6, 12).rstrip(".!?").split()[:12])
+        title = _break_runs(title, shared)
+        flat = iter(_unshared([x for p in paras for x in p], shared, title))
+        paras = [[next(flat) for _ in p] for p in paras]
         when = of.published + timedelta(hours=self.rng.uniform(-72, 72))
         art = Article(text="\n\n".join(" ".join(p) for p in paras), title=title, **self._meta(i, title, when))
         self.decoys[of.article.id] = art.id
@@ -790,8 +844,11 @@ class _Generator:
         """The same story in other words: a few facts reworded, new sentences about the same cast."""
         rng = self.rng
         b = _Builder()
+        shared = _grams(src.content)
+        title = ""
         if src.article.title:
-            b.title = [_Piece(_reworded(src.article.title, rng), src, src.title_span(), "paraphrase")]
+            title = _break_runs(_reworded(src.article.title, rng), shared)  # see _break_runs
+            b.title = [_Piece(title, src, src.title_span(), "paraphrase")]
         sents = src.sentences()
         facts = [_Piece(_reworded(src.content[s0:s1], rng), src, (s0, s1), "paraphrase")
                  for s0, s1 in rng.sample(sents, min(len(sents), rng.randint(1, 3)))]
@@ -799,6 +856,8 @@ class _Generator:
         filler = [_Piece(s) for p in self.markov.text(rng, cast, max(self.min_words, self._length() // 2)) for s in p]
         pieces = facts + filler
         rng.shuffle(pieces)
+        texts = _unshared([p.text for p in pieces], shared, title)
+        pieces = [_Piece(t, p.source, p.span, p.kind) for p, t in zip(pieces, texts)]
         for j in range(0, len(pieces), 3):
             b.add_para(pieces[j : j + 3])
         item = self._finish(i, b, src, "same", ["rewrite_all"])
