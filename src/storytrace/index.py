@@ -466,7 +466,7 @@ class Index:
             idx = {n: i for i, n in enumerate(ns)}
             mine = comp_edges.get(k, [])
             forced = [(idx[a], idx[b]) for (a, b), (c, s) in mine if c in ("exact", "near")]
-            copied = [(idx[a], idx[b]) for (a, b), (c, s) in mine if c == "partial"]
+            copied = [(idx[a], idx[b]) for (a, b), (c, s) in mine if c == "partial" and s == "same"]
             if len(ns) <= MAX_DENSE:
                 labels = dense_average_link(members, st, forced, copied)
             else:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from .align import Alignment, align
+from .align import Alignment, ParaphraseScorer, align
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
@@ -138,9 +138,11 @@ def _jaccard(x: frozenset[int], y: frozenset[int]) -> tuple[float, float]:
 
 
 def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprint | None = None,
-           settings: Settings | None = None, *, with_alignment: bool = True) -> Relation:
+           settings: Settings | None = None, *, with_alignment: bool = True,
+           paraphrase_scorer: ParaphraseScorer | None = None) -> Relation:
     """The full relation of two articles. ``with_alignment=False`` skips passage alignment (used when the
-    index already knows the pair shares no text), and then the copy relation is only exact or none."""
+    index already knows the pair shares no text), and then the copy relation is only exact or none.
+    ``paraphrase_scorer`` (see :func:`storytrace.align.align`) adds passages told in other words."""
     st = settings or Settings()
     fa = fa or fingerprint(a, st)
     fb = fb or fingerprint(b, st)
@@ -148,7 +150,7 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     jac, cont = _jaccard(fa.shingles, fb.shingles)
     scores["jaccard"] = jac
     scores["containment"] = cont
-    al = align(a.content, b.content, st) if with_alignment else None
+    al = align(a.content, b.content, st, paraphrase_scorer=paraphrase_scorer) if with_alignment else None
     copy = decide_copy(fa, fb, al, st)
     if al is not None:
         scores["coverage_a"] = al.coverage_a
@@ -186,6 +188,7 @@ def _as_article(x: Article | str, name: str) -> Article:
     raise TypeError(f"compare() takes Article or str, got {type(x).__name__}")
 
 
-def compare(a: Article | str, b: Article | str, settings: Settings | None = None) -> Relation:
+def compare(a: Article | str, b: Article | str, settings: Settings | None = None, *,
+            paraphrase_scorer: ParaphraseScorer | None = None) -> Relation:
     """How two articles relate, with the passages they share. Strings are read in the .txt layout."""
-    return relate(_as_article(a, "a"), _as_article(b, "b"), settings=settings)
+    return relate(_as_article(a, "a"), _as_article(b, "b"), settings=settings, paraphrase_scorer=paraphrase_scorer)

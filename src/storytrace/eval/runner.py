@@ -372,6 +372,13 @@ def eval_sts(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
     res.notes["pairs"] = len(pairs)
     ours = _timed(res, PRIMARY, lambda: [system.sentence_similarity(a.text, b.text) for a, b in ap])
     res.metrics[PRIMARY] = {"spearman": m.spearman(ours, gold)}
+    from storytrace import semantic
+
+    if semantic.available():
+        # The optional embedding layer's cosine (`make semantic`), the similarity `compare --semantic`
+        # pairs sentences with; reported only when the extra is installed.
+        sem = _timed(res, "semantic", lambda: [semantic.sentence_similarity(a.text, b.text) for a, b in ap])
+        res.metrics[PRIMARY]["spearman_semantic"] = m.spearman(sem, gold)
     for name, scorer in PAIR_BASELINES.items():
         res.metrics[name] = {"spearman": m.spearman(_timed(res, name, lambda s=scorer: s(ap)), gold)}
     return res
