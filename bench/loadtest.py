@@ -167,6 +167,63 @@ async def run_load(url: str, texts: list[str], clients: int, seconds: float, tim
     }
 
 
+WRK_SCRIPT = """bodies = dofile(%s)
+i = 0
+request = function()
+  i = i + 1
+  return wrk.format("POST", "/api/query", {["Content-Type"] = "application/json"}, bodies[(i %% #bodies) + 1])
+end
+"""
+
+
+def _lua_string(s: str) -> str:
+    """A Lua long string holding ``s`` verbatim (a level of '=' that ``s`` never closes)."""
+    level = 0
+    while f"]{'=' * level}]" in s:
+        level += 1
+    eq = "=" * level
+    return f"[{eq}[{s}]{eq}]"
+
+
+def run_wrk(url: str, texts: list[str], clients: int, seconds: float, timeout: float, work: Path) -> dict:
+    """The same load from wrk (C, one thread): a Python client on the same two cores takes CPU from the
+    server and makes it look slower than it is. Parses wrk's --latency report."""
+    import re
+    import shutil
+
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("--client wrk needs wrk on PATH (Debian: apt-get install wrk)")
+    bodies = work / "bodies.lua"
+    bodies.write_text("return {" + ",".join(_lua_string(json.dumps({"text": t, "limit": 10})) for t in texts) + "}")
+    script = work / "query.lua"
+    script.write_text(WRK_SCRIPT % _lua_string(str(bodies)))
+    out = subprocess.run([wrk, "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency",
+                          f"--timeout={max(1, round(timeout))}s", "-s", str(script), url],
+                         capture_output=True, text=True, check=True).stdout
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+    def latency(q: str) -> float | None:
+        m = re.search(rf"^\s*{q}%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M)
+        return round(float(m.group(1)) * unit[m.group(2)], 2) if m else None
+
+    total = int(re.search(r"(\d+) requests in ([\d.]+)(\w+)", out).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
+    return {
+        "url": url + "/api/query",
+        "client": "wrk",
+        "clients": clients,
+        "seconds": seconds,
+        "requests": total,
+        "errors": errors,
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "latency_ms": {"p50": latency("50"), "p90": latency("90"), "p99": latency("99")},
+        "queries": len(texts),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, help="index to serve and draw queries from (default: build one "
@@ -176,6 +233,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients (default 200)")
     parser.add_argument("--seconds", type=float, default=30.0, help="duration (default 30)")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
+    parser.add_argument("--client", choices=("python", "wrk"), default="python",
+                        help="load generator: asyncio httpx clients (default) or wrk, which takes far less CPU "
+                        "from a server on the same machine")
+    parser.add_argument("--texts", type=int, default=3000,
+                        help="distinct query texts (default 3000: more than any per-process cache holds)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="server processes when the script starts the server (default: CPU count)")
     args = parser.parse_args(argv)
@@ -194,13 +256,16 @@ def main(argv: list[str] | None = None) -> int:
             build_sample_index(db)
         elif not db.exists():
             parser.error(f"no index at {db}")
-        texts = query_texts(db)
+        texts = query_texts(db, limit=args.texts)
         if args.url:
             url = loopback_url(args.url)
         else:
             proc, url = start_server(db, work / "server.log", args.workers)
             stack.callback(stop, proc)
-        result = asyncio.run(run_load(url, texts, args.clients, args.seconds, args.timeout))
+        if args.client == "wrk":
+            result = run_wrk(url, texts, args.clients, args.seconds, args.timeout, work)
+        else:
+            result = asyncio.run(run_load(url, texts, args.clients, args.seconds, args.timeout))
     print(json.dumps(result, indent=2))
     return 0
 
