@@ -141,9 +141,13 @@ def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | 
     if as_json:
         emit_json([s.to_dict() for s in found])
         return
-    t = Table("story", "articles", "first published", "first publisher", "headline")
+    t = Table("story", "articles", "published", "first site", "headline")
+    # On a terminal, one line per story: the headline gets what the other columns leave. Piped, nothing is cut.
+    room = max(12, out.width - 62) if out.is_terminal else 10_000
     for s in found:
-        t.add_row(*map(escape, (s.id, str(s.size), s.first_published or "?", s.first_site or s.first or "", s.headline[:80])))
+        head = s.headline if len(s.headline) <= room else s.headline[: room - 1] + "…"
+        site = s.first_site or s.first or ""
+        t.add_row(*map(escape, (s.id, str(s.size), (s.first_published or "?")[:10], site[:15], head)))
     out.print(t)
 
 
