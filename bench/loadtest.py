@@ -245,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--clients must be 1..{MAX_CLIENTS}")
     if not 0 < args.seconds <= MAX_SECONDS:
         parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
+    if args.texts < 1:
+        parser.error("--texts must be at least 1")
     if args.url and not args.db:
         parser.error("--url needs --db (the index the server runs on) to draw query texts from")
 

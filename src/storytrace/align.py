@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .config import Settings
 from .model import Passage, Span
-from .normalize import is_content, paragraph_spans, sentence_spans, tokenize
+from .normalize import is_content, paragraph_spans, remember, sentence_spans, tokenize
 from .weights import idf
 
 __all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of"]
@@ -150,12 +150,7 @@ def _doc(text: str) -> _Doc:
     if hit is not None:
         return hit
     doc = _make_doc(text)
-    try:
-        while len(_DOC_CACHE) >= _DOC_CACHE_SIZE:
-            del _DOC_CACHE[next(iter(_DOC_CACHE))]
-    except (KeyError, RuntimeError, StopIteration):
-        pass
-    _DOC_CACHE[text] = doc
+    remember(_DOC_CACHE, text, doc, _DOC_CACHE_SIZE)
     return doc
 
 

@@ -133,10 +133,10 @@ _WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
 
 
-def _remember(cache: dict[str, Any], text: str, value: Any) -> None:
-    """Keep the last few results (oldest out first); never fails, even with threads racing on the cache."""
+def remember(cache: dict[str, Any], text: str, value: Any, size: int = _TOKEN_CACHE_SIZE) -> None:
+    """Keep the last ``size`` results (oldest out first); never fails, even with threads racing on the cache."""
     try:
-        while len(cache) >= _TOKEN_CACHE_SIZE:
+        while len(cache) >= size:
             del cache[next(iter(cache))]
     except (KeyError, RuntimeError, StopIteration):
         pass
@@ -172,7 +172,7 @@ def tokenize(text: str) -> Tokens:
         infos = [get(w) or _word_info(w) for w in map(re.Match.group, matches)]
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), list(map(re.Match.start, matches)),
                         list(map(re.Match.end, matches)), list(map(_I2, infos)), list(map(_I3, infos)))
-    _remember(_TOKEN_CACHE, text, tokens)
+    remember(_TOKEN_CACHE, text, tokens)
     return tokens
 
 
@@ -283,7 +283,7 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     if hit is not None:
         return hit
     spans = _sentence_spans(text)
-    _remember(_SPAN_CACHE, text, spans)
+    remember(_SPAN_CACHE, text, spans)
     return spans
 
 
