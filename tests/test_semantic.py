@@ -82,13 +82,15 @@ def test_match_sentences_is_one_to_one_and_respects_the_threshold() -> None:
 
 
 class _BagOfWords(semantic.Encoder):
-    """A stand-in encoder: hashed word counts, so that shared words mean similar vectors (no torch)."""
+    """A stand-in encoder: word counts, so that shared words mean similar vectors (no torch). Each word
+    gets its own dimension (Python's salted ``hash`` made collisions, and so the scores, vary per run)."""
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 256), dtype=np.float32)
+        vocab = self.__dict__.setdefault("_vocab", {})
+        out = np.zeros((len(texts), 4096), dtype=np.float32)
         for r, t in enumerate(texts):
             for w in t.lower().split():
-                out[r, hash(w.strip(".,")) % 256] += 1.0
+                out[r, vocab.setdefault(w.strip(".,"), len(vocab)) % 4096] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1, norms)
 
