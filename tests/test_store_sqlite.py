@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 import sqlite3
 from pathlib import Path
 
@@ -20,7 +21,7 @@ def art(id: str, *, site: str | None = None, published: str | None = None, title
 
 
 def insert(store: SQLiteStore, *articles: Article, bands=(), sents=(), terms=(), exact: int | None = None) -> list[int]:
-    rows = [(a, state(exact if exact is not None else hash(a.id) % 1000), list(bands), list(sents), list(terms), None)
+    rows = [(a, state(exact if exact is not None else zlib.crc32(a.id.encode()) % 1000), list(bands), list(sents), list(terms), None)
             for a in articles]
     with store.transaction():
         return store.insert_articles(rows)
