@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+"""Identity check for speed work: two versions of storytrace must give byte-identical results.
+
+Not a test (it scans whole corpora): run it before committing a change to the pipeline. For each corpus it
+scans into a fresh index once with the code under ``--base`` (a ``src`` folder, e.g. an old commit's, put
+first on ``PYTHONPATH``) and once with the code under ``--new`` (default: this checkout's ``src``), each in
+its own subprocess, dumps stories, pairs (with every score) and passages as JSON lines, and compares the
+dumps byte for byte. Exit status 0 when every corpus matches.
+
+    git archive d06b526 src | tar -x -C /tmp/base
+    python bench/identity.py --base /tmp/base/src data/seeds,data/wikinews-sample /tmp/synth2k/articles.jsonl
+
+A corpus is one path or several joined by commas (scanned together, in that order).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import hashlib
+import itertools
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+DUMP = r"""
+import json, sys
+from storytrace import Index
+from storytrace.engine import LocalEngine
+db, out, processes, paths = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+with Index(db, engine=LocalEngine(processes)) as index:
+    index.scan(paths)
+    with open(out, "w", encoding="utf-8") as fh:
+        for s in index.stories():
+            fh.write("story " + json.dumps(s.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        for r in index.pairs():
+            fh.write("pair " + json.dumps({"a": r.a, "b": r.b, "copy": r.copy, "story": r.story,
+                                           "earlier": r.earlier, "scores": r.scores}, sort_keys=True) + "\n")
+        for p in index.store.iter_passages():
+            fh.write("passage " + json.dumps(p, sort_keys=True) + "\n")
+"""
+
+
+def dump(src: Path, paths: list[str], work: Path, tag: str, processes: int) -> Path:
+    db, out = work / f"{tag}.db", work / f"{tag}.txt"
+    env = dict(os.environ, PYTHONPATH=str(src))
+    subprocess.run([sys.executable, "-c", DUMP, str(db), str(out), str(processes), *paths], env=env, check=True)
+    return out
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("corpora", nargs="+", help="paths (comma-joined for one scan of several)")
+    ap.add_argument("--base", required=True, type=Path, help="src folder of the reference version")
+    ap.add_argument("--new", type=Path, default=HERE.parent / "src", help="src folder of the version checked")
+    ap.add_argument("--processes", type=int, default=2, help="worker processes for both scans (default 2)")
+    args = ap.parse_args()
+    ok = True
+    with tempfile.TemporaryDirectory(prefix="storytrace-identity-") as tmp:
+        work = Path(tmp)
+        for k, corpus in enumerate(args.corpora):
+            paths = corpus.split(",")
+            old = dump(args.base.resolve(), paths, work, f"base{k}", args.processes)
+            new = dump(args.new.resolve(), paths, work, f"new{k}", args.processes)
+            same = old.read_bytes() == new.read_bytes()
+            counts = {w: 0 for w in ("story", "pair", "passage")}
+            for line in new.read_text(encoding="utf-8").splitlines():
+                counts[line.split(" ", 1)[0]] += 1
+            print(f"{'IDENTICAL' if same else 'DIFFERENT'} {corpus}: {counts['story']} stories, {counts['pair']} "
+                  f"pairs, {counts['passage']} passages; base {digest(old)} new {digest(new)}", flush=True)
+            if not same:
+                ok = False
+                lines = difflib.unified_diff(old.read_text(encoding="utf-8").splitlines(),
+                                             new.read_text(encoding="utf-8").splitlines(), "base", "new", lineterm="")
+                for line in itertools.islice(lines, 40):
+                    print(line[:300], file=sys.stderr)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
