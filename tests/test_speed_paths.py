@@ -194,3 +194,37 @@ def test_query_prefilter_changes_no_match(farm_index, monkeypatch) -> None:
     assert seen["top"] >= 64  # the prefilter had something to filter
     assert [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in fast] == \
         [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in plain]
+
+
+class _ThreadEngine:
+    """Runs every map in the calling thread but says it is concurrent, so the indexer overlaps its own work
+    with the map (the path a process pool takes), with no pool to make the test slow."""
+
+    name = "threads"
+    concurrent = True
+
+    def __init__(self) -> None:
+        self.threads: set[str] = set()
+
+    def map(self, fn, items):
+        import threading
+
+        self.threads.add(threading.current_thread().name)
+        return [fn(x) for x in items]
+
+
+def test_verify_overlapped_with_same_story_checks_stores_the_same_rows(tmp_path) -> None:
+    from storytrace import Index
+    from storytrace.engine import LocalEngine
+    from storytrace.synth import generate, load_sources
+
+    articles = [item.article for item in generate(load_sources(), n_articles=300, seed=5, max_words=400)]
+    engine = _ThreadEngine()
+    results = []
+    for name, eng in (("plain", LocalEngine(1)), ("overlapped", engine)):
+        with Index(tmp_path / f"{name}.db", engine=eng) as index:
+            index.add(articles)
+            results.append(([(r.a, r.b, r.copy, r.story, r.scores, r.passages) for r in index.pairs()],
+                            [s.to_dict() for s in index.stories()]))
+    assert any(t.startswith("storytrace-verify") for t in engine.threads)  # the overlapped path ran
+    assert results[0][0] and results[0] == results[1]

@@ -339,7 +339,22 @@ class Index:
             # (see fingerprint.from_state) instead of fingerprinting the article again.
             jobs.append((a, b, aa, ab, fa if isinstance(fa, Fingerprint) else stored[a][2],
                          fb if isinstance(fb, Fingerprint) else stored[b][2], st))
-        relations: list[tuple[int, int, Relation]] = self.engine.map(_relate_job, jobs)
+        # Where the engine relates the pairs in other processes, this thread checks the same-story pairs
+        # meanwhile instead of waiting; the rows come out in the same order either way.
+        remote_for = getattr(self.engine, "remote_for", None)
+        ahead = None
+        if jobs and getattr(self.engine, "concurrent", False) and (remote_for is None or remote_for(len(jobs))):
+            from concurrent.futures import ThreadPoolExecutor
+
+            ahead = ThreadPoolExecutor(1, thread_name_prefix="storytrace-verify")
+            pending = ahead.submit(self.engine.map, _relate_job, jobs)
+        try:
+            same_story = self._same_story_rows(topical, by_number, stored)
+            relations: list[tuple[int, int, Relation]] = (
+                pending.result() if ahead is not None else self.engine.map(_relate_job, jobs))
+        finally:
+            if ahead is not None:
+                ahead.shutdown(wait=True)
         pair_rows: list[tuple] = []
         passages: dict[tuple[int, int], Sequence[Any]] = {}
         for a, b, rel in relations:
@@ -348,7 +363,14 @@ class Index:
                                   rel.scores))
                 if rel.passages:
                     passages[(a, b)] = rel.passages
+        pair_rows += same_story
+        return pair_rows, passages
 
+    def _same_story_rows(self, topical: Any, by_number: dict[int, tuple[Article, Fingerprint]],
+                         stored: dict[int, tuple]) -> list[tuple]:
+        """Pair rows of the topical candidates (sharing no text) that are one story."""
+        st = self.settings
+        pair_rows: list[tuple] = []
         # A vectorised first pass drops the pairs that are clearly below the threshold; the survivors get
         # the exact scores of ``story_similarity`` (so the stored numbers are the same either way).
         survivors = self._maybe_same_story(topical, by_number)
@@ -371,7 +393,7 @@ class Index:
             if scores["story"] >= st.story_threshold:
                 scores["reuse"] = 0.0
                 pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores))
-        return pair_rows, passages
+        return pair_rows
 
     def _maybe_same_story(self, codes: Any, by_number: dict[int, tuple[Article, Fingerprint]]
                           ) -> list[tuple[int, int]]:
