@@ -42,6 +42,32 @@ with Index(db, engine=LocalEngine(processes)) as index:
         for p in index.store.iter_passages():
             fh.write("passage " + json.dumps(p, sort_keys=True) + "\n")
 """
+QUERY = r"""
+import dataclasses, json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from run import read_texts
+from storytrace import Index
+db, corpus, out = sys.argv[1], sys.argv[2], sys.argv[3]
+texts = read_texts(Path(corpus))
+with Index(db, readonly=True) as index, open(out, "w", encoding="utf-8") as fh:
+    for i, (_, t) in enumerate(texts[:: max(1, len(texts) // 500)]):
+        q = t[: len(t) // 3] + t[len(t) // 3 + len(t) // 10 :] if i % 2 else t
+        for m in index.query(q, limit=20):
+            r = m.relation
+            fh.write(json.dumps({"q": i, "id": m.article.id, "story_id": m.story_id, "copy": r.copy,
+                                 "story": r.story, "scores": r.scores,
+                                 "passages": [dataclasses.astuple(p)
+                                 for p in r.passages]},
+                                sort_keys=True) + "\n")
+"""
+
+
+def dump_queries(src: Path, db: str, corpus: str, work: Path, tag: str) -> Path:
+    out = work / f"{tag}.txt"
+    env = dict(os.environ, PYTHONPATH=str(src))
+    subprocess.run([sys.executable, "-c", QUERY, db, corpus, str(out), str(HERE)], env=env, check=True)
+    return out
 
 
 def dump(src: Path, paths: list[str], work: Path, tag: str, processes: int) -> Path:
@@ -57,9 +83,12 @@ def digest(path: Path) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpora", nargs="+", help="paths (comma-joined for one scan of several)")
+    ap.add_argument("corpora", nargs="*", help="paths (comma-joined for one scan of several)")
     ap.add_argument("--base", required=True, type=Path, help="src folder of the reference version")
     ap.add_argument("--new", type=Path, default=HERE.parent / "src", help="src folder of the version checked")
+    ap.add_argument("--query-db", help="also compare Index.query results on this index (about 500 queries: "
+                    "stored texts and ones with a tenth cut out, as bench/run.py makes them)")
+    ap.add_argument("--query-corpus", help="the corpus the query texts come from")
     ap.add_argument("--processes", type=int, default=2, help="worker processes for both scans (default 2)")
     args = ap.parse_args()
     ok = True
@@ -81,6 +110,14 @@ def main() -> int:
                                              new.read_text(encoding="utf-8").splitlines(), "base", "new", lineterm="")
                 for line in itertools.islice(lines, 40):
                     print(line[:300], file=sys.stderr)
+        if args.query_db:
+            old = dump_queries(args.base.resolve(), args.query_db, args.query_corpus, work, "qbase")
+            new = dump_queries(args.new.resolve(), args.query_db, args.query_corpus, work, "qnew")
+            same = old.read_bytes() == new.read_bytes()
+            n = len(new.read_text(encoding="utf-8").splitlines())
+            print(f"{'IDENTICAL' if same else 'DIFFERENT'} queries on {args.query_db}: {n} matches; "
+                  f"base {digest(old)} new {digest(new)}", flush=True)
+            ok = ok and same
     return 0 if ok else 1
 
 

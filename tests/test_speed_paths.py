@@ -196,6 +196,29 @@ def test_query_prefilter_changes_no_match(farm_index, monkeypatch) -> None:
         [[(m.article.id, m.relation.copy, m.relation.scores) for m in ms] for ms in plain]
 
 
+@pytest.mark.parametrize("least", [1, 2, 3])
+def test_shared_terms_counted_in_sql_equal_counting_the_postings(tmp_path, least: int) -> None:
+    rng = random.Random(least)
+    store = SQLiteStore(tmp_path / "x.db")
+    rows = []
+    for i in range(60):
+        terms = rng.sample(range(8), rng.randrange(0, 7)) + [99]  # 99: saturated at 40
+        rows.append((Article(text=f"text {i}", id=f"a{i}"), {"exact": i, "n_words": 2, "body": {}, "entities": {},
+                     "title": {}, "block": []}, [], [], terms, None))
+    store.insert_articles(rows)
+    keys = [1, 3, 5, 7, 99, 123]
+    plain: Counter[int] = Counter()  # the plain path: count the (non-saturated) postings in Python
+    for ns in store.key_postings("terms", keys, 40).values():
+        plain.update(ns)
+    store._saturated.clear()
+    found = store.candidates([], [], keys, 40, min_terms=least)["terms"]
+    assert found == {n: c for n, c in plain.items() if c >= least}
+    assert any(c >= least for c in found.values())
+    assert 99 in store._saturated[("terms", 40)]
+    assert store.candidates([], [], keys, 40, min_terms=least)["terms"] == found  # with the key known saturated
+    store.close()
+
+
 class _ThreadEngine:
     """Runs every map in the calling thread but says it is concurrent, so the indexer overlaps its own work
     with the map (the path a process pool takes), with no pool to make the test slow."""

@@ -556,10 +556,10 @@ class Index:
         if not art.id:
             art = _with_id(art)
         fp = fingerprint(art, st)
-        found = self.store.candidates(band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],
-                                      [_h(t) for t in fp.block], st.max_postings)
-        lex = set(found["bands"]) | set(found["sentences"]) | set(self.store.exact_matches(fp.exact))
         need = 1 if fp.n_words < st.short_text_words else MIN_SHARED_TERMS
+        found = self.store.candidates(band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],
+                                      [_h(t) for t in fp.block], st.max_postings, min_terms=need)
+        lex = set(found["bands"]) | set(found["sentences"]) | set(self.store.exact_matches(fp.exact))
         top = {m for m, c in found["terms"].items() if c >= need} - lex
         stored = self.store.load(lex)
         # Same-story candidates need only their stored vectors; texts are read for the ones that match.

@@ -38,8 +38,9 @@ class Store(ABC):
 
     @abstractmethod
     def candidates(self, bands: Iterable[int], sentences: Iterable[int], terms: Iterable[int],
-                   limit_per_key: int) -> dict[str, dict[int, int]]:
-        """For each kind of key, {article number: number of shared keys}."""
+                   limit_per_key: int, min_terms: int = 1) -> dict[str, dict[int, int]]:
+        """For each kind of key, {article number: number of shared keys}; under "terms" only the articles
+        that share at least ``min_terms`` (the rest is never used, and is most of the rows)."""
 
     @abstractmethod
     def load(self, numbers: Iterable[int]) -> dict[int, StoredArticle]: ...

@@ -187,16 +187,48 @@ class SQLiteStore(Store):
         return out
 
     def candidates(self, bands: Iterable[int], sentences: Iterable[int], terms: Iterable[int],
-                   limit_per_key: int) -> dict[str, dict[int, int]]:
+                   limit_per_key: int, min_terms: int = 1) -> dict[str, dict[int, int]]:
+        """Per kind of key, how many of the given keys each stored article shares (keys held by more than
+        ``limit_per_key`` articles left out). Under "terms" only articles sharing at least ``min_terms``."""
         out: dict[str, dict[int, int]] = {}
         for name, table, keys in (("bands", "bands", bands), ("sentences", "sentences", sentences),
                                   ("terms", "terms", terms)):
+            if name == "terms" and min_terms > 1:
+                out[name] = self._shared_terms(sorted(set(keys)), limit_per_key, min_terms)
+                continue
             counts: dict[int, int] = {}
             for ns in self._lookup(table, sorted(set(keys)), limit_per_key).values():
                 for n in ns:
                     counts[n] = counts.get(n, 0) + 1
             out[name] = counts
         return out
+
+    def _shared_terms(self, keys: list[int], limit: int, least: int) -> dict[int, int]:
+        """``{n: c}`` for the articles sharing ``c >= least`` of the term keys: what counting the rows of
+        ``_lookup("terms", ...)`` gives, filtered, but counted by SQLite, so that the thousands of articles
+        sharing one term (a query's usual case) never become Python objects."""
+        saturated = self._saturated.setdefault(("terms", limit), set())
+        keys = [k for k in keys if k not in saturated]
+        if len(keys) > 500:  # more than one statement's worth: count in Python, across chunks
+            counts: dict[int, int] = {}
+            for ns in self._lookup("terms", keys, limit).values():
+                for n in ns:
+                    counts[n] = counts.get(n, 0) + 1
+            return {n: c for n, c in counts.items() if c >= least}
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        kept = []
+        for k, c in self.db.execute(f"SELECT key, count(*) FROM terms WHERE key IN ({marks}) GROUP BY key", keys):
+            if c <= limit:
+                kept.append(k)
+            else:
+                saturated.add(k)
+        if not kept:
+            return {}
+        q = (f"SELECT n, count(*) FROM terms WHERE key IN ({','.join('?' * len(kept))}) GROUP BY n"
+             " HAVING count(*) >= ?")
+        return dict(self.db.execute(q, [*kept, least]))
 
     def key_postings(self, table: str, keys: Sequence[int], limit_per_key: int) -> dict[int, list[int]]:
         """Postings per key (used by the indexer to pair articles within a batch and with the index)."""
