@@ -202,3 +202,17 @@ def test_state_round_trips_through_json() -> None:
     state = json.loads(json.dumps(fp.to_state()))
     assert state["exact"] == fp.exact and state["body"] == fp.body and state["block"] == fp.block
     assert "shingles" not in state
+
+
+def test_a_long_article_keeps_a_name_mentioned_once_in_its_story_vector() -> None:
+    """The words that tell two similar events apart (a place, a name) are often mentioned once in a long
+    article, below a hundred heavier terms; the story vector keeps them."""
+    import itertools
+
+    letters = "bcdfghjklmnpqrstvwxz"
+    rare = ["".join(p) + "ov" for p in itertools.islice(itertools.product(letters, repeat=3), 150)]
+    sentences = [" ".join(rare[i : i + 6]) + "." for i in range(0, len(rare), 6)]
+    text = " ".join(sentences[:10]) + " The fire started in Newcastle. " + " ".join(sentences[10:])
+    fp = fingerprint(Article(text=text, id="long"))
+    assert len(fp.body) > 100
+    assert "newcastl" in fp.body

@@ -353,3 +353,64 @@ def test_relation_to_dict_shape(core) -> None:
         for s in d["unrelated"][side]:
             assert set(s) == {"start", "end", "text"}
             assert art.content[s["start"]:s["end"]] == s["text"]
+
+
+# --- heavy revision: aligned sentences and word order add up ---------------------------------------------
+
+REVISION_SOURCE = (
+    "PageRank is a link analysis algorithm used by the Google search engine. It assigns a numerical weighting "
+    "to each element of a hyperlinked set of documents, with the purpose of measuring its relative importance "
+    "within the set. The rank of a page is defined recursively and depends on the number and rank of all pages "
+    "that link to it. A page that is linked to by many pages with high rank receives a high rank itself."
+)
+# The source's sentences edited word by word: most word pairs survive, no five-word run does.
+REVISION = (
+    "PageRank is the link analysis algorithm that Google uses in its search engine. It gives a numerical weighting "
+    "to every element of a linked set of web documents, for measuring their relative importance inside the set. "
+    "The rank of any page is computed recursively and depends on the count and rank of the pages that link to "
+    "it. So a page linked to by many pages of high rank gets a high rank itself."
+)
+
+
+def test_word_pairs_kept_measures_word_order_not_vocabulary() -> None:
+    from storytrace.relate import word_pairs_kept
+
+    import random
+
+    words = REVISION.replace(".", "").split()
+    random.Random(3).shuffle(words)
+    shuffled = " ".join(words) + "."
+    assert word_pairs_kept(REVISION_SOURCE, REVISION_SOURCE) == pytest.approx(1.0)
+    assert word_pairs_kept(REVISION, REVISION_SOURCE) == pytest.approx(word_pairs_kept(REVISION_SOURCE, REVISION))
+    assert word_pairs_kept(REVISION, REVISION_SOURCE) > 0.3
+    # the same words out of order keep few of the pairs
+    assert word_pairs_kept(shuffled, REVISION_SOURCE) < word_pairs_kept(REVISION, REVISION_SOURCE) / 2
+    assert word_pairs_kept("", REVISION_SOURCE) == 0.0
+
+
+def test_rewrite_evidence_adds_aligned_share_and_kept_word_pairs() -> None:
+    from storytrace.align import Alignment
+    from storytrace.fingerprint import fingerprint
+    from storytrace.relate import decide_copy
+
+    s = Settings()
+    fa, fb = fingerprint(Article(text=REVISION, id="a")), fingerprint(Article(text=REVISION_SOURCE, id="b"))
+
+    def al(share: float) -> Alignment:
+        return Alignment([], [], [], 0.0, 0.0, 0, share, share / 2)
+
+    share = s.rewrite_evidence * 0.7
+    # sentences paired in other words alone, their word order lost: not enough
+    assert decide_copy(fa, fb, al(share), s, pairs_kept=0.0) == "none"
+    # the same share with the source's phrasing kept is a heavy revision
+    assert decide_copy(fa, fb, al(share), s, pairs_kept=s.rewrite_evidence * 0.3 + 0.01) == "partial"
+    # kept word pairs with no aligned sentence at all are not reuse either, below the cut
+    assert decide_copy(fa, fb, al(0.0), s, pairs_kept=s.rewrite_evidence * 0.9) == "none"
+
+
+def test_heavy_revision_without_a_verbatim_passage_is_partial() -> None:
+    rel = compare(Article(text=REVISION, id="rev"), Article(text=REVISION_SOURCE, id="src"))
+    assert rel.copy == "partial"
+    assert not verbatim(rel)
+    assert rel.scores["word_pairs"] > 0.3
+    assert rel.scores["rewritten"] + rel.scores["word_pairs"] >= Settings().rewrite_evidence

@@ -14,8 +14,10 @@ from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
 from .model import Article, CopyKind, Relation, StoryKind
+from .normalize import tokenize
 
-__all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "time_factor", "days_between", "decide_copy", "earlier_of"]
+__all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "time_factor", "days_between", "decide_copy", "earlier_of",
+           "word_pairs_kept"]
 
 
 def _dot(x: dict[str, float], y: dict[str, float]) -> float:
@@ -98,7 +100,29 @@ def story_similarity(fa: Fingerprint, fb: Fingerprint, pub_a: str | None, pub_b:
     return out
 
 
-def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings: Settings) -> CopyKind:
+def _word_pairs(text: str) -> set[tuple[str, str]]:
+    tokens = tokenize(text)
+    keys = [k for k, c in zip(tokens.keys, tokens.content) if c]
+    return set(zip(keys, keys[1:]))
+
+
+def word_pairs_kept(a: str, b: str) -> float:
+    """Share of the adjacent content-word pairs of one text (the one with fewer) that the other has too.
+
+    A revision edits its source's sentences and so keeps many of their word pairs in order; a text
+    written independently about the same facts shares the words but seldom their sequence (word-bigram
+    containment, the feature Clough & Stevenson found best at telling heavy revision from independent
+    writing)."""
+    pa, pb = _word_pairs(a), _word_pairs(b)
+    if not pa or not pb:
+        return 0.0
+    return len(pa & pb) / min(len(pa), len(pb))
+
+
+def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings: Settings,
+                pairs_kept: float = 0.0) -> CopyKind:
+    """exact, near or partial copy, or none. ``pairs_kept`` is :func:`word_pairs_kept` of the two texts,
+    evidence of a rewrite besides the aligned passages."""
     if fa.exact == fb.exact and fa.n_words > 0:
         return "exact"
     if al is None:
@@ -110,9 +134,11 @@ def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings
     if al.verbatim_words >= settings.min_passage_words and any(p.kind == "verbatim" for p in al.passages):
         return "partial"
     # A rewrite that follows its source sentence by sentence in other words is reuse too (heavy revision);
-    # independent reports of one event share far fewer aligned sentences.
+    # independent reports of one event share fewer aligned sentences, and fewer of their word pairs in order.
+    # The two kinds of evidence add up: much of a text paired with the source's sentences, or less of it
+    # but with the source's phrasing kept.
     rewritten = max(al.coverage_a + al.paraphrase_a, al.coverage_b + al.paraphrase_b)
-    if rewritten >= settings.rewrite_coverage and min(fa.n_words, fb.n_words) >= 20:
+    if rewritten + pairs_kept >= settings.rewrite_evidence and min(fa.n_words, fb.n_words) >= 20:
         return "partial"
     return "none"
 
@@ -151,8 +177,10 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     scores["jaccard"] = jac
     scores["containment"] = cont
     al = align(a.content, b.content, st, paraphrase_scorer=paraphrase_scorer) if with_alignment else None
-    copy = decide_copy(fa, fb, al, st)
+    pairs_kept = word_pairs_kept(a.content, b.content) if al is not None else 0.0
+    copy = decide_copy(fa, fb, al, st, pairs_kept)
     if al is not None:
+        scores["word_pairs"] = pairs_kept
         scores["coverage_a"] = al.coverage_a
         scores["coverage_b"] = al.coverage_b
         scores["rewritten"] = max(al.coverage_a + al.paraphrase_a, al.coverage_b + al.paraphrase_b)
