@@ -38,8 +38,10 @@ semantic: setup
 	$(PY) -m pip install -q torch==2.13.0
 	$(PY) -m pip install -q -e '.[semantic]'
 
-docs: setup
+docs: setup browser
 	$(PY) scripts/make_quality_doc.py
+	$(PY) scripts/make_cli_reference.py
+	STORYTRACE_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/test_ui_story.py -k highlights
 
 clean:
 	rm -rf $(VENV) $(DB) $(DB)-wal $(DB)-shm .pytest_cache
