@@ -46,14 +46,13 @@ QUERY = r"""
 import dataclasses, json, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[4])
-from run import read_texts
+from run import query_text, read_texts
 from storytrace import Index
 db, corpus, out = sys.argv[1], sys.argv[2], sys.argv[3]
 texts = read_texts(Path(corpus))
 with Index(db, readonly=True) as index, open(out, "w", encoding="utf-8") as fh:
     for i, (_, t) in enumerate(texts[:: max(1, len(texts) // 500)]):
-        q = t[: len(t) // 3] + t[len(t) // 3 + len(t) // 10 :] if i % 2 else t
-        for m in index.query(q, limit=20):
+        for m in index.query(query_text(i, t), limit=20):
             r = m.relation
             fh.write(json.dumps({"q": i, "id": m.article.id, "story_id": m.story_id, "copy": r.copy,
                                  "story": r.story, "scores": r.scores,

@@ -159,6 +159,14 @@ def run_floor(corpus: Path) -> dict:
     return {"articles": n, "seconds": time.perf_counter() - started, "shingles": total, "checksum": acc & 0xFFFF}
 
 
+def query_text(i: int, text: str) -> str:
+    """The i-th query of a sample: every other one an edited copy, a sentence-ish chunk dropped mid-text."""
+    if i % 2 == 0:
+        return text
+    cut = len(text) // 3
+    return text[:cut] + text[cut + len(text) // 10 :]
+
+
 def run_queries(db: Path, corpus: Path, n_queries: int, seed: int) -> dict:
     """Query latency against a built index: stored articles (exact hits) and lightly edited ones."""
     from storytrace import Index
@@ -166,12 +174,7 @@ def run_queries(db: Path, corpus: Path, n_queries: int, seed: int) -> dict:
     texts = read_texts(corpus)
     rng = random.Random(seed)
     picks = [texts[rng.randrange(len(texts))][1] for _ in range(n_queries)]
-    queries = []
-    for i, t in enumerate(picks):
-        if i % 2:  # an edited copy: drop a sentence-ish chunk from the middle
-            cut = len(t) // 3
-            t = t[:cut] + t[cut + len(t) // 10 :]
-        queries.append(t)
+    queries = [query_text(i, t) for i, t in enumerate(picks)]
     times: list[float] = []
     hits = 0
     with Index(db, readonly=True) as index:

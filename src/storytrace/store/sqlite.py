@@ -196,12 +196,16 @@ class SQLiteStore(Store):
             if name == "terms" and min_terms > 1:
                 out[name] = self._shared_terms(sorted(set(keys)), limit_per_key, min_terms)
                 continue
-            counts: dict[int, int] = {}
-            for ns in self._lookup(table, sorted(set(keys)), limit_per_key).values():
-                for n in ns:
-                    counts[n] = counts.get(n, 0) + 1
-            out[name] = counts
+            out[name] = self._count(table, sorted(set(keys)), limit_per_key)
         return out
+
+    def _count(self, table: str, keys: list[int], limit: int) -> dict[int, int]:
+        """``{n: how many of keys article n holds}``, keys over ``limit`` postings left out."""
+        counts: dict[int, int] = {}
+        for ns in self._lookup(table, keys, limit).values():
+            for n in ns:
+                counts[n] = counts.get(n, 0) + 1
+        return counts
 
     def _shared_terms(self, keys: list[int], limit: int, least: int) -> dict[int, int]:
         """``{n: c}`` for the articles sharing ``c >= least`` of the term keys: what counting the rows of
@@ -210,11 +214,7 @@ class SQLiteStore(Store):
         saturated = self._saturated.setdefault(("terms", limit), set())
         keys = [k for k in keys if k not in saturated]
         if len(keys) > 500:  # more than one statement's worth: count in Python, across chunks
-            counts: dict[int, int] = {}
-            for ns in self._lookup("terms", keys, limit).values():
-                for n in ns:
-                    counts[n] = counts.get(n, 0) + 1
-            return {n: c for n, c in counts.items() if c >= least}
+            return {n: c for n, c in self._count("terms", keys, limit).items() if c >= least}
         if not keys:
             return {}
         marks = ",".join("?" * len(keys))
