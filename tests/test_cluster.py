@@ -178,3 +178,16 @@ def test_story_to_dict() -> None:
     assert d["size"] == 2 and d["members"] == ["a", "b"]
     assert d["first_publisher"] == {"article": "a", "site": "s.example", "published": "2018-01-01"}
     assert d["reprint_groups"] == [["a", "b"]]
+
+
+def test_vectorised_short_text_boost_agrees_with_relate() -> None:
+    from storytrace.cluster import _boosts
+    from storytrace.relate import short_text_boost
+
+    s = Settings()
+    lengths = [0, 1, 3, 7, 12, 29, 30, 31, 45, 120, 480, 2000]
+    got = _boosts(lengths, lengths, s)
+    for i, a in enumerate(lengths):
+        for j, b in enumerate(lengths):
+            assert got[i, j] == pytest.approx(short_text_boost(a, b, s), rel=1e-9)
+    assert got.max() > 1.0 and (got[:, -1] == 1.0).any()

@@ -414,3 +414,28 @@ def test_heavy_revision_without_a_verbatim_passage_is_partial() -> None:
     assert not verbatim(rel)
     assert rel.scores["word_pairs"] > 0.3
     assert rel.scores["rewritten"] + rel.scores["word_pairs"] >= Settings().rewrite_evidence
+
+
+def test_short_text_boost_is_set_by_the_shorter_text_among_headlines() -> None:
+    from storytrace.relate import short_text_boost
+
+    s = Settings()
+    short = s.short_text_words // 4
+    assert short_text_boost(short, short, s) > 1.0
+    # against another headline, only the shorter text's length counts, in either order
+    assert short_text_boost(short, s.short_text_words - 1, s) == short_text_boost(short, short, s)
+    assert short_text_boost(s.short_text_words - 1, short, s) == short_text_boost(short, short, s)
+    assert short_text_boost(s.short_text_words, s.short_text_words * 10, s) == 1.0
+    assert short_text_boost(0, short, s) == 1.0
+
+
+def test_short_text_boost_fades_against_a_long_article() -> None:
+    from storytrace.relate import short_text_boost
+
+    s = Settings()
+    short = s.short_text_words // 4
+    headline = short_text_boost(short, short, s)
+    longer = short_text_boost(short, s.short_text_words * 4, s)
+    assert 1.0 < longer < headline
+    assert short_text_boost(short, s.short_text_words * 25, s) == 1.0  # sqrt(25) * short >= short_text_words
+    assert short_text_boost(s.short_text_words * 4, short, s) == longer

@@ -124,11 +124,12 @@ def _time_factors(apart: np.ndarray, settings: Settings) -> np.ndarray:
 
 
 def _boosts(rows: Sequence[int], cols: Sequence[int], settings: Settings) -> np.ndarray:
-    """relate.short_text_boost for every pair, vectorised."""
-    big = float(settings.short_text_words)  # 0 words means "not known": no boost
-    r = np.asarray(rows, dtype=float)
-    c = np.asarray(cols, dtype=float)
-    n = np.minimum(np.where(r > 0, r, big)[:, None], np.where(c > 0, c, big)[None, :])
+    """relate.short_text_boost (with relate.boost_length) for every pair, vectorised."""
+    big = float(settings.short_text_words)
+    r = np.asarray(rows, dtype=float)[:, None]
+    c = np.asarray(cols, dtype=float)[None, :]
+    n = np.minimum(r, c) * np.sqrt(np.maximum(np.maximum(r, c), big) / big)
+    n = np.where(n > 0, n, big)  # 0 words on either side means "not known": no boost
     return np.where(n >= settings.short_text_words, 1.0, (settings.short_text_words / n) ** settings.short_text_power)
 
 

@@ -7,6 +7,7 @@ of the body, of named entities and of the headline, inside a publication-time wi
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timezone
 
 from .align import Alignment, ParaphraseScorer, align
@@ -16,7 +17,7 @@ from .ingest import read_text
 from .model import Article, CopyKind, Relation, StoryKind
 from .normalize import tokenize
 
-__all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "time_factor", "days_between", "decide_copy", "earlier_of",
+__all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
 
 
@@ -50,12 +51,28 @@ def earlier_of(a: Article, b: Article) -> str | None:
     return "a" if da < db else "b"
 
 
+def boost_length(n_a: int, n_b: int, short_words: int) -> float:
+    """The length that sets a pair's short-text boost: the shorter text's words, scaled up by
+    sqrt(longer / short_words) once the longer text is longer than a headline.
+
+    Two headlines can share only as many words as the shorter has, hence the boost. Against a full
+    article a short text's few words are topic words that the article of a similar event holds as well,
+    so its cosine says less and is boosted less. On the ECB+ dev split, pairs of a short text (mostly
+    one-sentence reports) and a full article of the same topic, boosted as two headlines, were called
+    one story 111 times across two similar events and 79 times within one; boosted this way, 21 and 74
+    times. Pairs of two short texts (GoogleNews-T, STS-B) keep the boost they had."""
+    lo, hi = min(n_a, n_b), max(n_a, n_b)
+    return lo * math.sqrt(max(hi, short_words) / short_words)
+
+
 def short_text_boost(n_a: int, n_b: int, settings: Settings) -> float:
     """Two headlines of one story share a word or two, two articles share dozens: similarity of short
     texts is raised (s -> 1 - (1 - s)^boost) so that one threshold serves both (chosen on the
-    GoogleNews-T and ECB+ dev splits)."""
-    n = min(n_a, n_b)
-    if n <= 0 or n >= settings.short_text_words:
+    GoogleNews-T and ECB+ dev splits). See :func:`boost_length` for the length that counts."""
+    if min(n_a, n_b) <= 0:
+        return 1.0
+    n = boost_length(n_a, n_b, settings.short_text_words)
+    if n >= settings.short_text_words:
         return 1.0
     return float((settings.short_text_words / n) ** settings.short_text_power)
 
