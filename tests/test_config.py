@@ -41,6 +41,8 @@ def test_settings_are_frozen() -> None:
         ("story_window_days", 0, "0"),
         ("story_window_days", -5.0, "-5.0"),
         ("max_postings", 0, "0"),
+        ("lead_words", -1, "-1"),
+        ("lead_words", 10.5, "10.5"),
     ],
 )
 def test_invalid_value_raises_config_error_quoting_it(field: str, value: object, quoted: str) -> None:

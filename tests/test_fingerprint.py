@@ -216,3 +216,17 @@ def test_a_long_article_keeps_a_name_mentioned_once_in_its_story_vector() -> Non
     fp = fingerprint(Article(text=text, id="long"))
     assert len(fp.body) > 100
     assert "newcastl" in fp.body
+
+
+def test_terms_of_the_lead_weigh_more_than_the_same_terms_later() -> None:
+    """Two names used once each, one in the opening sentence and one only far below: the lead's name
+    gains weight against the other (its count doubles), and with the lead off it does not."""
+    filler = " ".join(f"Paragraph {i} repeats the background of the day in plain words." for i in range(20))
+    text = f"Investigators questioned Kowalczyk on Monday. {filler} Witnesses later named Nieminen."
+    on = fingerprint(Article(text=text, id="lead"))
+    off = fingerprint(Article(text=text, id="lead"), Settings(lead_words=0))
+    for part in ("body", "entities"):
+        v_on, v_off = getattr(on, part), getattr(off, part)
+        ratio_on = v_on["kowalczyk"] / v_on["nieminen"]
+        ratio_off = v_off["kowalczyk"] / v_off["nieminen"]
+        assert ratio_on == pytest.approx(ratio_off * (1 + math.log(2)), rel=1e-3)

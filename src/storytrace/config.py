@@ -24,6 +24,7 @@ class Settings:
     # tell two similar events apart, to stay in (ECB+ and synth dev: 100 cut them; 200 and 400 scored alike)
     top_terms: int = 200
     block_terms: int = 12          # heaviest terms used to find same-story candidates
+    lead_words: int = 100          # words (headline and first sentences) whose terms count twice in story vectors (0: off)
     # copy relation
     near_coverage: float = 0.8     # share of the shorter text inside verbatim passages for a "near" copy
     near_coverage_longer: float = 0.75  # ... and of the longer one (an excerpt is partial, not a reprint)
@@ -72,6 +73,8 @@ class Settings:
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ConfigError(f"{name} must be a positive whole number, got {v!r}")
+        if not isinstance(self.lead_words, int) or self.lead_words < 0:
+            raise ConfigError(f"lead_words must be a whole number, 0 or more, got {self.lead_words!r}")
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be at least 2, got {self.num_perm!r}")
         if self.num_perm % self.lsh_bands:

@@ -126,10 +126,18 @@ def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
     return {k: round(v / norm, 5) for k, v in top}
 
 
-def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None) -> dict[str, float]:
-    """Log term frequency times the idf of each key's first surface form (``keys``: the keys at ``idx``)."""
+def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lead: int = 0) -> dict[str, float]:
+    """Log term frequency times the idf of each key's first surface form (``keys``: the keys at ``idx``).
+
+    Occurrences among the first ``lead`` tokens count twice: news is written as an inverted pyramid, the
+    headline and lead say who did what where, and the background that two similar events share (the
+    earlier scandal, the same mountain, the same navy) comes later (ECB+ dev: pairs of the two events
+    of a topic were told apart better, story-pair average precision 0.945 -> 0.952, for any lead from
+    60 to 150 words)."""
     ks = keys if keys is not None else list(map(tokens.keys.__getitem__, idx))
     tf = Counter(ks)
+    if lead:
+        tf.update(ks[: bisect_left(idx, lead)])
     # Walking backwards, the last write per key is its first occurrence.
     first = dict(zip(reversed(ks), map(tokens.folded.__getitem__, reversed(idx))))
     log = math.log
@@ -181,8 +189,8 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     # Tokens start in increasing order, so the headline's content tokens are a prefix of content_idx.
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
-    body = _vector(_weighted(tokens, content_idx, content_keys), s.top_terms)
-    entities = _vector(_weighted(tokens, ent_idx), s.top_terms)
+    body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words), s.top_terms)
+    entities = _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
     title = _vector(_weighted(tokens, title_idx), s.top_terms)
     block_w: Counter[str] = Counter()
     for k, v in entities.items():
