@@ -98,3 +98,12 @@ def test_from_dict_validates_values() -> None:
     d["story_threshold"] = 3
     with pytest.raises(ConfigError, match="3"):
         Settings.from_dict(d)
+
+
+def test_settings_stored_before_lead_words_existed_keep_the_lead_off() -> None:
+    """An index written before ``lead_words`` existed holds vectors built without the lead weighting: its
+    stored settings read back with the lead off, so new articles are fingerprinted the same way."""
+    d = Settings().to_dict()
+    del d["lead_words"]
+    assert Settings.from_dict(d).lead_words == 0
+    assert Settings.from_dict(Settings().to_dict()).lead_words == Settings().lead_words

@@ -12,6 +12,9 @@ from .errors import ConfigError
 
 __all__ = ["Settings"]
 
+# Settings added later, with the value that means "as before they existed".
+_BEFORE_ADDED: dict[str, Any] = {"lead_words": 0}
+
 
 @dataclass(frozen=True, slots=True)
 class Settings:
@@ -94,8 +97,10 @@ class Settings:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Settings":
+        """Settings from a stored dict. A setting added after the dict was written takes the value that
+        reproduces how that index was built (its stored vectors were computed without it), not the default."""
         known = {f.name for f in fields(cls)}
         unknown = set(d) - known
         if unknown:
             raise ConfigError(f"unknown settings {sorted(unknown)}; known: {sorted(known)}")
-        return cls(**d)
+        return cls(**{**_BEFORE_ADDED, **d})
