@@ -7,7 +7,7 @@ import random
 import numpy as np
 import pytest
 
-from storytrace import Settings
+from storytrace import Article, Settings
 from storytrace.cluster import Member, average_link, build_story, components, similarity_matrix, story_id
 from storytrace.fingerprint import fingerprint
 
@@ -191,3 +191,29 @@ def test_vectorised_short_text_boost_agrees_with_relate() -> None:
         for j, b in enumerate(lengths):
             assert got[i, j] == pytest.approx(short_text_boost(a, b, s), rel=1e-9)
     assert got.max() > 1.0 and (got[:, -1] == 1.0).any()
+
+
+def test_similarity_matrix_and_row_blocks_agree_with_relate_on_short_texts(core) -> None:
+    """Headlines against headlines and against a full article: boosts and the names' smaller weight in
+    short texts are the same in relate, the dense matrix and the row blocks."""
+    from storytrace.cluster import _rows_similarity
+    from storytrace.relate import story_similarity
+
+    s = Settings()
+    arts = [Article(text="Sachin Tendulkar says he is not God", id="h1"),
+            Article(text="Sachin Tendulkar scores his hundredth international century", id="h2"),
+            Article(text="Tendulkar: I am not God, says Sachin in Mumbai", id="h3"),
+            core["quake_albania"], core["quake_peru"]]
+    fps = [fingerprint(a, s) for a in arts]
+    members = [Member(a.id, a.title, a.site, None, f.body, f.entities, f.title, f.n_words) for a, f in zip(arts, fps)]
+    sim = similarity_matrix(members, s)
+    rows = _rows_similarity(members[:2], members, s)
+    for i in range(len(arts)):
+        for j in range(len(arts)):
+            if i == j:
+                continue
+            expected = story_similarity(fps[i], fps[j], None, None, s)["story"]
+            assert sim[i, j] == pytest.approx(expected, abs=1e-6)
+            if i < 2:
+                assert rows[i, j] == pytest.approx(expected, abs=1e-6)
+    assert story_similarity(fps[0], fps[1], None, None, s).get("story_short_boost", 1.0) > 1.0

@@ -439,3 +439,25 @@ def test_short_text_boost_fades_against_a_long_article() -> None:
     assert 1.0 < longer < headline
     assert short_text_boost(short, s.short_text_words * 25, s) == 1.0  # sqrt(25) * short >= short_text_words
     assert short_text_boost(s.short_text_words * 4, short, s) == longer
+
+
+def test_names_weigh_less_in_the_story_score_of_short_texts() -> None:
+    """Two headlines about one person doing two different things share the names, not the action: in
+    short texts the names' own part weighs less (by the short-text boost), so the body, which holds
+    the action, counts for more than in long articles."""
+    from storytrace.fingerprint import fingerprint
+    from storytrace.relate import story_similarity
+
+    s = Settings()
+    fa = fingerprint(Article(text="Sachin Tendulkar says he is not God", id="a"), s)
+    fb = fingerprint(Article(text="Sachin Tendulkar scores his hundredth international century", id="b"), s)
+    got = story_similarity(fa, fb, None, None, s)
+    boost = got["story_short_boost"]
+    assert boost > 1.0 and got["story_entities"] > got["story_body"]
+
+    def boosted(w_ent: float) -> float:
+        raw = (s.weight_body * got["story_body"] + w_ent * got["story_entities"]) / (s.weight_body + w_ent)
+        return 1.0 - (1.0 - min(raw, 1.0)) ** boost
+
+    assert got["story"] == pytest.approx(boosted(s.weight_entities / boost))
+    assert got["story"] < boosted(s.weight_entities)

@@ -96,11 +96,12 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
     tit = _matrix([m.title_vec for m in members], vocab)
     has_e = np.array([bool(m.entities) for m in members])
     has_t = np.array([bool(m.title_vec) for m in members])
-    we = settings.weight_entities * np.outer(has_e, has_e)
+    boosts = _boosts([m.n_words for m in members], [m.n_words for m in members], settings)
+    we = settings.weight_entities * np.outer(has_e, has_e) / boosts  # as in relate.story_similarity
     wt = settings.weight_title * np.outer(has_t, has_t)
     num = settings.weight_body * (body @ body.T).toarray() + we * (ent @ ent.T).toarray() + wt * (tit @ tit.T).toarray()
     sim = num / (settings.weight_body + we + wt)
-    sim = 1.0 - (1.0 - np.clip(sim, 0.0, 1.0)) ** _boosts([m.n_words for m in members], [m.n_words for m in members], settings)
+    sim = 1.0 - (1.0 - np.clip(sim, 0.0, 1.0)) ** boosts
     times = [_parse(m.published) for m in members]
     if any(t is not None for t in times):
         secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
@@ -198,15 +199,19 @@ class _Vectors:
         weights = (settings.weight_body, settings.weight_entities, settings.weight_title)
         out = np.zeros((hi - lo, self.parts[0][0].shape[0]))
         weight = np.zeros_like(out)
+        boosts = _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
         for k, ((m, has), w) in enumerate(zip(self.parts, weights)):
             dots = (m[lo:hi] @ m.T).toarray()
-            # The body always counts; names and headline only where both articles have them.
+            # The body always counts; names and headline only where both articles have them (names less
+            # in short texts, as in relate.story_similarity).
             ww = np.full(out.shape, w) if k == 0 else w * np.outer(has[lo:hi], has)
+            if k == 1:
+                ww = ww / boosts
             out += ww * dots
             weight += ww
         out /= np.where(weight > 0, weight, 1.0)
         np.clip(out, 0.0, 1.0, out=out)
-        out = 1.0 - (1.0 - out) ** _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
+        out = 1.0 - (1.0 - out) ** boosts
         if self.secs is not None:
             apart = np.abs(self.secs[lo:hi, None] - self.secs[None, :]) / 86400.0
             factor = _time_factors(apart, settings)
