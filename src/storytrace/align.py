@@ -137,6 +137,7 @@ class _Doc:
     sentences: list[Sentence]
     first: list[int]  # per sentence: index of its first content token (or -1)
     last: list[int]
+    grams: list[tuple[str, ...]] | None = None  # every _SEED consecutive keys, made on first use
 
 
 _DOC_CACHE: dict[str, _Doc] = {}
@@ -185,28 +186,69 @@ _GAP = 4
 _MAX_SEED_POSTINGS = 50
 
 
+def _grams(doc: _Doc) -> list[tuple[str, ...]]:
+    """The doc's seeds: ``tuple(keys[j : j + _SEED])`` for every j, built by zip (in C) and kept with the
+    doc, which may meet several other texts."""
+    if doc.grams is None:
+        keys = doc.keys
+        doc.grams = list(zip(*(keys[t:] for t in range(_SEED))))
+    return doc.grams
+
+
+def _extend(ak: list[str], bk: list[str], i: int, j: int, n: int) -> int:
+    """The length of the run of equal keys at (i, j), known to be at least n: the first t >= n where
+    ``ak[i + t] != bk[j + t]`` or either list ends. Compares whole slices (in C), doubling their length
+    while they match and halving it around the first mismatch, instead of one key at a time."""
+    limit = min(len(ak) - i, len(bk) - j)
+    step = 16
+    while n < limit:
+        m = min(limit, n + step)
+        if ak[i + n : i + m] == bk[j + n : j + m]:
+            n = m
+            step *= 2
+            continue
+        while m - n > 8:  # the mismatch lies in [n, m)
+            mid = (n + m) // 2
+            if ak[i + n : i + mid] == bk[j + n : j + mid]:
+                n = mid
+            else:
+                m = mid
+        while ak[i + n] == bk[j + n]:
+            n += 1
+        return n
+    return n
+
+
 def _runs(a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
     """Maximal runs of identical content keys (at least _SEED long) as (i, j, length)."""
     k = _SEED
     if len(a.keys) < k or len(b.keys) < k:
         return []
+    ga, gb = _grams(a), _grams(b)
+    shared = set(ga).intersection(gb)
+    if not shared:
+        return []
+    # Positions in b of each seed that a has too (ascending): the only ones a lookup can find.
     index: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(b.keys) - k + 1):
-        index.setdefault(tuple(b.keys[j : j + k]), []).append(j)
+    for j, g in enumerate(gb):
+        if g in shared:
+            at = index.get(g)
+            if at is None:
+                index[g] = [j]
+            else:
+                at.append(j)
     runs: list[tuple[int, int, int]] = []
     reach: dict[int, int] = {}
-    na, nb = len(a.keys), len(b.keys)
-    for i in range(na - k + 1):
-        js = index.get(tuple(a.keys[i : i + k]))
+    ak, bk = a.keys, b.keys
+    for i, g in enumerate(ga):
+        js = index.get(g)
         if not js or len(js) > _MAX_SEED_POSTINGS:
             continue
         for j in js:
             d = i - j
             if reach.get(d, -1) > i:
                 continue
-            n = k
-            while i + n < na and j + n < nb and a.keys[i + n] == b.keys[j + n]:
-                n += 1
+            n = _extend(ak, bk, i, j, k)
             runs.append((i, j, n))
             reach[d] = i + n
     return runs
