@@ -93,3 +93,118 @@ def test_dot_equals_the_plain_sum_bit_for_bit() -> None:
         plain = sum(v * large.get(k, 0.0) for k, v in small.items())
         got = _dot(x, y)
         assert repr(got) == repr(plain) and type(got) is type(plain)
+
+
+# --- the store's read side ---------------------------------------------------------------------------
+
+from storytrace import Article  # noqa: E402
+from storytrace.store import open_store  # noqa: E402
+from storytrace.store.sqlite import _loads  # noqa: E402
+
+
+def _rows(ids: list[str], terms: list[list[int]]) -> list[tuple]:
+    return [(Article(text=f"text of {i}", id=i), {"exact": k, "n_words": 3, "body": {"x": 0.5}, "entities": {},
+             "title": {}, "block": []}, [], [], list(t), None) for k, (i, t) in enumerate(zip(ids, terms))]
+
+
+def test_kept_term_postings_follow_another_connections_writes(tmp_path) -> None:
+    path = tmp_path / "x.db"
+    writer = open_store(path)
+    writer.insert_articles(_rows(["a", "b", "c"], [[1, 2], [1, 2, 3], [3]]))
+    reader = open_store(path, readonly=True)
+    assert reader.candidates([], [], [1, 2, 3], 10, min_terms=2)["terms"] == {1: 2, 2: 3}
+    assert reader._postings  # the keys' postings are kept ...
+    writer.insert_articles(_rows(["d"], [[2, 3]]))
+    # ... and not trusted once the file has changed: the new article is found
+    assert reader.candidates([], [], [1, 2, 3], 10, min_terms=2)["terms"] == {1: 2, 2: 3, 4: 2}
+    assert reader.candidates([], [], [1, 2, 3], 2, min_terms=1)["terms"] == {1: 1, 2: 1}  # 2 and 3: too common
+    reader.close()
+    writer.close()
+
+
+def test_kept_term_postings_follow_writes_through_the_same_connection(tmp_path) -> None:
+    store = open_store(tmp_path / "x.db")
+    store.insert_articles(_rows(["a", "b"], [[1, 2], [1]]))
+    assert store.candidates([], [], [1, 2], 10, min_terms=2)["terms"] == {1: 2}
+    store.insert_articles(_rows(["c"], [[1, 2]]))
+    assert store.candidates([], [], [1, 2], 10, min_terms=2)["terms"] == {1: 2, 3: 2}
+    store.close()
+
+
+def test_articles_with_story_equal_load_and_article_story(tmp_path) -> None:
+    store = open_store(tmp_path / "x.db")
+    numbers = store.insert_articles(_rows(["a", "b", "c"], [[], [], []]))
+    store.db.execute("UPDATE articles SET story = 's1' WHERE id = 'b'")
+    got = store.articles_with_story([numbers[2], numbers[1], 999])
+    loaded = store.load(numbers)
+    assert got == {n: (loaded[n][1], store.article_story(loaded[n][1].id)) for n in numbers[1:]}
+    assert got[numbers[1]][1] == "s1" and got[numbers[2]][1] is None
+    store.close()
+
+
+def test_loads_reads_what_only_json_accepts() -> None:
+    assert _loads('{"body": {"a": 0.25, "b": 1e-05}, "exact": -9223372036854775808}') == \
+        {"body": {"a": 0.25, "b": 1e-05}, "exact": -9223372036854775808}
+    assert list(_loads('{"z": 1, "a": 2}')) == ["z", "a"]
+    nan = _loads('{"w": NaN, "big": 123456789012345678901234567890}')  # json.dumps may write these
+    assert nan["w"] != nan["w"] and nan["big"] == 123456789012345678901234567890
+
+
+# --- the index's vector cache ------------------------------------------------------------------------
+
+
+def test_caching_many_vectors_equals_caching_them_one_by_one() -> None:
+    from storytrace import Index
+
+    rng = random.Random(3)
+    words = [f"t{i}" for i in range(50)]
+    items = [(n, rng.randrange(100), *({w: round(rng.random(), 5) for w in rng.sample(words, rng.randrange(0, 12))}
+                                        for _ in range(3))) for n in range(40)]
+    one, many = Index(":memory:"), Index(":memory:")
+    rows = [one._cache_vectors(*it) for it in items]
+    batch = many._cache_many(items)
+    assert one._vocab == many._vocab
+    names = {i: w for w, i in many._vocab.items()}
+    for it, row in zip(items, rows):
+        got = batch[it[0]]
+        assert got[3] == row[3] == it[1]
+        for k in range(3):
+            assert got[k][0].dtype == row[k][0].dtype
+            assert got[k][0].tolist() == row[k][0].tolist() and got[k][1].tolist() == row[k][1].tolist()
+            assert [names[i] for i in got[k][0].tolist()] == list(it[2 + k])
+            assert got[k][1].tolist() == list(it[2 + k].values())
+    one.close()
+    many.close()
+
+
+def test_query_matches_carry_their_story_and_do_not_depend_on_what_is_cached(tmp_path, monkeypatch) -> None:
+    import storytrace.index
+    from storytrace import Index
+
+    monkeypatch.setattr(storytrace.index, "_QUERY_PREFILTER_MIN", 1)  # a small index: prefilter every query
+    from storytrace.engine import LocalEngine
+    from storytrace.synth import generate, load_sources
+
+    corpus = [item.article for item in generate(load_sources(), n_articles=150, seed=11, max_words=400)]
+    with Index(tmp_path / "x.db", engine=LocalEngine(1)) as index:
+        index.add(corpus)
+    queries = [a.content for a in corpus[::9]]
+    with Index(tmp_path / "x.db", readonly=True) as reader:
+        cold = [reader.query(q, limit=1000) for q in queries]
+        assert reader._vec_cache and reader.store._postings
+        warm = [reader.query(q, limit=1000) for q in reversed(queries)][::-1]
+        assert sum(map(len, cold)) > len(queries)
+        for ms in cold:
+            for m in ms:
+                assert m.story_id == reader.article_story(m.article.id)
+    with Index(tmp_path / "x.db", readonly=True) as fresh:  # nothing cached
+        one_by_one = []
+        for q in queries:
+            fresh._vec_cache.clear()
+            fresh.store._postings.clear()
+            one_by_one.append(fresh.query(q, limit=1000))
+
+    def key(ms):
+        return [(m.article.id, m.story_id, m.relation.copy, m.relation.story, repr(m.relation.scores)) for m in ms]
+
+    assert list(map(key, cold)) == list(map(key, warm)) == list(map(key, one_by_one))
