@@ -732,7 +732,7 @@ class Index:
 # this of the threshold is always checked exactly.
 _PREFILTER_SLACK = 1e-6
 # Fewer same-story candidates than this are all scored exactly: vectorising them would cost more.
-_QUERY_PREFILTER_MIN = 64
+_QUERY_PREFILTER_MIN = 8
 _PREFILTER_CELLS = 4_000_000  # dense block of (stored rows x new rows) per step
 # Articles whose story vectors the indexer keeps in memory as arrays (about 2 KB each) for the prefilter.
 _VEC_CACHE_SIZE = 300_000
