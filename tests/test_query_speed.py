@@ -208,3 +208,13 @@ def test_query_matches_carry_their_story_and_do_not_depend_on_what_is_cached(tmp
         return [(m.article.id, m.story_id, m.relation.copy, m.relation.story, repr(m.relation.scores)) for m in ms]
 
     assert list(map(key, cold)) == list(map(key, warm)) == list(map(key, one_by_one))
+
+
+def test_serving_process_makes_garbage_collection_rare() -> None:
+    import subprocess
+    import sys
+
+    code = ("import gc; from storytrace.server.app import GC_THRESHOLDS, tune_gc; before = gc.get_threshold(); "
+            "tune_gc(); assert gc.get_threshold() == GC_THRESHOLDS != before, gc.get_threshold(); "
+            "assert gc.get_freeze_count() > 1000")
+    subprocess.run([sys.executable, "-c", code], check=True)  # a process of its own: GC settings are global
