@@ -218,3 +218,40 @@ def test_serving_process_makes_garbage_collection_rare() -> None:
             "tune_gc(); assert gc.get_threshold() == GC_THRESHOLDS != before, gc.get_threshold(); "
             "assert gc.get_freeze_count() > 1000")
     subprocess.run([sys.executable, "-c", code], check=True)  # a process of its own: GC settings are global
+
+
+def _candidates_reference(sa, sb, min_dice):
+    postings: dict[str, list[int]] = {}
+    for j, s in enumerate(sb):
+        for k in s.weights:
+            postings.setdefault(k, []).append(j)
+    scored = []
+    for i, s in enumerate(sa):
+        if not s.keys:
+            continue
+        shared: dict[int, float] = {}
+        for k, w in s.weights.items():
+            for j in postings.get(k, ()):
+                shared[j] = shared.get(j, 0.0) + w + sb[j].weights[k]
+        for j, w in shared.items():
+            dice = w / (s.total + sb[j].total)
+            if dice >= min_dice:
+                scored.append((dice, i, j, ""))
+    return scored
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_paraphrase_candidates_equal_the_plain_computation(seed: int) -> None:
+    from storytrace.align import _candidates, sentences_of
+
+    rng = random.Random(seed)
+    words = "Dhaka flood river rescue boats villages council said police minister 2024 roads".split()
+
+    def text() -> str:
+        return " ".join(" ".join(rng.choice(words) for _ in range(rng.randrange(1, 12))) + "."
+                        for _ in range(rng.randrange(0, 30)))
+
+    sa, sb = sentences_of(text()), sentences_of(text())
+    for min_dice in (0.0, 0.45, 0.9):
+        got = _candidates(sa, sb, min_dice)
+        assert repr(got) == repr(_candidates_reference(sa, sb, min_dice))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 from typing import Any
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import compress
 from dataclasses import dataclass
 
@@ -105,21 +105,28 @@ def _one(text: str) -> Sentence:
 
 
 def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list[tuple[float, int, int, str]]:
-    postings: dict[str, list[int]] = {}
+    # Each posting carries b's weight for the key, so the inner loop does no lookups in b's sentences.
+    postings: dict[str, list[tuple[int, float]]] = {}
     for j, s in enumerate(sb):
-        for k in s.weights:
-            postings.setdefault(k, []).append(j)
+        for k, wb in s.weights.items():
+            at = postings.get(k)
+            if at is None:
+                postings[k] = [(j, wb)]
+            else:
+                at.append((j, wb))
+    totals = [t.total for t in sb]
     scored: list[tuple[float, int, int, str]] = []
     for i, s in enumerate(sa):
         if not s.keys:
             continue
         shared: dict[int, float] = {}
+        get = shared.get
         for k, w in s.weights.items():
-            for j in postings.get(k, ()):
-                shared[j] = shared.get(j, 0.0) + w + sb[j].weights[k]
+            for j, wb in postings.get(k, ()):
+                shared[j] = get(j, 0.0) + w + wb
+        total = s.total
         for j, w in shared.items():
-            t = sb[j]
-            dice = w / (s.total + t.total)
+            dice = w / (total + totals[j])
             if dice < min_dice:
                 continue
             scored.append((dice, i, j, ""))
@@ -541,11 +548,20 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     other_keys: set[str] = set()
     for s in other:
         other_keys.update(s.weights)
+    # A text's sentences come in order (starts and ends ascending), so those inside a paragraph are one
+    # slice, found by bisection instead of a pass over all of them per paragraph.
+    starts = [s.start for s in own]
+    ends = [s.end for s in own]
+    ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
     out: list[Span] = []
     for ps, pe in paras:
         if any(s < pe and ps < e for s, e in covered):
             continue
-        inside = [s for s in own if s.start >= ps and s.end <= pe]
+        if ordered:
+            lo, hi = bisect_left(starts, ps), bisect_right(ends, pe)
+            inside = own[lo:hi]
+        else:
+            inside = [s for s in own if s.start >= ps and s.end <= pe]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
