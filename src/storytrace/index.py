@@ -330,7 +330,7 @@ class Index:
             return {}
         vocab = self._vocab
         vecs = [v for it in items for v in it[2:5]]
-        keys = [k for v in vecs for k in v]
+        keys = list(chain.from_iterable(vecs))
         ids = np.fromiter(map(vocab.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
         for i in np.flatnonzero(ids < 0).tolist():  # terms not seen before, in order
             ids[i] = vocab.setdefault(keys[i], len(vocab))
