@@ -146,6 +146,17 @@ def test_query_finds_the_other_seed(client: httpx.Client, seed_story: dict) -> N
     assert client.get("/api/health").json()["articles"] == 2  # a query stores nothing
 
 
+def test_query_answer_is_the_json_of_the_matches(client: httpx.Client, server: ServerProcess) -> None:
+    from storytrace import Index
+
+    text = "Russia's Putin meets Iran Supreme Leader's aide\n\n" + SEED_SENTENCE
+    response = client.post("/api/query", json={"text": text, "limit": 5})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
+    with Index(server.db, readonly=True) as index:
+        expected = [m.to_dict() for m in index.query(text, limit=5)]
+    assert expected and response.json() == {"matches": json.loads(json.dumps(expected))}
+
+
 def test_openapi_schema(client: httpx.Client) -> None:
     schema = client.get("/api/openapi.json").json()
     for path in ("/api/stories", "/api/stories/{story_id}", "/api/pair", "/api/compare", "/api/query", "/api/articles"):

@@ -187,7 +187,7 @@ def test_query_prefilter_changes_no_match(farm_index, monkeypatch) -> None:
 
     def spy(self, fp, top):  # the plain path: every same-story candidate scored exactly
         seen["top"] = max(seen.get("top", 0), len(top))
-        return top
+        return top, {}
 
     monkeypatch.setattr(Index, "_query_prefilter", spy)
     plain = [index.query(q, limit=1000) for q in queries]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Sequence
 from typing import Any
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import compress
 from dataclasses import dataclass
 
@@ -105,21 +105,28 @@ def _one(text: str) -> Sentence:
 
 
 def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list[tuple[float, int, int, str]]:
-    postings: dict[str, list[int]] = {}
+    # Each posting carries b's weight for the key, so the inner loop does no lookups in b's sentences.
+    postings: dict[str, list[tuple[int, float]]] = {}
     for j, s in enumerate(sb):
-        for k in s.weights:
-            postings.setdefault(k, []).append(j)
+        for k, wb in s.weights.items():
+            at = postings.get(k)
+            if at is None:
+                postings[k] = [(j, wb)]
+            else:
+                at.append((j, wb))
+    totals = [t.total for t in sb]
     scored: list[tuple[float, int, int, str]] = []
     for i, s in enumerate(sa):
         if not s.keys:
             continue
         shared: dict[int, float] = {}
+        get = shared.get
         for k, w in s.weights.items():
-            for j in postings.get(k, ()):
-                shared[j] = shared.get(j, 0.0) + w + sb[j].weights[k]
+            for j, wb in postings.get(k, ()):
+                shared[j] = get(j, 0.0) + w + wb
+        total = s.total
         for j, w in shared.items():
-            t = sb[j]
-            dice = w / (s.total + t.total)
+            dice = w / (total + totals[j])
             if dice < min_dice:
                 continue
             scored.append((dice, i, j, ""))
@@ -137,6 +144,7 @@ class _Doc:
     sentences: list[Sentence]
     first: list[int]  # per sentence: index of its first content token (or -1)
     last: list[int]
+    grams: list[tuple[str, ...]] | None = None  # every _SEED consecutive keys, made on first use
 
 
 _DOC_CACHE: dict[str, _Doc] = {}
@@ -185,28 +193,69 @@ _GAP = 4
 _MAX_SEED_POSTINGS = 50
 
 
+def _grams(doc: _Doc) -> list[tuple[str, ...]]:
+    """The doc's seeds: ``tuple(keys[j : j + _SEED])`` for every j, built by zip (in C) and kept with the
+    doc, which may meet several other texts."""
+    if doc.grams is None:
+        keys = doc.keys
+        doc.grams = list(zip(*(keys[t:] for t in range(_SEED))))
+    return doc.grams
+
+
+def _extend(ak: list[str], bk: list[str], i: int, j: int, n: int) -> int:
+    """The length of the run of equal keys at (i, j), known to be at least n: the first t >= n where
+    ``ak[i + t] != bk[j + t]`` or either list ends. Compares whole slices (in C), doubling their length
+    while they match and halving it around the first mismatch, instead of one key at a time."""
+    limit = min(len(ak) - i, len(bk) - j)
+    step = 16
+    while n < limit:
+        m = min(limit, n + step)
+        if ak[i + n : i + m] == bk[j + n : j + m]:
+            n = m
+            step *= 2
+            continue
+        while m - n > 8:  # the mismatch lies in [n, m)
+            mid = (n + m) // 2
+            if ak[i + n : i + mid] == bk[j + n : j + mid]:
+                n = mid
+            else:
+                m = mid
+        while ak[i + n] == bk[j + n]:
+            n += 1
+        return n
+    return n
+
+
 def _runs(a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
     """Maximal runs of identical content keys (at least _SEED long) as (i, j, length)."""
     k = _SEED
     if len(a.keys) < k or len(b.keys) < k:
         return []
+    ga, gb = _grams(a), _grams(b)
+    shared = set(ga).intersection(gb)
+    if not shared:
+        return []
+    # Positions in b of each seed that a has too (ascending): the only ones a lookup can find.
     index: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(b.keys) - k + 1):
-        index.setdefault(tuple(b.keys[j : j + k]), []).append(j)
+    for j, g in enumerate(gb):
+        if g in shared:
+            at = index.get(g)
+            if at is None:
+                index[g] = [j]
+            else:
+                at.append(j)
     runs: list[tuple[int, int, int]] = []
     reach: dict[int, int] = {}
-    na, nb = len(a.keys), len(b.keys)
-    for i in range(na - k + 1):
-        js = index.get(tuple(a.keys[i : i + k]))
+    ak, bk = a.keys, b.keys
+    for i, g in enumerate(ga):
+        js = index.get(g)
         if not js or len(js) > _MAX_SEED_POSTINGS:
             continue
         for j in js:
             d = i - j
             if reach.get(d, -1) > i:
                 continue
-            n = k
-            while i + n < na and j + n < nb and a.keys[i + n] == b.keys[j + n]:
-                n += 1
+            n = _extend(ak, bk, i, j, k)
             runs.append((i, j, n))
             reach[d] = i + n
     return runs
@@ -499,11 +548,20 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     other_keys: set[str] = set()
     for s in other:
         other_keys.update(s.weights)
+    # A text's sentences come in order (starts and ends ascending), so those inside a paragraph are one
+    # slice, found by bisection instead of a pass over all of them per paragraph.
+    starts = [s.start for s in own]
+    ends = [s.end for s in own]
+    ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
     out: list[Span] = []
     for ps, pe in paras:
         if any(s < pe and ps < e for s, e in covered):
             continue
-        inside = [s for s in own if s.start >= ps and s.end <= pe]
+        if ordered:
+            lo, hi = bisect_left(starts, ps), bisect_right(ends, pe)
+            inside = own[lo:hi]
+        else:
+            inside = [s for s in own if s.start >= ps and s.end <= pe]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)

@@ -12,8 +12,10 @@ import csv
 import io
 import json
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain, repeat
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -104,6 +106,7 @@ class Index:
         self._owns_engine = isinstance(engine, str)
         self._vocab: dict[str, int] = {}
         self._vec_cache: dict[int, tuple] = {}
+        self._query_local = threading.local()
         self.engine = get_engine(engine) if isinstance(engine, str) else engine
 
     # context manager -----------------------------------------------------------------------------
@@ -291,35 +294,63 @@ class Index:
             codes = codes[~np.isin(codes, lex_codes)]
         return lexical, codes
 
-    def _vectors(self, nodes: Any, by_number: dict[int, tuple[Article, Fingerprint]]) -> list[tuple]:
+    def _vectors(self, nodes: Any, by_number: dict[int, tuple[Article, Fingerprint]],
+                 states: dict[int, tuple[str | None, dict[str, Any]]] | None = None) -> list[tuple]:
         """Each node's body, entity and title vectors as (term ids, weights) arrays, from the batch's
-        fingerprints, the cache, or (once) the stored state."""
+        fingerprints, the cache, or (once) the stored state. ``states``, when given, receives the states
+        read from the store, so that a caller needing some of them again does not read them twice."""
         cache = self._vec_cache
-        missing = [int(n) for n in nodes if int(n) not in cache and int(n) not in by_number]
+        ints = [int(n) for n in nodes]
+        found = {n: cache[n] for n in ints if n in cache}
+        missing = [n for n in ints if n not in found and n not in by_number]
         if missing:
-            for n, (_, state) in self.store.load_states(missing).items():
-                self._cache_vectors(n, state["n_words"], state["body"], state["entities"], state["title"])
-        out = []
-        for n in nodes:
-            n = int(n)
-            v = cache.get(n)
-            if v is None:
-                fp = by_number[n][1]
-                v = self._cache_vectors(n, fp.n_words, fp.body, fp.entities, fp.title)
-            out.append(v)
-        return out
+            loaded = self.store.load_states(missing)
+            if states is not None:
+                states.update(loaded)
+            found.update(self._cache_many([(n, s["n_words"], s["body"], s["entities"], s["title"])
+                                           for n, (_, s) in loaded.items()]))
+        fresh = [n for n in dict.fromkeys(ints) if n not in found]
+        if fresh:
+            found.update(self._cache_many([(n, fp.n_words, fp.body, fp.entities, fp.title)
+                                           for n, fp in ((n, by_number[n][1]) for n in fresh)]))
+        return [found[n] for n in ints]
 
     def _cache_vectors(self, n: int, n_words: int, *vectors: dict[str, float]) -> tuple:
         """(body, entities, title, n_words): each vector as (term ids, weights) arrays."""
+        return self._cache_many([(n, n_words, *vectors)])[n]
+
+    def _cache_many(self, items: list[tuple[Any, ...]]) -> dict[int, tuple]:
+        """``_cache_vectors`` for many ``(n, n_words, body, entities, title)`` at once: one vocabulary lookup
+        and two array conversions for the whole lot (each row's arrays are slices of them) instead of six
+        small conversions per article, which cost more than decoding the state. Term ids are handed out
+        in the same order as one article at a time would."""
         import numpy as np
 
+        if not items:
+            return {}
         vocab = self._vocab
-        row = tuple((np.fromiter((vocab.setdefault(k, len(vocab)) for k in v), dtype=np.int32, count=len(v)),
-                     np.fromiter(v.values(), dtype=np.float64, count=len(v))) for v in vectors) + (n_words,)
-        if len(self._vec_cache) >= _VEC_CACHE_SIZE:
-            self._vec_cache.clear()
-        self._vec_cache[n] = row
-        return row
+        vecs = [v for it in items for v in it[2:5]]
+        keys = list(chain.from_iterable(vecs))
+        ids = np.fromiter(map(vocab.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+        for i in np.flatnonzero(ids < 0).tolist():  # terms not seen before, in order
+            ids[i] = vocab.setdefault(keys[i], len(vocab))
+        ids32 = ids.astype(np.int32)
+        weights = np.fromiter(chain.from_iterable(v.values() for v in vecs), dtype=np.float64, count=len(keys))
+        ends = np.cumsum([len(v) for v in vecs]).tolist()
+        cache = self._vec_cache
+        if len(cache) + len(items) > _VEC_CACHE_SIZE:
+            cache.clear()
+        out: dict[int, tuple] = {}
+        lo = 0
+        for j, it in enumerate(items):
+            parts = []
+            for hi in ends[3 * j : 3 * j + 3]:
+                parts.append((ids32[lo:hi], weights[lo:hi]))
+                lo = hi
+            row = (*parts, it[1])
+            cache[it[0]] = row
+            out[it[0]] = row
+        return out
 
     def _verify(self, lexical: set[tuple[int, int]], topical: Any,
                 by_number: dict[int, tuple[Article, Fingerprint]], stored: dict[int, tuple],
@@ -563,58 +594,67 @@ class Index:
         top = {m for m, c in found["terms"].items() if c >= need} - lex
         stored = self.store.load(lex)
         # Same-story candidates need only their stored vectors; texts are read for the ones that match.
-        top = self._query_prefilter(fp, top)
-        states = self.store.load_states(top)
-        found_lex: list[tuple[Article, Relation]] = []
+        top, states = self._query_prefilter(fp, top)
+        unread = top - states.keys()
+        if unread:
+            states.update(self.store.load_states(unread))
+        found_lex: list[tuple[int, Relation]] = []
         for m in sorted(lex):
             other = stored[m][1]
             rel = relate(art, other, fp, from_state(stored[m][2], other.content, st), st)
             if rel.related:
-                found_lex.append((other, rel))
+                found_lex.append((m, rel))
         found_top: list[tuple[int, dict[str, float]]] = []
         for m in sorted(top):
             pub, state = states[m]
             scores = story_similarity(fp, _StateFP(state), art.published, pub, st)
             if scores["story"] >= st.story_threshold:
                 found_top.append((m, scores))
-        others = self.store.load(m for m, _ in found_top) if found_top else {}
-        matches: list[Match] = [Match(other, rel, self.store.article_story(other.id)) for other, rel in found_lex]
+        shown = self.store.articles_with_story([m for m, _ in found_lex] + [m for m, _ in found_top])
+        matches: list[Match] = [Match(stored[m][1], rel, shown[m][1]) for m, rel in found_lex]
         for m, scores in found_top:
-            other = others[m][1]
+            other, story_id = shown[m]
             rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
-            matches.append(Match(other, rel, self.store.article_story(other.id)))
+            matches.append(Match(other, rel, story_id))
         rank = {"exact": 0, "near": 1, "partial": 2, "none": 3}
         matches.sort(key=lambda x: (rank[x.relation.copy], -x.relation.scores.get("reuse", 0.0),
                                     -x.relation.scores["story"], x.article.id))
         return matches[:limit]
 
-    def _query_prefilter(self, fp: Fingerprint, top: set[int]) -> set[int]:
+    def _query_prefilter(self, fp: Fingerprint, top: set[int],
+                         ) -> tuple[set[int], dict[int, tuple[str | None, dict[str, Any]]]]:
         """The same-story candidates of a query whose score is not clearly below the threshold, from the
-        vectors kept in memory (warm after the first queries), so that most are never read and parsed.
+        vectors kept in memory (warm after the first queries), so that most are never parsed twice (or,
+        once cached, at all); with the (published, state) of those it had to read, for the exact check.
         Short texts (whose score is boosted) and the time window are left to the exact check."""
-        if len(top) < 64:
-            return top
+        if len(top) < _QUERY_PREFILTER_MIN:
+            return top, {}
         import numpy as np
 
         st = self.settings
         nodes = sorted(top)
-        rows = self._vectors(nodes, {})
-        vocab = self._vocab
+        states: dict[int, tuple[str | None, dict[str, Any]]] = {}
+        rows = self._vectors(nodes, {}, states)
         n = len(nodes)
+        ids_of = self._vocab.get
+        dense = self._query_buffer(len(self._vocab))
         dots = []
         present = []
         for k, q in enumerate((fp.body, fp.entities, fp.title)):
-            lens = np.fromiter((len(r[k][0]) for r in rows), dtype=np.int64, count=n)
+            lens = np.fromiter(map(len, (r[k][1] for r in rows)), dtype=np.int64, count=n)
             present.append((lens > 0) & bool(q))
-            qd = np.zeros(max(1, len(vocab)))
-            for term, w in q.items():
-                i = vocab.get(term)
-                if i is not None:
-                    qd[i] = w
-            if lens.sum():
+            # Only terms some cached row has can score: the query's others are not in the vocabulary.
+            qi = np.fromiter(map(ids_of, q, repeat(-1)), dtype=np.int64, count=len(q))
+            known = qi >= 0
+            if known.any() and lens.sum():
+                qi = qi[known]
                 ids = np.concatenate([r[k][0] for r in rows])
                 ws = np.concatenate([r[k][1] for r in rows])
-                dots.append(np.bincount(np.repeat(np.arange(n), lens), weights=qd[ids] * ws, minlength=n))
+                dense[qi] = np.fromiter(q.values(), dtype=np.float64, count=len(q))[known]
+                try:
+                    dots.append(np.bincount(np.repeat(np.arange(n), lens), weights=dense[ids] * ws, minlength=n))
+                finally:
+                    dense[qi] = 0.0
             else:
                 dots.append(np.zeros(n))
         we = st.weight_entities * present[1]
@@ -622,7 +662,20 @@ class Index:
         score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
         short = np.fromiter((min(fp.n_words, r[3]) < st.short_text_words for r in rows), dtype=bool, count=n)
         keep = (score >= st.story_threshold - _PREFILTER_SLACK) | short
-        return {nodes[i] for i in np.flatnonzero(keep)}
+        kept = {nodes[i] for i in np.flatnonzero(keep).tolist()}
+        return kept, {m: states[m] for m in kept if m in states}
+
+    def _query_buffer(self, size: int) -> Any:
+        """A zeroed float array of at least ``size`` (the vocabulary) for scattering a query's weights by
+        term id: allocated once per thread and index, since zeroing a vocabulary-sized array per query
+        would cost more than the lookups. Callers put back the zeros they overwrite."""
+        import numpy as np
+
+        local = self._query_local
+        buf = getattr(local, "buffer", None)
+        if buf is None or len(buf) < size:
+            buf = local.buffer = np.zeros(max(size * 2, 1024))
+        return buf
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
         """Write articles (with their story), pairs or stories as jsonl, csv or parquet; returns rows."""
@@ -678,6 +731,8 @@ class Index:
 # Slack for the vectorised prefilter: it sums in another order than ``story_similarity``, so a pair within
 # this of the threshold is always checked exactly.
 _PREFILTER_SLACK = 1e-6
+# Fewer same-story candidates than this are all scored exactly: vectorising them would cost more.
+_QUERY_PREFILTER_MIN = 8
 _PREFILTER_CELLS = 4_000_000  # dense block of (stored rows x new rows) per step
 # Articles whose story vectors the indexer keeps in memory as arrays (about 2 KB each) for the prefilter.
 _VEC_CACHE_SIZE = 300_000

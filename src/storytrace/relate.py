@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
+from itertools import compress, repeat
+from operator import mul
 
 from .align import Alignment, ParaphraseScorer, align
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
 from .model import Article, CopyKind, Relation, StoryKind
-from .normalize import tokenize
+from .normalize import remember, tokenize
 
 __all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
 
 
 def _dot(x: dict[str, float], y: dict[str, float]) -> float:
+    """``sum(v * y.get(k, 0.0) for k, v in x.items())`` over the smaller of the two, the same products
+    added in the same order, with the loop in C (a query scores hundreds of stored vectors)."""
     if len(x) > len(y):
         x, y = y, x
-    return sum(v * y.get(k, 0.0) for k, v in x.items())
+    return sum(map(mul, x.values(), map(y.get, x, repeat(0.0))))
 
 
 def _parse(ts: str | None) -> datetime | None:
@@ -120,10 +124,21 @@ def story_similarity(fa: Fingerprint, fb: Fingerprint, pub_a: str | None, pub_b:
     return out
 
 
-def _word_pairs(text: str) -> set[tuple[str, str]]:
+_PAIRS_CACHE: dict[str, frozenset[tuple[str, str]]] = {}
+_PAIRS_CACHE_SIZE = 64
+
+
+def _word_pairs(text: str) -> frozenset[tuple[str, str]]:
+    """The text's adjacent content-key pairs, kept for the next pairs that hold the same text (a query
+    meets each of its candidates; a verifier's pairs come sorted): treat as read-only."""
+    hit = _PAIRS_CACHE.get(text)
+    if hit is not None:
+        return hit
     tokens = tokenize(text)
-    keys = [k for k, c in zip(tokens.keys, tokens.content) if c]
-    return set(zip(keys, keys[1:]))
+    keys = list(compress(tokens.keys, tokens.content))
+    pairs = frozenset(zip(keys, keys[1:]))
+    remember(_PAIRS_CACHE, text, pairs, _PAIRS_CACHE_SIZE)
+    return pairs
 
 
 def word_pairs_kept(a: str, b: str) -> float:

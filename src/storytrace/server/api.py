@@ -11,7 +11,8 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+import orjson
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from storytrace.model import Article
@@ -202,16 +203,18 @@ async def compare(request: Request, body: CompareIn) -> dict[str, Any]:
     return await cpu_bound(request, lambda: compare_texts(body.a, body.b).relation.to_dict())
 
 
-@router.post("/query")
-async def query(request: Request, body: QueryIn) -> dict[str, Any]:
+@router.post("/query", response_model=dict[str, Any])
+async def query(request: Request, body: QueryIn) -> Response:
     """The stored articles a text relates to, strongest first; stores nothing."""
     text: str | Article = Article(text=body.text, title=body.title, origin="query") if body.title else body.text
 
-    def work() -> dict[str, Any]:
+    def work() -> bytes:
         matches = access(request).reader().query(text, limit=body.limit)
-        return {"matches": [m.to_dict() for m in matches]}
+        # Encoded here, off the event loop, by orjson: FastAPI's own encoding walks the passages' texts in
+        # Python (about 1 ms a response, on the loop that every other request waits on).
+        return orjson.dumps({"matches": [m.to_dict() for m in matches]})
 
-    return await cpu_bound(request, work)
+    return Response(await cpu_bound(request, work), media_type="application/json")
 
 
 @router.post("/articles", status_code=201, dependencies=[Depends(require_token)])

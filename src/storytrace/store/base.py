@@ -68,6 +68,10 @@ class Store(ABC):
         """{number: (published, fingerprint state)}: what the story similarity needs, without the texts."""
         return {n: (art.published, state) for n, (_, art, state) in self.load(numbers).items()}
 
+    def articles_with_story(self, numbers: Iterable[int]) -> dict[int, tuple[Article, str | None]]:
+        """{number: (article, its story id)}: what a query shows of its matches, without their states."""
+        return {n: (art, self.article_story(art.id)) for n, (_, art, _state) in self.load(numbers).items()}
+
     @abstractmethod
     def key_postings(self, table: str, keys: Sequence[int], limit_per_key: int) -> dict[int, list[int]]: ...
 

@@ -1,0 +1,257 @@
+"""The fast paths of ``Index.query`` and of relating a pair give what the plain definitions give.
+
+Each test computes a result the straightforward way, as the code did before it was optimised, and compares
+(scores by ``repr``, so that a float summed in another order would show).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from storytrace.align import _MAX_SEED_POSTINGS, _SEED, _doc, _extend, _runs
+from storytrace.relate import _dot
+
+
+def _runs_reference(a, b) -> list[tuple[int, int, int]]:
+    k = _SEED
+    if len(a.keys) < k or len(b.keys) < k:
+        return []
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(b.keys) - k + 1):
+        index.setdefault(tuple(b.keys[j : j + k]), []).append(j)
+    runs = []
+    reach: dict[int, int] = {}
+    na, nb = len(a.keys), len(b.keys)
+    for i in range(na - k + 1):
+        js = index.get(tuple(a.keys[i : i + k]))
+        if not js or len(js) > _MAX_SEED_POSTINGS:
+            continue
+        for j in js:
+            d = i - j
+            if reach.get(d, -1) > i:
+                continue
+            n = k
+            while i + n < na and j + n < nb and a.keys[i + n] == b.keys[j + n]:
+                n += 1
+            runs.append((i, j, n))
+            reach[d] = i + n
+    return runs
+
+
+def _edited(rng: random.Random, words: list[str]) -> list[str]:
+    """A copy with words changed, dropped and inserted, and whole stretches repeated."""
+    out = []
+    for w in words:
+        r = rng.random()
+        if r < 0.03:
+            continue
+        if r < 0.06:
+            out.append(rng.choice(words))
+        elif r < 0.07:
+            out.extend(words[: rng.randrange(1, 60)])
+        out.append(w)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_runs_equal_the_plain_seed_and_extend(seed: int) -> None:
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(rng.choice([3, 8, 40, 400]))]  # few words: many repeated seeds
+    words = [rng.choice(vocab) for _ in range(rng.randrange(0, 700))]
+    a = " ".join(words) + "."
+    b = " ".join(_edited(rng, words) if rng.random() < 0.8 else [rng.choice(vocab) for _ in words]) + "."
+    da, db = _doc(a), _doc(b)
+    assert _runs(da, db) == _runs_reference(da, db)
+    assert _runs(db, da) == _runs_reference(db, da)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_extend_finds_the_first_difference(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(200):
+        n = rng.randrange(0, 300)
+        ak = [rng.choice("ab") for _ in range(n)]
+        bk = list(ak) if rng.random() < 0.5 else [rng.choice("ab") for _ in range(rng.randrange(0, 300))]
+        if rng.random() < 0.7 and bk:
+            bk[rng.randrange(len(bk))] = "c"
+        i, j = rng.randrange(0, n + 1), rng.randrange(0, len(bk) + 1)
+        t = 0
+        while i + t < len(ak) and j + t < len(bk) and ak[i + t] == bk[j + t]:
+            t += 1
+        start = rng.randrange(0, t + 1)
+        assert _extend(ak, bk, i, j, start) == t
+
+
+def test_dot_equals_the_plain_sum_bit_for_bit() -> None:
+    rng = random.Random(5)
+    for _ in range(2000):
+        x = {f"t{rng.randrange(300)}": round(rng.random(), 5) for _ in range(rng.randrange(0, 200))}
+        y = {f"t{rng.randrange(300)}": round(rng.random(), 5) for _ in range(rng.randrange(0, 200))}
+        small, large = (y, x) if len(x) > len(y) else (x, y)
+        plain = sum(v * large.get(k, 0.0) for k, v in small.items())
+        got = _dot(x, y)
+        assert repr(got) == repr(plain) and type(got) is type(plain)
+
+
+# --- the store's read side ---------------------------------------------------------------------------
+
+from storytrace import Article  # noqa: E402
+from storytrace.store import open_store  # noqa: E402
+from storytrace.store.sqlite import _loads  # noqa: E402
+
+
+def _rows(ids: list[str], terms: list[list[int]]) -> list[tuple]:
+    return [(Article(text=f"text of {i}", id=i), {"exact": k, "n_words": 3, "body": {"x": 0.5}, "entities": {},
+             "title": {}, "block": []}, [], [], list(t), None) for k, (i, t) in enumerate(zip(ids, terms))]
+
+
+def test_kept_term_postings_follow_another_connections_writes(tmp_path) -> None:
+    path = tmp_path / "x.db"
+    writer = open_store(path)
+    writer.insert_articles(_rows(["a", "b", "c"], [[1, 2], [1, 2, 3], [3]]))
+    reader = open_store(path, readonly=True)
+    assert reader.candidates([], [], [1, 2, 3], 10, min_terms=2)["terms"] == {1: 2, 2: 3}
+    assert reader._postings  # the keys' postings are kept ...
+    writer.insert_articles(_rows(["d"], [[2, 3]]))
+    # ... and not trusted once the file has changed: the new article is found
+    assert reader.candidates([], [], [1, 2, 3], 10, min_terms=2)["terms"] == {1: 2, 2: 3, 4: 2}
+    assert reader.candidates([], [], [1, 2, 3], 2, min_terms=1)["terms"] == {1: 1, 2: 1}  # 2 and 3: too common
+    reader.close()
+    writer.close()
+
+
+def test_kept_term_postings_follow_writes_through_the_same_connection(tmp_path) -> None:
+    store = open_store(tmp_path / "x.db")
+    store.insert_articles(_rows(["a", "b"], [[1, 2], [1]]))
+    assert store.candidates([], [], [1, 2], 10, min_terms=2)["terms"] == {1: 2}
+    store.insert_articles(_rows(["c"], [[1, 2]]))
+    assert store.candidates([], [], [1, 2], 10, min_terms=2)["terms"] == {1: 2, 3: 2}
+    store.close()
+
+
+def test_articles_with_story_equal_load_and_article_story(tmp_path) -> None:
+    store = open_store(tmp_path / "x.db")
+    numbers = store.insert_articles(_rows(["a", "b", "c"], [[], [], []]))
+    store.db.execute("UPDATE articles SET story = 's1' WHERE id = 'b'")
+    got = store.articles_with_story([numbers[2], numbers[1], 999])
+    loaded = store.load(numbers)
+    assert got == {n: (loaded[n][1], store.article_story(loaded[n][1].id)) for n in numbers[1:]}
+    assert got[numbers[1]][1] == "s1" and got[numbers[2]][1] is None
+    store.close()
+
+
+def test_loads_reads_what_only_json_accepts() -> None:
+    assert _loads('{"body": {"a": 0.25, "b": 1e-05}, "exact": -9223372036854775808}') == \
+        {"body": {"a": 0.25, "b": 1e-05}, "exact": -9223372036854775808}
+    assert list(_loads('{"z": 1, "a": 2}')) == ["z", "a"]
+    nan = _loads('{"w": NaN, "big": 123456789012345678901234567890}')  # json.dumps may write these
+    assert nan["w"] != nan["w"] and nan["big"] == 123456789012345678901234567890
+
+
+# --- the index's vector cache ------------------------------------------------------------------------
+
+
+def test_caching_many_vectors_equals_caching_them_one_by_one() -> None:
+    from storytrace import Index
+
+    rng = random.Random(3)
+    words = [f"t{i}" for i in range(50)]
+    items = [(n, rng.randrange(100), *({w: round(rng.random(), 5) for w in rng.sample(words, rng.randrange(0, 12))}
+                                        for _ in range(3))) for n in range(40)]
+    one, many = Index(":memory:"), Index(":memory:")
+    rows = [one._cache_vectors(*it) for it in items]
+    batch = many._cache_many(items)
+    assert one._vocab == many._vocab
+    names = {i: w for w, i in many._vocab.items()}
+    for it, row in zip(items, rows):
+        got = batch[it[0]]
+        assert got[3] == row[3] == it[1]
+        for k in range(3):
+            assert got[k][0].dtype == row[k][0].dtype
+            assert got[k][0].tolist() == row[k][0].tolist() and got[k][1].tolist() == row[k][1].tolist()
+            assert [names[i] for i in got[k][0].tolist()] == list(it[2 + k])
+            assert got[k][1].tolist() == list(it[2 + k].values())
+    one.close()
+    many.close()
+
+
+def test_query_matches_carry_their_story_and_do_not_depend_on_what_is_cached(tmp_path, monkeypatch) -> None:
+    import storytrace.index
+    from storytrace import Index
+
+    monkeypatch.setattr(storytrace.index, "_QUERY_PREFILTER_MIN", 1)  # a small index: prefilter every query
+    from storytrace.engine import LocalEngine
+    from storytrace.synth import generate, load_sources
+
+    corpus = [item.article for item in generate(load_sources(), n_articles=150, seed=11, max_words=400)]
+    with Index(tmp_path / "x.db", engine=LocalEngine(1)) as index:
+        index.add(corpus)
+    queries = [a.content for a in corpus[::9]]
+    with Index(tmp_path / "x.db", readonly=True) as reader:
+        cold = [reader.query(q, limit=1000) for q in queries]
+        assert reader._vec_cache and reader.store._postings
+        warm = [reader.query(q, limit=1000) for q in reversed(queries)][::-1]
+        assert sum(map(len, cold)) > len(queries)
+        for ms in cold:
+            for m in ms:
+                assert m.story_id == reader.article_story(m.article.id)
+    with Index(tmp_path / "x.db", readonly=True) as fresh:  # nothing cached
+        one_by_one = []
+        for q in queries:
+            fresh._vec_cache.clear()
+            fresh.store._postings.clear()
+            one_by_one.append(fresh.query(q, limit=1000))
+
+    def key(ms):
+        return [(m.article.id, m.story_id, m.relation.copy, m.relation.story, repr(m.relation.scores)) for m in ms]
+
+    assert list(map(key, cold)) == list(map(key, warm)) == list(map(key, one_by_one))
+
+
+def test_serving_process_makes_garbage_collection_rare() -> None:
+    import subprocess
+    import sys
+
+    code = ("import gc; from storytrace.server.app import GC_THRESHOLDS, tune_gc; before = gc.get_threshold(); "
+            "tune_gc(); assert gc.get_threshold() == GC_THRESHOLDS != before, gc.get_threshold(); "
+            "assert gc.get_freeze_count() > 1000")
+    subprocess.run([sys.executable, "-c", code], check=True)  # a process of its own: GC settings are global
+
+
+def _candidates_reference(sa, sb, min_dice):
+    postings: dict[str, list[int]] = {}
+    for j, s in enumerate(sb):
+        for k in s.weights:
+            postings.setdefault(k, []).append(j)
+    scored = []
+    for i, s in enumerate(sa):
+        if not s.keys:
+            continue
+        shared: dict[int, float] = {}
+        for k, w in s.weights.items():
+            for j in postings.get(k, ()):
+                shared[j] = shared.get(j, 0.0) + w + sb[j].weights[k]
+        for j, w in shared.items():
+            dice = w / (s.total + sb[j].total)
+            if dice >= min_dice:
+                scored.append((dice, i, j, ""))
+    return scored
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_paraphrase_candidates_equal_the_plain_computation(seed: int) -> None:
+    from storytrace.align import _candidates, sentences_of
+
+    rng = random.Random(seed)
+    words = "Dhaka flood river rescue boats villages council said police minister 2024 roads".split()
+
+    def text() -> str:
+        return " ".join(" ".join(rng.choice(words) for _ in range(rng.randrange(1, 12))) + "."
+                        for _ in range(rng.randrange(0, 30)))
+
+    sa, sb = sentences_of(text()), sentences_of(text())
+    for min_dice in (0.0, 0.45, 0.9):
+        got = _candidates(sa, sb, min_dice)
+        assert repr(got) == repr(_candidates_reference(sa, sb, min_dice))
