@@ -485,9 +485,13 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
 
     Measured by weight, so that sharing "said" or "following" does not make a spliced paragraph look
     related, while sharing a name does.
+
+    Only judged when the texts share a passage: a splice is text inserted into a copy, and without copied
+    text there is nothing to tell a spliced paragraph from an independent report's own coverage (a new
+    name quoted, a detail the other report left out), which shares few words with the other text too.
     """
     paras = paragraph_spans(text)
-    if len(paras) < 2:
+    if len(paras) < 2 or not covered:
         return []
     # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
     # counts; the summed weights (and the core terms) are computed, exactly as before, only for a paragraph
