@@ -10,6 +10,7 @@ either article's story are reported as unrelated (spliced-in) text.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 from bisect import bisect_left
@@ -479,6 +480,19 @@ def align(a: str, b: str, settings: Settings | None = None, *,
 _CORE_TERMS = 8
 
 
+def _beyond_chance(weight: float, rest_words: int) -> float:
+    """A shared word's weight, discounted by the chance that ``rest_words`` words of any text hold it.
+
+    A common word ("state", "major", "run") turns up in the rest of a long article whatever a paragraph is
+    about, so sharing it says little; a rare one shared is evidence. The chance comes from the word's
+    general frequency, which is ``10 ** -weight`` since a weight is 9 minus its Zipf frequency (see
+    :func:`storytrace.weights.idf`): the probability that none of ``rest_words`` words is it is
+    ``exp(-rest_words * frequency)``. On synth dev this lets the spliced paragraphs that share only common
+    words be found (unrelated recall 0.661 -> 0.700, precision 0.846 -> 0.853).
+    """
+    return weight * math.exp(-rest_words * 10.0 ** -weight)
+
+
 def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
                covered: list[tuple[int, int]], st: Settings) -> list[Span]:
     """Paragraphs whose words the rest of the story (own article minus it, plus the other) barely uses.
@@ -503,6 +517,8 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     other_keys: set[str] = set()
     for s in other:
         other_keys.update(s.weights)
+    own_words = sum(len(s.keys) for s in own)
+    other_words = sum(len(s.keys) for s in other)
     out: list[Span] = []
     for ps, pe in paras:
         if any(s < pe and ps < e for s, e in covered):
@@ -518,7 +534,8 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
             for k in s.weights:
                 inside_count[k] = inside_count.get(k, 0) + 1
         total = sum(weights.values())
-        shared = sum(w for k, w in weights.items()
+        rest_words = own_words - sum(len(s.keys) for s in inside) + other_words
+        shared = sum(_beyond_chance(w, rest_words) for k, w in weights.items()
                      if k in other_keys or own_count[k] > inside_count.get(k, 0))
         if not (total and shared / total < st.unrelated_share):
             continue
