@@ -108,6 +108,10 @@ def test_synth_dataset_labels():
     assert all(ds.first[ds.stories[a]] != a for a in ds.sources)
     relation = {it.article.id: it.truth.relation for it in items}
     assert ds.passages and all(relation[p.copy] in ("exact", "near", "partial") for p in ds.passages)
+    # unrelated spans: for every copy (not the "same" rewrites), the spliced paragraphs and only those
+    assert set(ds.unrelated) == {a for a, r in relation.items() if r in ("exact", "near", "partial")}
+    spliced = {it.article.id: list(it.truth.unrelated) for it in items if it.truth.unrelated}
+    assert spliced and {a: v for a, v in ds.unrelated.items() if v} == spliced
     # copy kinds: every (derived, source) pair, "same" rewrites as none, and every decoy against its model
     truth = {it.article.id: it.truth for it in items}
     expect = {"exact": "exact", "near": "near", "partial": "partial", "same": "none"}

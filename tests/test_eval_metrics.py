@@ -95,6 +95,20 @@ def test_plagdet_needs_both_sides_and_same_document():
     assert m.plagdet([s1], []) == m.Plagdet(0.0, 0.0, 1.0, 0.0)
 
 
+def test_span_prf_by_hand():
+    # doc x: truth [0,100); predicted [50,150) and [60,80) (inside the first: counted once) -> tp 50, fp 50
+    # doc y: truth [0,10) and [20,30), nothing predicted -> fn 20; doc x misses [0,50) -> fn 50
+    # doc z: no truth, predicted [0,30) -> fp 30
+    # precision 50/130, recall 50/120
+    truth = {"x": [(0, 100)], "y": [(0, 10), (20, 30)]}
+    predicted = {"x": [(50, 150), (60, 80)], "z": [(0, 30)]}
+    u = m.span_prf(truth, predicted)
+    assert (u.precision, u.recall) == pytest.approx((50 / 130, 50 / 120))
+    assert u.f1 == pytest.approx(2 * (50 / 130) * (50 / 120) / (50 / 130 + 50 / 120))
+    assert m.span_prf(truth, truth) == m.PRF(1.0, 1.0, 1.0)
+    assert m.span_prf(truth, {}) == m.PRF(0.0, 0.0, 0.0)
+
+
 def test_copy_kind_accuracy_recall_confusion_by_hand():
     gold = ["exact", "near", "near", "partial", "none", "none"]
     pred = ["exact", "exact", "near", "near", "none", "partial"]

@@ -111,6 +111,31 @@ def test_run_eval_with_fake_system():
     assert "recall_partial" in out and "copy: storytrace confusion" in out
 
 
+def test_unrelated_spans_scored_on_copy_source_pairs_only():
+    ds = _dataset()
+    ds.unrelated = {"t0a1": [(0, 40)], "t1a1": []}
+    # a pair with another source: a plagdet case, but not a pair to judge unrelated spans on
+    ds.passages.append(TruthPassage("t0a1", "t3a0", 0, 5, 0, 5))
+
+    class WithUnrelated(Fake):
+        seen: list[tuple[str, str]] = []
+
+        def unrelated(self, copy, source):
+            self.seen.append((copy.id, source.id))
+            # t0a1: 20 of its 40 true chars plus 10 false ones in the source; t1a1: 30 false chars
+            return ([(20, 40)], [(0, 10)]) if copy.id == "t0a1" else ([(0, 30)], [])
+
+    fake = WithUnrelated()
+    task = runner.eval_passages(ds, "dev", fake)
+    # tp 20, fp 10 + 30, fn 20: precision 1/3, recall 1/2
+    got = task.metrics["storytrace"]
+    assert (got["unrelated_precision"], got["unrelated_recall"]) == pytest.approx((1 / 3, 1 / 2))
+    assert got["unrelated_f1"] == pytest.approx(0.4)
+    assert sorted(fake.seen) == [("t0a1", "t0a0"), ("t1a1", "t1a0")]
+    assert task.notes["unrelated_pairs"] == 2 and task.notes["unrelated_spans"] == 1
+    assert "unrelated_f1" not in task.metrics["whole-document"]
+
+
 def test_first_publisher_per_copy_and_per_story():
     """Hand-made truth and clustering. Stories: s1 = o1 + copy c1; s2 = o2 + copy c2; s3 = o3 + a rewrite
     r3 (no copy); s4 = o4 alone, earlier than everything; s5 = o5 + copy c5."""

@@ -121,9 +121,6 @@ def test_two_rewrites_of_one_event_are_one_story(core) -> None:
     assert rel.copy == "none" and rel.story == "same"
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: on-topic paragraphs of an independent report (the transport minister "
-                   "Toninelli vowing consequences; families evacuated from under the bridge) are reported as "
-                   "spliced-in unrelated text when compared with another same-story article")
 def test_independent_report_has_no_unrelated_paragraphs(core) -> None:
     rel = compare(core["bridge_partial"], core["bridge_rewrite"])
     assert rel.story == "same"

@@ -96,6 +96,26 @@ def test_spans_point_at_shared_text():
     assert sum(ratios) / len(ratios) > 0.8
 
 
+def test_unrelated_spans_are_the_spliced_paragraphs():
+    items = _corpus()
+    by_id = {it.article.id: it.article for it in items}
+    spliced = 0
+    for it in items:
+        others = [op.split(":", 1)[1] for op in it.truth.ops if op.startswith("unrelated:")]
+        if not others:
+            assert it.truth.unrelated == ()
+            continue
+        spliced += 1
+        [(s, e)] = it.truth.unrelated
+        content = it.article.content
+        # a whole paragraph of the copy, word for word a paragraph of the other story's article
+        assert content[s:e] in by_id[others[0]].content.split("\n\n")
+        assert content[:s].endswith("\n\n") or s == 0
+        assert content[e:].startswith("\n\n") or e == len(content)
+        assert it.truth.to_dict(it.article.id)["unrelated"] == [[s, e]]
+    assert spliced >= 3
+
+
 def test_exact_copies_equal_their_source():
     items = _corpus()
     by_id = {it.article.id: it.article for it in items}

@@ -200,7 +200,11 @@ class SynthPassage:
 
 @dataclass(frozen=True, slots=True)
 class SynthTruth:
-    """What a generated article is: its story, its source (None for originals) and how it was made."""
+    """What a generated article is: its story, its source (None for originals) and how it was made.
+
+    ``unrelated`` holds the character spans (into ``Article.content``, ends exclusive) of the paragraphs
+    spliced in from another story: the text a reader should see flagged as foreign to this one.
+    """
 
     story: str
     relation: Relation
@@ -210,6 +214,7 @@ class SynthTruth:
     decoy_of: str | None = None
     seed_article: str | None = None
     distractors: tuple[str, ...] = ()
+    unrelated: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self, article_id: str) -> dict[str, Any]:
         return {
@@ -222,6 +227,7 @@ class SynthTruth:
             "seed_article": self.seed_article,
             "distractors": list(self.distractors),
             "passages": [p.to_dict() for p in self.passages],
+            "unrelated": [list(u) for u in self.unrelated],
         }
 
 
@@ -735,12 +741,15 @@ class _Generator:
         return tuple(picked)
 
     def _finish(self, i: int, b: _Builder, src: _Doc, relation: Relation, ops: list[str],
-                site: str | None = None) -> SynthItem:
+                site: str | None = None, foreign: str | None = None) -> SynthItem:
+        """The item built by ``b``; ``foreign`` names the article of another story whose paragraph was
+        spliced in, so that its span is recorded as unrelated."""
         when = self._when(src, ops)
         title, text, passages = b.build()
         art = Article(text=text, title=title, **self._meta(i, title, when, site))
         truth = SynthTruth(story=src.story, relation=relation, source=src.article.id, ops=tuple(ops),
-                           passages=tuple(passages), distractors=self._distractors(src))
+                           passages=tuple(passages), distractors=self._distractors(src),
+                           unrelated=_spliced_span(passages, foreign))
         return SynthItem(art, truth)
 
     def exact(self, i: int, src: _Doc) -> SynthItem:
@@ -805,15 +814,17 @@ class _Generator:
             start = rng.randrange(0, len(src.paras) - n + 1)
             paras = [[_take(src, s, edits, rng) for s in p] for p in src.paras[start : start + n]]
             others = [d for d in self.window if d.story != src.story and d.paras]
+            foreign = None
             if others:
                 other = rng.choice(others)
                 op = rng.choice(other.paras)
                 paras.insert(rng.randrange(0, len(paras) + 1), [_Piece(other.content[s0:s1], other, (s0, s1)) for s0, s1 in op])
                 ops.append(f"unrelated:{other.article.id}")
+                foreign = other.article.id
             for p in paras:
                 b.add_para(p)
             self._pad(b, src)
-            return self._finish(i, b, src, "partial", ops)
+            return self._finish(i, b, src, "partial", ops, foreign=foreign)
         # rewrite / splice: keep a few sentences, reword and reorder the rest
         if src.article.title:
             b.title = [_Piece(paraphrase(src.article.title, rng), src, src.title_span(), "paraphrase")]
@@ -889,6 +900,15 @@ class _Generator:
                 continue
             src = self.window[min(len(self.window) - 1, int(len(self.window) * self.rng.random() ** 0.5))]
             yield getattr(self, kind)(i, src) if kind != "decoy" else self.decoy(i, src)
+
+
+def _spliced_span(passages: Sequence[SynthPassage], foreign: str | None) -> tuple[tuple[int, int], ...]:
+    """The copy span of the paragraph taken from ``foreign``: from its first passage's start to its last
+    one's end, so that the spaces between its sentences count as part of it (it is one paragraph)."""
+    mine = [p for p in passages if foreign is not None and p.source == foreign]
+    if not mine:
+        return ()
+    return ((min(p.copy_start for p in mine), max(p.copy_end for p in mine)),)
 
 
 def _truth_fields(t: SynthTruth) -> dict[str, Any]:

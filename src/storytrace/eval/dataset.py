@@ -61,7 +61,8 @@ class Dataset:
     ``sources`` maps a derived article to its true source and ``candidates`` to the sources it has to be
     told apart from (source attribution). ``copy_pairs`` carry the graded copy relation of (copy, source)
     pairs (copy-relation accuracy). ``first`` maps a story to its true original (first publisher), only for
-    stories that have one and at least one later article. ``pair_task`` says what the pair labels mean: text reuse or same
+    stories that have one and at least one later article. ``unrelated`` maps a derived article to the spans
+(into its ``content``) of text spliced in from other stories; an article it names with no spans has none. ``pair_task`` says what the pair labels mean: text reuse or same
     story. ``binary_cut`` turns graded pair labels into positives (label >= cut).
     """
 
@@ -78,6 +79,7 @@ class Dataset:
     passages: list[TruthPassage] = field(default_factory=list)
     copy_pairs: list[CopyPair] = field(default_factory=list)
     first: dict[str, str] = field(default_factory=dict)
+    unrelated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     description: str = ""
 
     def articles_in(self, split: Split) -> list[Article]:

@@ -232,6 +232,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
     passages: list[TruthPassage] = []
     copy_pairs: list[CopyPair] = []
     first: dict[str, str] = {}
+    unrelated: dict[str, list[tuple[int, int]]] = {}
     for item in items:  # type: ignore[attr-defined]
         assert isinstance(item, SynthItem)
         t = item.truth
@@ -257,6 +258,8 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         # plagdet cases either; spliced-in passages of other articles are.
         for p in t.passages if t.relation != "same" else ():
             passages.append(TruthPassage(aid, p.source, p.copy_start, p.copy_end, p.source_start, p.source_end, p.kind))
+        if t.source is not None and t.relation != "same":
+            unrelated[aid] = list(t.unrelated)
     # Only stories that actually grew copies have a "first publisher" to find.
     sizes: dict[str, int] = {}
     for s in stories.values():
@@ -275,6 +278,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         passages=passages,
         copy_pairs=copy_pairs,
         first=first,
+        unrelated=unrelated,
         description="synthetic content-farm corpus over the Wikinews sample (storytrace synth); split by story",
     )
 

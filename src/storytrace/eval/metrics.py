@@ -26,6 +26,7 @@ __all__ = [
     "SpanPair",
     "Plagdet",
     "plagdet",
+    "span_prf",
     "spearman",
     "COPY_KINDS",
     "accuracy",
@@ -308,3 +309,27 @@ def plagdet(cases: Sequence[SpanPair], detections: Sequence[SpanPair]) -> Plagde
     gran = sum(detected) / len(detected) if detected else 1.0
     f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
     return Plagdet(prec, rec, gran, f1 / math.log2(1 + gran))
+
+
+# --- unrelated (spliced-in) spans ----------------------------------------------------------------------
+
+
+def span_prf(truth: Mapping[str, Sequence[tuple[int, int]]],
+             predicted: Mapping[str, Sequence[tuple[int, int]]]) -> PRF:
+    """Character-level precision, recall and F1 of predicted spans against true ones, pooled over documents.
+
+    Keys name a document (a side of a pair, e.g. ``"copy|source|a"``); spans are ``(start, end)`` with ends
+    exclusive, and overlapping spans of one side count their characters once. Pooled (micro) rather than
+    averaged per span, so that a long spliced paragraph weighs more than a short one, as it does for a
+    reader; a document missing from one side has no spans there.
+    """
+    tp = fp = fn = 0
+    for doc in set(truth) | set(predicted):
+        t = list(truth.get(doc, ()))
+        p = list(predicted.get(doc, ()))
+        both = [o for a0, a1 in t for b0, b1 in p if (o := _overlap(a0, a1, b0, b1)) is not None]
+        shared = _union_len(both)
+        tp += shared
+        fp += _union_len(p) - shared
+        fn += _union_len(t) - shared
+    return prf(tp, fp, fn)

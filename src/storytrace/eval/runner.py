@@ -357,7 +357,28 @@ def eval_passages(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskRe
         for kind in sorted(set(kinds)):
             sub = [c for c, k in zip(cases, kinds, strict=True) if k == kind]
             res.metrics[name][f"recall_{kind}"] = m.plagdet(sub, det).recall
+    if ds.unrelated and hasattr(system, "unrelated"):
+        _score_unrelated(res, ds, docs, system)
     return res
+
+
+def _score_unrelated(res: TaskResult, ds: Dataset, docs: Sequence[tuple[str, str]], system: Any) -> None:
+    """Character precision/recall/F1 of the spans storytrace calls unrelated, on the plagdet document pairs
+    that join a copy to its own source (a pair with the article a paragraph was spliced from is about that
+    paragraph, not about the story). Spans predicted in the source count too: it has no spliced text."""
+    amap = ds.article_map()
+    pairs = [(c, s) for c, s in docs if c in ds.unrelated and ds.sources.get(c) == s]
+    truth = {f"{c}|{s}|copy": ds.unrelated[c] for c, s in pairs}
+    predicted: dict[str, list[tuple[int, int]]] = {}
+
+    def run() -> None:
+        for c, s in pairs:
+            predicted[f"{c}|{s}|copy"], predicted[f"{c}|{s}|source"] = system.unrelated(amap[c], amap[s])
+
+    _timed(res, PRIMARY, run)
+    u = m.span_prf(truth, predicted)
+    res.metrics[PRIMARY].update(unrelated_precision=u.precision, unrelated_recall=u.recall, unrelated_f1=u.f1)
+    res.notes.update(unrelated_pairs=len(pairs), unrelated_spans=sum(len(v) for v in truth.values()))
 
 
 # --- graded similarity ---------------------------------------------------------------------------------

@@ -96,6 +96,11 @@ class StorytraceSystem:
         """Detected passages as (copy start, copy end, source start, source end) into ``content``."""
         return [(p.a_start, p.a_end, p.b_start, p.b_end) for p in self.relation(copy, source).passages]
 
+    def unrelated(self, copy: Article, source: Article) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """Spans reported as unrelated (spliced-in) text, in ``copy`` and in ``source``, into ``content``."""
+        r = self.relation(copy, source)
+        return [(s.start, s.end) for s in r.unrelated_a], [(s.start, s.end) for s in r.unrelated_b]
+
     def sentence_similarity(self, a: str, b: str) -> float:
         from storytrace.align import sentence_similarity
 
