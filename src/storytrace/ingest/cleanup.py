@@ -25,7 +25,14 @@ def clean_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# ASCII bytes that are not letters or digits: what ``comparable`` drops from an ASCII string.
+_ASCII_NON_ALNUM = bytes(c for c in range(128) if not chr(c).isalnum())
+
+
 def comparable(text: str) -> str:
     """A folded form used only to compare two strings (e.g. headline vs. first paragraph), never stored."""
+    if text.isascii():
+        # NFKC leaves ASCII as it is and casefold is lower() there: the same result, in C.
+        return text.lower().encode("ascii").translate(None, _ASCII_NON_ALNUM).decode("ascii")
     folded = unicodedata.normalize("NFKC", text).casefold()
     return "".join(ch for ch in folded if ch.isalnum())
