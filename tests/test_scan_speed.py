@@ -89,3 +89,75 @@ def test_c_stemmer_gives_the_pure_python_stems() -> None:
     words = wordfreq.top_n_list("en", 50_000) + ["generously", "skies", "dying", "news", "nationalization", "'s"]
     assert [stemmer_c.stemWord(w) for w in words] == [pure.stemWord(w) for w in words]
     assert type(_stemmer()).__module__ == "Stemmer"
+
+
+def _vector_plain(counts: dict[str, float], limit: int) -> dict[str, float]:
+    import heapq
+    import math
+
+    if not counts:
+        return {}
+    key = lambda kv: (-kv[1], kv[0])  # noqa: E731
+    items = counts.items()
+    top = sorted(items, key=key) if len(counts) <= limit else heapq.nsmallest(limit, items, key=key)
+    norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
+    return {k: round(v / norm, 5) for k, v in top}
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vector_order_and_cut_equal_the_keyed_sort(seed: int) -> None:
+    from storytrace.fingerprint import _vector
+
+    rng = random.Random(seed)
+    for size in (0, 1, 5, 199, 200, 201, 700):
+        # Few distinct weights, so that many ties are broken by the term.
+        counts = {f"t{rng.randint(0, 10_000)}": rng.choice([0.5, 1.0, 1.5, 2.25, rng.random()]) for _ in range(size)}
+        got, want = _vector(counts, 200), _vector_plain(counts, 200)
+        assert list(got.items()) == list(want.items())
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 5])
+def test_content_shingles_and_hashes_equal_their_definitions(k: int) -> None:
+    from storytrace.fingerprint import _content_shingles, _h, _hash_set
+
+    rng = random.Random(k)
+    for n in range(0, 12):
+        words = [rng.choice(["flood", "dhaka", "rоme", "café", "2024", "ＦＵＬＬ"]) for _ in range(n)]
+        want = ([" ".join(words)] if words else []) if n < k else [" ".join(words[i : i + k]) for i in range(n - k + 1)]
+        got = _content_shingles(words, k)
+        assert got == want
+        assert _hash_set(got) == frozenset(_h(x) for x in want)
+
+
+def _matrix_plain(vectors, vocab):
+    from scipy.sparse import csr_matrix
+
+    rows, cols, vals = [], [], []
+    for i, v in enumerate(vectors):
+        for k, w in v.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(k, len(vocab)))
+            vals.append(w)
+    return csr_matrix((vals, (rows, cols)), shape=(len(vectors), max(len(vocab), 1)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_cluster_matrix_has_scipys_layout_and_products(seed: int) -> None:
+    import numpy as np
+
+    from storytrace.cluster import _matrix
+
+    rng = random.Random(seed)
+    vectors = [{f"t{rng.randint(0, 60)}": round(rng.random(), 5) for _ in range(rng.randint(0, 25))}
+               for _ in range(rng.randint(1, 30))]
+    va: dict[str, int] = {}
+    vb: dict[str, int] = {}
+    got, want = _matrix(vectors, va), _matrix_plain(vectors, vb)
+    assert va == vb
+    assert got.shape == want.shape
+    assert got.indptr.tolist() == want.indptr.tolist()
+    assert got.indices.tolist() == want.indices.tolist()
+    assert got.data.tobytes() == want.data.tobytes()
+    assert np.array_equal((got @ got.T).toarray(), (want @ want.T).toarray())
+    empty = _matrix([{}, {}], {})
+    assert empty.shape == (2, 1) and empty.nnz == 0
