@@ -161,3 +161,19 @@ def test_cluster_matrix_has_scipys_layout_and_products(seed: int) -> None:
     assert np.array_equal((got @ got.T).toarray(), (want @ want.T).toarray())
     empty = _matrix([{}, {}], {})
     assert empty.shape == (2, 1) and empty.nnz == 0
+
+
+def test_sentence_prechecks_never_miss_a_seam() -> None:
+    """A line the prechecks refuse has no match of the full patterns (so no seam is lost)."""
+    from storytrace.normalize import _BEFORE_TITLE, _GLUED, _MAY_GLUE, _MAY_TITLE
+
+    rng = random.Random(7)
+    pieces = ["said", "May", ".", "!", "?", '"', "“", "”", "’", "‘", ")", "Mr.", "Dr.", "St.", "Lt.", " ", "  ",
+              "\t", "The", "Él", "Ωmega", "Дом", "é", "x", "4", "Prof.", "Rev.", "\u00a0"]
+    lines = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)]
+    lines += ['He left.The end.', 'noon." Then', 'said."The', 'noon. Dr. Anna Weber said', 'x) Mr. Y']
+    glued = [ln for ln in lines if _GLUED.search(ln)]
+    titled = [ln for ln in lines if _BEFORE_TITLE.search(ln)]
+    assert len(glued) > 100 and len(titled) > 20  # the generator does produce seams
+    assert all(_MAY_GLUE.search(ln) for ln in glued)
+    assert all(_MAY_TITLE.search(ln) for ln in titled)
