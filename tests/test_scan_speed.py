@@ -177,3 +177,30 @@ def test_sentence_prechecks_never_miss_a_seam() -> None:
     assert len(glued) > 100 and len(titled) > 20  # the generator does produce seams
     assert all(_MAY_GLUE.search(ln) for ln in glued)
     assert all(_MAY_TITLE.search(ln) for ln in titled)
+
+
+def test_scan_collects_less_often_and_restores_the_thresholds(tmp_path) -> None:
+    import gc
+
+    from storytrace import Article, Index
+    from storytrace import index as index_module
+
+    seen: list[int] = []
+    real = index_module.Index._add
+
+    def spy(self, *args, **kwargs):
+        seen.append(gc.get_threshold()[0])
+        return real(self, *args, **kwargs)
+
+    before = gc.get_threshold()
+    index_module.Index._add = spy
+    try:
+        with Index(tmp_path / "i.db", engine="local") as index:
+            index.add([Article(text="A short report on the flood in Dhaka.", id="x")])
+            (tmp_path / "a.txt").write_text("Another report on the flood in Dhaka, with more words.", "utf-8")
+            report = index.scan([tmp_path / "a.txt"])
+    finally:
+        index_module.Index._add = real
+    assert seen == [index_module._GC_GEN0] * 2
+    assert gc.get_threshold() == before
+    assert report.added == 1

@@ -9,11 +9,13 @@ skips what is stored and finishes the rest.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -65,6 +67,26 @@ class _Done:
 
     def result(self) -> Any:
         return self.value
+
+
+# Cyclic garbage collection during a scan: a first-generation collection every this many new container
+# objects instead of Python's 700. A scan makes millions of short-lived lists, dicts and tuples (postings,
+# vectors, rows) next to a large heap that lives on (caches, stored states), and the default rate makes
+# the collector walk that heap again and again: about a tenth of a posting lookup's time, for example.
+_GC_GEN0 = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cyclic garbage less often while the block runs (worker processes forked in it keep that
+    rate); the previous thresholds come back afterwards. Reference counting frees everything else as usual."""
+    old = gc.get_threshold()
+    if old[0]:  # 0 means collection is off: leave it so
+        gc.set_threshold(max(old[0], _GC_GEN0), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
@@ -139,7 +161,8 @@ class Index:
                 report.read += 1
                 yield item
 
-        self._add(articles(), report, progress)
+        with _fewer_collections():
+            self._add(articles(), report, progress)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -153,7 +176,8 @@ class Index:
                 report.read += 1
                 yield a
 
-        self._add(counted(), report, progress)
+        with _fewer_collections():
+            self._add(counted(), report, progress)
         report.seconds = time.perf_counter() - started
         return report
 
