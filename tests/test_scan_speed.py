@@ -204,3 +204,41 @@ def test_scan_collects_less_often_and_restores_the_thresholds(tmp_path) -> None:
     assert seen == [index_module._GC_GEN0] * 2
     assert gc.get_threshold() == before
     assert report.added == 1
+
+
+def test_same_story_prefilter_keeps_every_pair_that_is_one_story(tmp_path) -> None:
+    """The vectorised prefilter (one product of the stacked, weighted term matrices) never drops a pair whose
+    exact score reaches the threshold, and does drop most of the others (else it would test nothing)."""
+    import numpy as np
+
+    from storytrace import Index
+    from storytrace.engine import LocalEngine
+    from storytrace.relate import story_similarity
+    from storytrace.synth import generate, load_sources
+
+    articles = [item.article for item in generate(load_sources(), n_articles=300, seed=5, max_words=400)]
+    with Index(tmp_path / "p.db", engine=LocalEngine(1)) as index:
+        index.add(articles)
+        st = index.settings
+        stored = index.store.load(range(1, 301))
+        nodes = sorted(stored)
+        codes = np.array(sorted((a << 32) | b for i, a in enumerate(nodes) for b in nodes[i + 1 :]), dtype=np.int64)
+        kept = set(index._maybe_same_story(codes, {}))
+        same, dropped = set(), 0
+        for c in codes.tolist():
+            a, b = c >> 32, c & 0xFFFFFFFF
+            (_, aa, sa), (_, ab, sb) = stored[a], stored[b]
+            # The prefilter ignores the time window: compare with the score of undated articles.
+            score = story_similarity(_state_fp(sa), _state_fp(sb), None, None, st)["story"]
+            if score >= st.story_threshold:
+                same.add((a, b))
+            dropped += (a, b) not in kept
+    assert len(same) > 20
+    assert same <= kept
+    assert dropped > len(codes) // 2
+
+
+def _state_fp(state):
+    from storytrace.index import _StateFP
+
+    return _StateFP(state)

@@ -425,6 +425,7 @@ class Index:
         clearly below the threshold, in the same order."""
         import numpy as np
         from scipy.sparse import csr_matrix
+        from scipy.sparse import hstack as sparse_hstack
 
         st = self.settings
         if len(codes) < 64:
@@ -448,27 +449,32 @@ class Index:
         rows_b = self._vectors(bnodes, by_number)
         rows_a = self._vectors(anodes, by_number)
         width = max(1, len(self._vocab))
-        mats_a, mats_b, pres_a, pres_b = [], [], [], []
+        # One product instead of three: the body, entity and title matrices side by side, the a-side rows
+        # scaled by their weights, give the numerator of the score in one sum. A part missing on either
+        # side adds nothing to it, so its weight (below) only matters in the denominator.
+        weights = (st.weight_body, st.weight_entities, st.weight_title)
+        parts_a, parts_b, pres_a, pres_b = [], [], [], []
         for k in range(3):
             ma, pa = matrix(rows_a, k)
             mb, pb = matrix(rows_b, k)
-            mats_a.append(ma)
-            mats_b.append(mb.T.tocsc())
+            parts_a.append(ma * weights[k])
+            parts_b.append(mb)
             pres_a.append(pa)
             pres_b.append(pb)
-        dots = np.zeros((3, len(codes)))
+        mat_a = sparse_hstack(parts_a, format="csr")
+        mat_b = sparse_hstack(parts_b, format="csr").T.tocsr()
+        num = np.zeros(len(codes))
         # codes are sorted, so ia ascends: each block of a-rows is one slice of the pairs.
         block = max(1, _PREFILTER_CELLS // max(1, len(bnodes)))
         for lo in range(0, len(anodes), block):
             a0, a1 = np.searchsorted(ia, [lo, lo + block])
             if a0 == a1:
                 continue
-            for k in range(3):
-                dense = (mats_a[k][lo : lo + block] @ mats_b[k]).toarray()
-                dots[k, a0:a1] = dense[ia[a0:a1] - lo, ib[a0:a1]]
+            dense = (mat_a[lo : lo + block] @ mat_b).toarray()
+            num[a0:a1] = dense[ia[a0:a1] - lo, ib[a0:a1]]
         we = st.weight_entities * (pres_a[1][ia] & pres_b[1][ib])
         wt = st.weight_title * (pres_a[2][ia] & pres_b[2][ib])
-        score = (st.weight_body * dots[0] + we * dots[1] + wt * dots[2]) / (st.weight_body + we + wt)
+        score = num / (st.weight_body + we + wt)
         # Short texts get a boosted score in story_similarity, which this sum leaves out: keep them all,
         # so whether a pair survives never depends on how many others share its batch.
         words_a = np.fromiter((r[3] for r in rows_a), dtype=np.int64, count=len(rows_a))[ia]
