@@ -242,3 +242,13 @@ def _state_fp(state):
     from storytrace.index import _StateFP
 
     return _StateFP(state)
+
+
+@pytest.mark.parametrize("text", ["", "Plain words, only.", "Rоme café ＦＵＬＬ width — it's 2024’s news", "...!"])
+def test_tokenizer_words_are_the_pattern_matches_and_give_the_same_exact_hash(text: str) -> None:
+    from storytrace.fingerprint import _exact
+    from storytrace.normalize import _WORD, tokenize
+
+    tokens = tokenize(text)
+    assert tokens.words == _WORD.findall(text)
+    assert _exact(text, tokens.words) == _exact(text)

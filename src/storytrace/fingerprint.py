@@ -105,10 +105,11 @@ def _fold_exact(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold()
 
 
-def _exact(content: str) -> int:
+def _exact(content: str, words: list[str] | None = None) -> int:
     """The exact-copy hash: the words (the tokenizer's, via the same pattern), each NFKC-normalised and
-    case-folded, joined by a separator."""
-    words = _WORD.findall(content)
+    case-folded, joined by a separator. ``words``: ``_WORD.findall(content)``, when already at hand."""
+    if words is None:
+        words = _WORD.findall(content)
     if content.isascii():
         # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
         # folding the joined words equals joining the folded ones.
@@ -145,7 +146,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     starts = tokens.starts
     # Exact means the same words letter for letter (case, width and spacing aside): a copy disguised
     # with look-alike letters is a near copy, and the alignment still sees through it.
-    exact = _exact(content)
+    exact = _exact(content, tokens.words if len(tokens.words) == len(keys) else None)
     content_idx = [i for i, c in enumerate(tokens.content) if c]
     content_keys = [keys[i] for i in content_idx]
 

@@ -118,6 +118,8 @@ class Tokens:
     caps: list[bool]
     # ``is_content(keys[i])`` for every token, computed once per distinct word rather than per use.
     content: list[bool] = field(default_factory=list)
+    # The words as written (``_WORD.findall`` of the text), when the tokenizer kept them (it does).
+    words: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.content) != len(self.keys):
@@ -166,12 +168,13 @@ def tokenize(text: str) -> Tokens:
         return hit
     matches = list(_WORD.finditer(text))
     if not matches:
-        tokens = Tokens([], [], [], [], [], [])
+        tokens = Tokens([], [], [], [], [], [], [])
     else:
         get = _WORD_INFO.get
-        infos = [get(w) or _word_info(w) for w in map(re.Match.group, matches)]
+        words = list(map(re.Match.group, matches))
+        infos = [get(w) or _word_info(w) for w in words]
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), list(map(re.Match.start, matches)),
-                        list(map(re.Match.end, matches)), list(map(_I2, infos)), list(map(_I3, infos)))
+                        list(map(re.Match.end, matches)), list(map(_I2, infos)), list(map(_I3, infos)), words)
     remember(_TOKEN_CACHE, text, tokens)
     return tokens
 
