@@ -252,3 +252,22 @@ def test_tokenizer_words_are_the_pattern_matches_and_give_the_same_exact_hash(te
     tokens = tokenize(text)
     assert tokens.words == _WORD.findall(text)
     assert _exact(text, tokens.words) == _exact(text)
+
+
+def test_cluster_blocks_of_some_rows_equal_the_rows_of_the_whole_block() -> None:
+    from storytrace import Settings
+    from storytrace.cluster import Member, _Vectors
+
+    rng = random.Random(11)
+
+    def vec() -> dict[str, float]:
+        return {f"t{rng.randint(0, 30)}": round(rng.random(), 5) for _ in range(rng.randint(0, 12))}
+
+    members = [Member(id=f"a{i}", title="", site=None, published=f"2020-01-{1 + i % 28:02d}", body=vec(),
+                      entities=vec(), title_vec=vec(), n_words=rng.choice([0, 10, 80, 300])) for i in range(9)]
+    st = Settings()
+    vectors = _Vectors(members)
+    whole = vectors.block(0, 9, st)
+    assert whole.shape == (9, 9) and whole.max() > 0.0
+    for lo, hi in ((0, 4), (3, 9), (2, 7)):
+        assert vectors.block(lo, hi, st).tobytes() == whole[lo:hi].tobytes()

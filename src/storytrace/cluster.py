@@ -201,7 +201,8 @@ class _Vectors:
             vocab: dict[str, int] = {}
             m = _matrix([getattr(x, part) for x in members], vocab).tocsr()
             has = np.array([bool(getattr(x, part)) for x in members])
-            self.parts.append((m, has))
+            # The transpose in CSR form, converted once: the conversion ``m @ m.T`` makes on every call.
+            self.parts.append((m, m.T.tocsr(), has))
         self.n_words = np.array([x.n_words for x in members], dtype=float)
         times = [_parse(x.published) for x in members]
         self.secs = (np.array([t.timestamp() if t is not None else np.nan for t in times])
@@ -212,8 +213,9 @@ class _Vectors:
         weights = (settings.weight_body, settings.weight_entities, settings.weight_title)
         out = np.zeros((hi - lo, self.parts[0][0].shape[0]))
         weight = np.zeros_like(out)
-        for k, ((m, has), w) in enumerate(zip(self.parts, weights)):
-            dots = (m[lo:hi] @ m.T).toarray()
+        for k, ((m, mt, has), w) in enumerate(zip(self.parts, weights)):
+            rows = m if lo == 0 and hi == m.shape[0] else m[lo:hi]  # a slice of every row is a copy of m
+            dots = (rows @ mt).toarray()
             # The body always counts; names and headline only where both articles have them.
             ww = np.full(out.shape, w) if k == 0 else w * np.outer(has[lo:hi], has)
             out += ww * dots
