@@ -271,3 +271,27 @@ def test_cluster_blocks_of_some_rows_equal_the_rows_of_the_whole_block() -> None
     assert whole.shape == (9, 9) and whole.max() > 0.0
     for lo, hi in ((0, 4), (3, 9), (2, 7)):
         assert vectors.block(lo, hi, st).tobytes() == whole[lo:hi].tobytes()
+
+
+def test_boilerplate_and_cleanup_fast_paths_equal_the_line_by_line_definitions() -> None:
+    from storytrace.ingest.boilerplate import is_boilerplate_line, strip_boilerplate
+    from storytrace.ingest.cleanup import clean_text
+
+    def strip_plain(text: str) -> str:
+        return clean_text("\n".join(line for line in text.split("\n") if not is_boilerplate_line(line)))
+
+    def clean_plain(text: str) -> str:
+        import re
+
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+    rng = random.Random(5)
+    lines = ["The council met on Sunday.", "Like this:", "  Share this article  ", "Read more", "Tags: flood",
+             "Advertisement " * 20, "", "   ", "\t", "related", "Follow us on X", "Subscribe now!", "tweet",
+             "We use cookies to improve", "A sentence that says read more inside it.", "\u00a0", "\r", "x\x1f"]
+    texts = ["\n".join(rng.choice(lines) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(strip_plain(t) != clean_plain(t) for t in texts) > 100  # boilerplate was there to remove
+    assert [strip_boilerplate(t) for t in texts] == [strip_plain(t) for t in texts]
+    assert [clean_text(t) for t in texts] == [clean_plain(t) for t in texts]

@@ -15,7 +15,7 @@ _BLANK_RUNS = re.compile(r"\n{3,}")
 def clean_text(text: str) -> str:
     """Normalise newlines, strip trailing spaces, collapse runs of blank lines to one blank line."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = "\n".join(map(str.rstrip, text.split("\n")))
     text = _BLANK_RUNS.sub("\n\n", text)
     return text.strip("\n")
 
