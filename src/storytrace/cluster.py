@@ -11,6 +11,7 @@ engine computed the pairs.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import chain
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,14 +70,28 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[l
 
 
 def _matrix(vectors: Sequence[dict[str, float]], vocab: dict[str, int]) -> csr_matrix:
-    rows, cols, vals = [], [], []
-    for i, v in enumerate(vectors):
-        for k, w in v.items():
-            j = vocab.setdefault(k, len(vocab))
-            rows.append(i)
-            cols.append(j)
-            vals.append(w)
-    return csr_matrix((vals, (rows, cols)), shape=(len(vectors), max(len(vocab), 1)))
+    """One row per vector; a term's column is its rank of first appearance in ``vocab`` (filled in here).
+
+    Built in CSR form directly, laid out as scipy lays out the same matrix given as (row, column) triples:
+    columns ascending within each row. The products summed over a row follow that layout, so the same
+    layout keeps every similarity the same to the last bit.
+    """
+    keys = list(chain.from_iterable(vectors))
+    for k in keys:
+        if k not in vocab:
+            vocab[k] = len(vocab)
+    n = len(vectors)
+    shape = (n, max(len(vocab), 1))
+    if not keys:
+        return csr_matrix(shape)
+    cols = np.fromiter(map(vocab.__getitem__, keys), dtype=np.int32, count=len(keys))
+    vals = np.fromiter(chain.from_iterable(map(dict.values, vectors)), dtype=np.float64, count=len(keys))
+    lens = np.fromiter(map(len, vectors), dtype=np.int64, count=n)
+    rows = np.repeat(np.arange(n, dtype=np.int64), lens)
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(lens, out=indptr[1:])
+    return csr_matrix((vals[order], cols[order], indptr), shape=shape)
 
 
 def similarity_matrix(members: Sequence[Member], settings: Settings,
@@ -188,7 +203,8 @@ class _Vectors:
             vocab: dict[str, int] = {}
             m = _matrix([getattr(x, part) for x in members], vocab).tocsr()
             has = np.array([bool(getattr(x, part)) for x in members])
-            self.parts.append((m, has))
+            # The transpose in CSR form, converted once: the conversion ``m @ m.T`` makes on every call.
+            self.parts.append((m, m.T.tocsr(), has))
         self.n_words = np.array([x.n_words for x in members], dtype=float)
         times = [_parse(x.published) for x in members]
         self.secs = (np.array([t.timestamp() if t is not None else np.nan for t in times])
@@ -200,8 +216,9 @@ class _Vectors:
         out = np.zeros((hi - lo, self.parts[0][0].shape[0]))
         weight = np.zeros_like(out)
         boosts = _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
-        for k, ((m, has), w) in enumerate(zip(self.parts, weights)):
-            dots = (m[lo:hi] @ m.T).toarray()
+        for k, ((m, mt, has), w) in enumerate(zip(self.parts, weights)):
+            rows = m if lo == 0 and hi == m.shape[0] else m[lo:hi]  # a slice of every row is a copy of m
+            dots = (rows @ mt).toarray()
             # The body always counts; names and headline only where both articles have them (names less
             # in short texts, as in relate.story_similarity).
             ww = np.full(out.shape, w) if k == 0 else w * np.outer(has[lo:hi], has)

@@ -6,13 +6,13 @@ verification compares two fingerprints (plus the texts, for alignment) without r
 
 from __future__ import annotations
 
-import heapq
 import math
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 import numpy as np
 import xxhash
@@ -77,18 +77,19 @@ def shingle_strings(keys: list[str], k: int) -> list[str]:
 
 
 def _content_shingles(content: list[str], k: int) -> list[str]:
-    """``shingle_strings`` for keys already filtered to content words."""
+    """``shingle_strings`` for keys already filtered to content words (the same windows, built by zipping
+    k shifted views instead of slicing once per window)."""
     if len(content) < k:
         return [" ".join(content)] if content else []
-    return [" ".join(content[i : i + k]) for i in range(len(content) - k + 1)]
+    return list(map(" ".join, zip(*(content[i:] for i in range(k)))))
 
 
 def _hash_set(strings: list[str]) -> frozenset[int]:
     """``frozenset(_h(x) for x in strings)``, with the unsigned-to-signed step done by numpy in one go."""
     if not strings:
         return frozenset()
-    h = xxhash.xxh3_64_intdigest
-    raw = np.fromiter((h(x.encode("utf-8")) for x in strings), dtype=np.uint64, count=len(strings))
+    # str.encode's default is strict UTF-8, as in _h; map keeps the per-string loop in C.
+    raw = np.fromiter(map(xxhash.xxh3_64_intdigest, map(str.encode, strings)), dtype=np.uint64, count=len(strings))
     return frozenset(raw.view(np.int64).tolist())
 
 
@@ -104,10 +105,11 @@ def _fold_exact(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold()
 
 
-def _exact(content: str) -> int:
+def _exact(content: str, words: list[str] | None = None) -> int:
     """The exact-copy hash: the words (the tokenizer's, via the same pattern), each NFKC-normalised and
-    case-folded, joined by a separator."""
-    words = _WORD.findall(content)
+    case-folded, joined by a separator. ``words``: ``_WORD.findall(content)``, when already at hand."""
+    if words is None:
+        words = _WORD.findall(content)
     if content.isascii():
         # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
         # folding the joined words equals joining the folded ones.
@@ -118,10 +120,10 @@ def _exact(content: str) -> int:
 def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
     if not counts:
         return {}
-    items = counts.items()
-    key = lambda kv: (-kv[1], kv[0])  # noqa: E731
-    # nsmallest(n) is documented to equal sorted()[:n]; it avoids sorting the whole vocabulary.
-    top = sorted(items, key=key) if len(counts) <= limit else heapq.nsmallest(limit, items, key=key)
+    # Heaviest first, ties by term: the order of ``sorted(items, key=lambda kv: (-kv[1], kv[0]))`` (terms are
+    # unique, and a stable sort by weight alone, descending, keeps the term order of the first sort), with
+    # both sorts in C. The first ``limit`` of it are what ``heapq.nsmallest`` with that key gives.
+    top = sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)[:limit]
     norm = math.sqrt(sum(v * v for _, v in top)) or 1.0
     return {k: round(v / norm, 5) for k, v in top}
 
@@ -152,7 +154,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     starts = tokens.starts
     # Exact means the same words letter for letter (case, width and spacing aside): a copy disguised
     # with look-alike letters is a near copy, and the alignment still sees through it.
-    exact = _exact(content)
+    exact = _exact(content, tokens.words if len(tokens.words) == len(keys) else None)
     content_idx = [i for i, c in enumerate(tokens.content) if c]
     content_keys = [keys[i] for i in content_idx]
 

@@ -118,6 +118,8 @@ class Tokens:
     caps: list[bool]
     # ``is_content(keys[i])`` for every token, computed once per distinct word rather than per use.
     content: list[bool] = field(default_factory=list)
+    # The words as written (``_WORD.findall`` of the text), when the tokenizer kept them (it does).
+    words: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if len(self.content) != len(self.keys):
@@ -166,12 +168,13 @@ def tokenize(text: str) -> Tokens:
         return hit
     matches = list(_WORD.finditer(text))
     if not matches:
-        tokens = Tokens([], [], [], [], [], [])
+        tokens = Tokens([], [], [], [], [], [], [])
     else:
         get = _WORD_INFO.get
-        infos = [get(w) or _word_info(w) for w in map(re.Match.group, matches)]
+        words = list(map(re.Match.group, matches))
+        infos = [get(w) or _word_info(w) for w in words]
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), list(map(re.Match.start, matches)),
-                        list(map(re.Match.end, matches)), list(map(_I2, infos)), list(map(_I3, infos)))
+                        list(map(re.Match.end, matches)), list(map(_I2, infos)), list(map(_I3, infos)), words)
     remember(_TOKEN_CACHE, text, tokens)
     return tokens
 
@@ -183,6 +186,11 @@ _UPPER = "A-Z\u00c0-\u00de\u0400-\u042f\u0386-\u03ab"
 _GLUED = re.compile(rf"(?<=[{_LOWER}\)\"”’][.!?])(?=[\"“‘]?[{_UPPER}])|(?<=[{_LOWER}][.!?][\"”’])(?=[{_UPPER}])")
 # blingfire keeps "noon. Dr. Anna Weber said" together; a title abbreviation after a sentence end starts one.
 _BEFORE_TITLE = re.compile(rf"(?<=[{_LOWER}\)\"”’][.!?])\s+(?=(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev)\.\s)")
+# What every match of _GLUED (a sentence end, an optional quote, a capital) and of _BEFORE_TITLE (a sentence
+# end, space, a title and its full stop) contains, without the lookbehinds that make those slow to search: a
+# line without it has no match, and most lines have none.
+_MAY_GLUE = re.compile(rf"[.!?][\"“‘”’]?[{_UPPER}]")
+_MAY_TITLE = re.compile(r"[.!?]\s+(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev)\.\s")
 # A fragment that ends in a title abbreviation or an initial ("Dr.", "John F.") is not a sentence end.
 _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev|[A-Z])\.$")
 
@@ -303,8 +311,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
         raw = _sentence_offsets(chunk)  # code-point offsets
         pieces: list[tuple[int, int]] = []
         # A match inside a sentence is a match in the whole line, so a line without one needs no search.
-        may_glue = _GLUED.search(chunk) is not None
-        may_title = _BEFORE_TITLE.search(chunk) is not None
+        may_glue = _MAY_GLUE.search(chunk) is not None and _GLUED.search(chunk) is not None
+        may_title = _MAY_TITLE.search(chunk) is not None and _BEFORE_TITLE.search(chunk) is not None
         if not (may_glue or may_title):
             pieces = raw
         for s, e in raw if (may_glue or may_title) else ():

@@ -47,6 +47,9 @@ _PATTERNS = [
     r"tweet",
 ]
 _BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(_PATTERNS) + r")\s*$", re.IGNORECASE)
+# The same pattern at every line start of a whole text: where a line matches _BOILERPLATE, this matches at
+# that line's start, so a text this finds nothing in has no boilerplate line (most texts: one search).
+_ANY_BOILERPLATE = re.compile(_BOILERPLATE.pattern, re.IGNORECASE | re.MULTILINE)
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -56,6 +59,8 @@ def is_boilerplate_line(line: str) -> bool:
 
 def strip_boilerplate(text: str) -> str:
     """Drop whole short lines matching the built-in boilerplate patterns; leaves everything else alone."""
+    if _ANY_BOILERPLATE.search(text) is None:
+        return clean_text(text)
     lines = [line for line in text.split("\n") if not is_boilerplate_line(line)]
     return clean_text("\n".join(lines))
 

@@ -122,8 +122,10 @@ def drop_repeated_headline(title: str, text: str) -> str:
     if "\n" in first and comparable(first.split("\n", 1)[0]) == comparable(title):
         first, sep, rest = first.partition("\n")  # headline on its own line, body right below
     rest = rest.lstrip("\n")
-    if rest and comparable(first) and comparable(first) == comparable(title):
-        return rest
+    if rest:
+        head = comparable(first)
+        if head and head == comparable(title):
+            return rest
     return text
 
 
