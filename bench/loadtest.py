@@ -167,6 +167,65 @@ async def run_load(url: str, texts: list[str], clients: int, seconds: float, tim
     }
 
 
+async def run_open(url: str, texts: list[str], rate: float, clients: int, seconds: float,
+                   timeout: float) -> dict:
+    """Open loop: one request every 1/rate seconds, at most ``clients`` in flight, whatever the server's
+    pace. A closed loop of N clients always measures about N / throughput once the server is saturated
+    (Little's law); this asks what latency a user sees at a given offered load. Latency counts from the
+    moment a request was due, so a request held back by the in-flight cap still counts its wait."""
+    latencies: list[float] = []
+    statuses: dict[str, int] = {}
+    errors = 0
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    gate = asyncio.Semaphore(clients)
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=timeout) as http:
+        start = time.perf_counter()
+
+        async def one(i: int, due: float) -> None:
+            nonlocal errors
+            async with gate:
+                try:
+                    response = await http.post("/api/query", json={"text": texts[i % len(texts)], "limit": 10})
+                    key = str(response.status_code)
+                    if response.status_code != 200:
+                        errors += 1
+                except httpx.HTTPError as exc:
+                    key = type(exc).__name__
+                    errors += 1
+            latencies.append(time.perf_counter() - due)
+            statuses[key] = statuses.get(key, 0) + 1
+
+        tasks = []
+        for i in range(max(1, int(rate * seconds))):
+            due = start + i / rate
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.ensure_future(one(i, due)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - start
+    ordered = sorted(latencies)
+    ms = lambda v: None if v is None else round(1000 * v, 2)  # noqa: E731
+    return {
+        "url": url + "/api/query",
+        "mode": "open",
+        "offered_per_s": rate,
+        "max_in_flight": clients,
+        "seconds": round(elapsed, 2),
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+        "latency_ms": {
+            "p50": ms(percentile(ordered, 0.50)),
+            "p90": ms(percentile(ordered, 0.90)),
+            "p99": ms(percentile(ordered, 0.99)),
+            "max": ms(ordered[-1] if ordered else None),
+        },
+        "status": statuses,
+        "queries": len(texts),
+    }
+
+
 WRK_SCRIPT = """bodies = dofile(%s)
 i = 0
 request = function()
@@ -238,6 +297,9 @@ def main(argv: list[str] | None = None) -> int:
                         "from a server on the same machine")
     parser.add_argument("--texts", type=int, default=3000,
                         help="distinct query texts (default 3000: more than any per-process cache holds)")
+    parser.add_argument("--rate", type=float, help="open loop: send this many requests a second (at most "
+                        "--clients in flight) instead of --clients clients each waiting for its answer; "
+                        "python client only")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="server processes when the script starts the server (default: CPU count)")
     args = parser.parse_args(argv)
@@ -247,6 +309,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--seconds must be in (0, {MAX_SECONDS}]")
     if args.texts < 1:
         parser.error("--texts must be at least 1")
+    if args.rate is not None and (args.rate <= 0 or args.client != "python"):
+        parser.error("--rate must be above 0 and needs --client python")
     if args.url and not args.db:
         parser.error("--url needs --db (the index the server runs on) to draw query texts from")
 
@@ -264,7 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             proc, url = start_server(db, work / "server.log", args.workers)
             stack.callback(stop, proc)
-        if args.client == "wrk":
+        if args.rate is not None:
+            result = asyncio.run(run_open(url, texts, args.rate, args.clients, args.seconds, args.timeout))
+        elif args.client == "wrk":
             result = run_wrk(url, texts, args.clients, args.seconds, args.timeout, work)
         else:
             result = asyncio.run(run_load(url, texts, args.clients, args.seconds, args.timeout))

@@ -95,3 +95,19 @@ def test_loadtest_script_runs_and_stays_on_loopback(tmp_path: Path) -> None:
     remote = subprocess.run([sys.executable, str(script), "--db", str(db), "--url", "http://10.1.2.3:8000"],
                             capture_output=True, text=True, timeout=60)
     assert remote.returncode != 0 and "loopback" in remote.stderr
+
+
+def test_loadtest_open_loop_sends_at_the_offered_rate(tmp_path: Path) -> None:
+    db = tmp_path / "o.db"
+    build_index(db, [seeds_dir()])
+    script = REPO / "bench" / "loadtest.py"
+    done = subprocess.run([sys.executable, str(script), "--db", str(db), "--clients", "4", "--seconds", "2",
+                           "--rate", "10"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    # every due request is sent and answered, whatever the server's pace
+    assert result["mode"] == "open" and result["requests"] == 20 and result["errors"] == 0
+    assert result["latency_ms"]["p50"] <= result["latency_ms"]["p99"]
+    bad = subprocess.run([sys.executable, str(script), "--db", str(db), "--rate", "10", "--client", "wrk"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "--rate" in bad.stderr
