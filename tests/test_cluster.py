@@ -217,3 +217,40 @@ def test_similarity_matrix_and_row_blocks_agree_with_relate_on_short_texts(core)
             if i < 2:
                 assert rows[i, j] == pytest.approx(expected, abs=1e-6)
     assert story_similarity(fps[0], fps[1], None, None, s).get("story_short_boost", 1.0) > 1.0
+
+
+def _random_members(rng: random.Random, n: int) -> list[Member]:
+    """Members with overlapping random vectors (shared terms in different dict orders, some parts empty)."""
+    terms = [f"t{i}" for i in range(40)]
+
+    def vec() -> dict[str, float]:
+        if rng.random() < 0.15:
+            return {}
+        return {t: rng.random() for t in rng.sample(terms, rng.randint(1, 25))}
+
+    return [Member(id=f"m{i}", title="", site=None,
+                   published=rng.choice([None, "2020-01-01", "2020-01-09T12:00:00+00:00"]),
+                   body=vec(), entities=vec(), title_vec=vec(), n_words=rng.choice([0, 5, 12, 40, 300]))
+            for i in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_small_components_give_bit_identical_similarities(seed: int, monkeypatch) -> None:
+    """The Python dot products of small components equal scipy's sparse products to the last bit."""
+    from storytrace import cluster
+
+    rng = random.Random(seed)
+    members = _random_members(rng, rng.randint(2, cluster._SMALL))
+    st = Settings()
+    small = cluster._Vectors(members)
+    assert small.small
+    for part in range(3):
+        vectors = [[m.body, m.entities, m.title_vec][part] for m in members]
+        m = cluster._matrix(vectors, {})
+        assert np.array_equal(cluster._small_dots(cluster._ranked(vectors), 0, len(members)), (m @ m.T).toarray())
+    got = small.block(0, len(members), st)
+    monkeypatch.setattr(cluster, "_SMALL", 0)
+    sparse = cluster._Vectors(members)
+    assert not sparse.small
+    assert np.array_equal(got, sparse.block(0, len(members), st))
+    assert np.array_equal(small.block(1, len(members), st), sparse.block(1, len(members), st))

@@ -194,15 +194,54 @@ def centroid_link(members: Sequence[Member], settings: Settings, forced: Iterabl
     return labels
 
 
+_SMALL = 4  # members up to which _Vectors sums dot products in Python instead of scipy
+
+
+def _ranked(vectors: Sequence[dict[str, float]]) -> list[list[tuple[str, float]]]:
+    """Each vector's (term, weight) items in the column order ``_matrix`` gives them: terms ranked by
+    first appearance across all the vectors, ascending within each row."""
+    rank: dict[str, int] = {}
+    for v in vectors:
+        for k in v:
+            if k not in rank:
+                rank[k] = len(rank)
+    return [sorted(v.items(), key=lambda kv: rank[kv[0]]) for v in vectors]
+
+
+def _small_dots(ranked: list[list[tuple[str, float]]], lo: int, hi: int) -> np.ndarray:
+    """Rows lo..hi of ``m @ m.T`` as scipy's csr_matmat computes them: for row i, the products with row j
+    of the terms both hold, added to 0.0 one by one in row i's column order."""
+    lookup = [dict(r) for r in ranked]
+    out = np.zeros((hi - lo, len(ranked)))
+    for r, i in enumerate(range(lo, hi)):
+        row = ranked[i]
+        for j, other in enumerate(lookup):
+            acc = 0.0
+            for k, w in row:
+                x = other.get(k)
+                if x is not None:
+                    acc += w * x
+            out[r, j] = acc
+    return out
+
+
 class _Vectors:
     """The three term matrices of a set of members, built once, so that blocks of rows are cheap."""
 
     def __init__(self, members: Sequence[Member]) -> None:
         self.parts = []
+        # Most components a batch touches are two or three articles, where building sparse matrices costs
+        # far more than the few dot products (scipy's overhead was most of re-clustering): those are
+        # summed in Python, in the order scipy sums them, so every similarity stays the same to the bit.
+        self.small = len(members) <= _SMALL
         for part in ("body", "entities", "title_vec"):
+            vectors = [getattr(x, part) for x in members]
+            has = np.array([bool(v) for v in vectors])
+            if self.small:
+                self.parts.append((_ranked(vectors), None, has))
+                continue
             vocab: dict[str, int] = {}
-            m = _matrix([getattr(x, part) for x in members], vocab).tocsr()
-            has = np.array([bool(getattr(x, part)) for x in members])
+            m = _matrix(vectors, vocab).tocsr()
             # The transpose in CSR form, converted once: the conversion ``m @ m.T`` makes on every call.
             self.parts.append((m, m.T.tocsr(), has))
         self.n_words = np.array([x.n_words for x in members], dtype=float)
@@ -213,12 +252,15 @@ class _Vectors:
     def block(self, lo: int, hi: int, settings: Settings, copied: dict[int, set[int]] | None = None) -> np.ndarray:
         """Rows lo..hi of the similarity matrix (same formula as similarity_matrix and relate)."""
         weights = (settings.weight_body, settings.weight_entities, settings.weight_title)
-        out = np.zeros((hi - lo, self.parts[0][0].shape[0]))
+        out = np.zeros((hi - lo, len(self.n_words)))
         weight = np.zeros_like(out)
         boosts = _boosts(list(self.n_words[lo:hi]), list(self.n_words), settings)
         for k, ((m, mt, has), w) in enumerate(zip(self.parts, weights)):
-            rows = m if lo == 0 and hi == m.shape[0] else m[lo:hi]  # a slice of every row is a copy of m
-            dots = (rows @ mt).toarray()
+            if self.small:
+                dots = _small_dots(m, lo, hi)
+            else:
+                rows = m if lo == 0 and hi == m.shape[0] else m[lo:hi]  # a slice of every row is a copy of m
+                dots = (rows @ mt).toarray()
             # The body always counts; names and headline only where both articles have them (names less
             # in short texts, as in relate.story_similarity).
             ww = np.full(out.shape, w) if k == 0 else w * np.outer(has[lo:hi], has)
