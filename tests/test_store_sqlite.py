@@ -212,3 +212,25 @@ def test_not_a_database(tmp_path: Path, readonly: bool) -> None:
     path.write_bytes(b"this is not a database " * 100)
     with pytest.raises(StorytraceError, match="not a storytrace index"):
         open_store(path, readonly=readonly)
+
+
+def test_stored_states_read_back_as_json_wrote_them() -> None:
+    """States are written with orjson where it writes the same numbers, else with json (NaN, infinity,
+    integers over 64 bits); either way they read back equal, in the same key order."""
+    import json
+    import math
+
+    from storytrace.store.sqlite import _dumps, _loads
+
+    state = {"exact": 18446744073709551615, "n_words": 3, "body": {"ü": 0.1 + 0.2, "b": 1e-05},
+             "entities": {}, "title": {"x": 1.0}, "block": ["ü", "b"]}
+    text = _dumps(state)
+    assert _loads(text) == state and list(_loads(text)["body"]) == ["ü", "b"]
+    for odd in ({"body": {"a": float("nan")}}, {"body": {"a": float("inf")}}, {"exact": 2 ** 70},
+                {"block": [["x", float("-inf")]]}):
+        text = _dumps(odd)
+        assert text == json.dumps(odd, separators=(",", ":"))
+        back = _loads(text)
+        if "body" in odd:
+            v = back["body"]["a"]
+            assert math.isnan(v) if math.isnan(odd["body"]["a"]) else v == odd["body"]["a"]
