@@ -117,6 +117,27 @@ def percentile(sorted_values: list[float], q: float) -> float | None:
     return sorted_values[k]
 
 
+def _summary(latencies: list[float], statuses: dict[str, int], errors: int, elapsed: float,
+             queries: int) -> dict:
+    """What both Python load loops report: counts, rate and latency percentiles in milliseconds."""
+    ordered = sorted(latencies)
+    ms = lambda v: None if v is None else round(1000 * v, 2)  # noqa: E731
+    return {
+        "seconds": round(elapsed, 2),
+        "requests": len(latencies),
+        "errors": errors,
+        "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
+        "latency_ms": {
+            "p50": ms(percentile(ordered, 0.50)),
+            "p90": ms(percentile(ordered, 0.90)),
+            "p99": ms(percentile(ordered, 0.99)),
+            "max": ms(ordered[-1] if ordered else None),
+        },
+        "status": statuses,
+        "queries": queries,
+    }
+
+
 async def run_load(url: str, texts: list[str], clients: int, seconds: float, timeout: float) -> dict:
     """Every client sends one query at a time until the deadline; requests in flight then finish."""
     latencies: list[float] = []
@@ -147,24 +168,8 @@ async def run_load(url: str, texts: list[str], clients: int, seconds: float, tim
 
         await asyncio.gather(*(client(n) for n in range(clients)))
         elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
-    ms = lambda v: None if v is None else round(1000 * v, 2)  # noqa: E731
-    return {
-        "url": url + "/api/query",
-        "clients": clients,
-        "seconds": round(elapsed, 2),
-        "requests": len(latencies),
-        "errors": errors,
-        "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
-        "latency_ms": {
-            "p50": ms(percentile(ordered, 0.50)),
-            "p90": ms(percentile(ordered, 0.90)),
-            "p99": ms(percentile(ordered, 0.99)),
-            "max": ms(ordered[-1] if ordered else None),
-        },
-        "status": statuses,
-        "queries": len(texts),
-    }
+    return {"url": url + "/api/query", "clients": clients,
+            **_summary(latencies, statuses, errors, elapsed, len(texts))}
 
 
 async def run_open(url: str, texts: list[str], rate: float, clients: int, seconds: float,
@@ -204,26 +209,8 @@ async def run_open(url: str, texts: list[str], rate: float, clients: int, second
             tasks.append(asyncio.ensure_future(one(i, due)))
         await asyncio.gather(*tasks)
         elapsed = time.perf_counter() - start
-    ordered = sorted(latencies)
-    ms = lambda v: None if v is None else round(1000 * v, 2)  # noqa: E731
-    return {
-        "url": url + "/api/query",
-        "mode": "open",
-        "offered_per_s": rate,
-        "max_in_flight": clients,
-        "seconds": round(elapsed, 2),
-        "requests": len(latencies),
-        "errors": errors,
-        "requests_per_s": round(len(latencies) / elapsed, 1) if elapsed else 0.0,
-        "latency_ms": {
-            "p50": ms(percentile(ordered, 0.50)),
-            "p90": ms(percentile(ordered, 0.90)),
-            "p99": ms(percentile(ordered, 0.99)),
-            "max": ms(ordered[-1] if ordered else None),
-        },
-        "status": statuses,
-        "queries": len(texts),
-    }
+    return {"url": url + "/api/query", "mode": "open", "offered_per_s": rate, "max_in_flight": clients,
+            **_summary(latencies, statuses, errors, elapsed, len(texts))}
 
 
 WRK_SCRIPT = """bodies = dofile(%s)

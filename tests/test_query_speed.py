@@ -161,7 +161,7 @@ def test_caching_many_vectors_equals_caching_them_one_by_one() -> None:
     items = [(n, rng.randrange(100), *({w: round(rng.random(), 5) for w in rng.sample(words, rng.randrange(0, 12))}
                                         for _ in range(3))) for n in range(40)]
     one, many = Index(":memory:"), Index(":memory:")
-    rows = [one._cache_vectors(*it) for it in items]
+    rows = [one._cache_many([it])[it[0]] for it in items]
     batch = many._cache_many(items)
     assert one._vocab == many._vocab
     names = {i: w for w, i in many._vocab.items()}

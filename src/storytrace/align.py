@@ -22,7 +22,7 @@ from .model import Passage, Span
 from .normalize import is_content, paragraph_spans, remember, sentence_spans, tokenize
 from .weights import idf
 
-__all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of"]
+__all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of", "word_pairs"]
 
 
 @dataclass(slots=True)
@@ -146,6 +146,7 @@ class _Doc:
     first: list[int]  # per sentence: index of its first content token (or -1)
     last: list[int]
     grams: list[tuple[str, ...]] | None = None  # every _SEED consecutive keys, made on first use
+    pairs: frozenset[tuple[str, str]] | None = None  # adjacent content keys, made on first use
 
 
 _DOC_CACHE: dict[str, _Doc] = {}
@@ -192,6 +193,15 @@ def _make_doc(text: str) -> _Doc:
 _SEED = 4
 _GAP = 4
 _MAX_SEED_POSTINGS = 50
+
+
+def word_pairs(text: str) -> frozenset[tuple[str, str]]:
+    """The text's adjacent content-key pairs, kept with its _Doc (which alignment has usually just made):
+    treat as read-only."""
+    doc = _doc(text)
+    if doc.pairs is None:
+        doc.pairs = frozenset(zip(doc.keys, doc.keys[1:]))
+    return doc.pairs
 
 
 def _grams(doc: _Doc) -> list[tuple[str, ...]]:
@@ -566,22 +576,17 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     other_keys: set[str] = set()
     for s in other:
         other_keys.update(s.weights)
-    # A text's sentences come in order (starts and ends ascending), so those inside a paragraph are one
+    # A text's sentences are disjoint and in order (see _make_doc), so those inside a paragraph are one
     # slice, found by bisection instead of a pass over all of them per paragraph.
     starts = [s.start for s in own]
     ends = [s.end for s in own]
-    ordered = all(a <= b for a, b in zip(starts, starts[1:])) and all(a <= b for a, b in zip(ends, ends[1:]))
     own_words = sum(len(s.keys) for s in own)
     other_words = sum(len(s.keys) for s in other)
     out: list[Span] = []
     for ps, pe in paras:
         if any(s < pe and ps < e for s, e in covered):
             continue
-        if ordered:
-            lo, hi = bisect_left(starts, ps), bisect_right(ends, pe)
-            inside = own[lo:hi]
-        else:
-            inside = [s for s in own if s.start >= ps and s.end <= pe]
+        inside = own[bisect_left(starts, ps) : bisect_right(ends, pe)]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)

@@ -339,12 +339,9 @@ class Index:
                                            for n, fp in ((n, by_number[n][1]) for n in fresh)]))
         return [found[n] for n in ints]
 
-    def _cache_vectors(self, n: int, n_words: int, *vectors: dict[str, float]) -> tuple:
-        """(body, entities, title, n_words): each vector as (term ids, weights) arrays."""
-        return self._cache_many([(n, n_words, *vectors)])[n]
-
     def _cache_many(self, items: list[tuple[Any, ...]]) -> dict[int, tuple]:
-        """``_cache_vectors`` for many ``(n, n_words, body, entities, title)`` at once: one vocabulary lookup
+        """``(body, entities, title, n_words)`` rows, each vector as (term ids, weights) arrays, cached, for
+        many ``(n, n_words, body, entities, title)`` at once: one vocabulary lookup
         and two array conversions for the whole lot (each row's arrays are slices of them) instead of six
         small conversions per article, which cost more than decoding the state. Term ids are handed out
         in the same order as one article at a time would."""

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timezone
-from itertools import compress, repeat
+from itertools import repeat
 from operator import mul
 
-from .align import Alignment, ParaphraseScorer, align
+from .align import Alignment, ParaphraseScorer, align, word_pairs
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
 from .model import Article, CopyKind, Relation, StoryKind
-from .normalize import remember, tokenize
 
 __all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
@@ -124,23 +123,6 @@ def story_similarity(fa: Fingerprint, fb: Fingerprint, pub_a: str | None, pub_b:
     return out
 
 
-_PAIRS_CACHE: dict[str, frozenset[tuple[str, str]]] = {}
-_PAIRS_CACHE_SIZE = 64
-
-
-def _word_pairs(text: str) -> frozenset[tuple[str, str]]:
-    """The text's adjacent content-key pairs, kept for the next pairs that hold the same text (a query
-    meets each of its candidates; a verifier's pairs come sorted): treat as read-only."""
-    hit = _PAIRS_CACHE.get(text)
-    if hit is not None:
-        return hit
-    tokens = tokenize(text)
-    keys = list(compress(tokens.keys, tokens.content))
-    pairs = frozenset(zip(keys, keys[1:]))
-    remember(_PAIRS_CACHE, text, pairs, _PAIRS_CACHE_SIZE)
-    return pairs
-
-
 def word_pairs_kept(a: str, b: str) -> float:
     """Share of the adjacent content-word pairs of one text (the one with fewer) that the other has too.
 
@@ -148,7 +130,7 @@ def word_pairs_kept(a: str, b: str) -> float:
     written independently about the same facts shares the words but seldom their sequence (word-bigram
     containment, the feature Clough & Stevenson found best at telling heavy revision from independent
     writing)."""
-    pa, pb = _word_pairs(a), _word_pairs(b)
+    pa, pb = word_pairs(a), word_pairs(b)
     if not pa or not pb:
         return 0.0
     return len(pa & pb) / min(len(pa), len(pb))

@@ -109,9 +109,7 @@ def _plain(value: Any) -> bool:
         return True
     try:
         return math.isfinite(sum(value))
-    except OverflowError:  # integers too big for a float: no NaN among them
-        return all(map(_plain, value))
-    except TypeError:  # not all numbers
+    except (OverflowError, TypeError):  # integers too big for a float, or not all numbers: one by one
         return all(map(_plain, value))
 
 
@@ -281,7 +279,7 @@ class SQLiteStore(Store):
         return dict(zip(ns[keep].tolist(), counts[keep].tolist()))
 
     def _term_postings(self, keys: list[int], limit: int, saturated: set[int]) -> dict[int, Any]:
-        """``{key: article numbers}`` (int32 arrays) for the keys with at most ``limit`` postings, from
+        """``{key: article numbers}`` (int64 arrays) for the keys with at most ``limit`` postings, from
         memory where read before; keys found to have more are added to ``saturated``. What is kept is
         dropped when the file has changed since (another connection's commit, or a write through this
         one), so a reader never misses an article added after it read a key."""
