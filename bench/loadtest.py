@@ -213,6 +213,11 @@ async def run_open(url: str, texts: list[str], rate: float, clients: int, second
             **_summary(latencies, statuses, errors, elapsed, len(texts))}
 
 
+WRK_HEALTH = """request = function()
+  return wrk.format("GET", "/api/health")
+end
+"""
+
 WRK_SCRIPT = """bodies = dofile(%s)
 i = 0
 request = function()
@@ -231,9 +236,39 @@ def _lua_string(s: str) -> str:
     return f"[{eq}[{s}]{eq}]"
 
 
-def run_wrk(url: str, texts: list[str], clients: int, seconds: float, timeout: float, work: Path) -> dict:
+def tree_cpu_seconds(pid: int) -> float | None:
+    """CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc; None
+    elsewhere). The server's CPU per request times the clients, over the cores, is a floor under the mean
+    latency of a closed loop, whatever the scheduling: it says whether a latency target is reachable."""
+    proc = Path("/proc")
+    if not (proc / str(pid) / "stat").exists():
+        return None
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    for d in proc.iterdir():
+        if not d.name.isdigit():
+            continue
+        try:
+            fields = (d / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parent[int(d.name)] = int(fields[1])
+        ticks[int(d.name)] = int(fields[11]) + int(fields[12])  # utime, stime
+    total = 0
+    for p in ticks:
+        q = p
+        while q and q != pid:
+            q = parent.get(q, 0)
+        if q == pid:
+            total += ticks[p]
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_wrk(url: str, texts: list[str], clients: int, seconds: float, timeout: float, work: Path,
+            endpoint: str = "query") -> dict:
     """The same load from wrk (C, one thread): a Python client on the same two cores takes CPU from the
-    server and makes it look slower than it is. Parses wrk's --latency report."""
+    server and makes it look slower than it is. Parses wrk's --latency report. ``endpoint="health"``
+    sends ``GET /api/health`` instead: the ceiling of the HTTP stack alone, with no work per request."""
     import re
     import shutil
 
@@ -243,7 +278,7 @@ def run_wrk(url: str, texts: list[str], clients: int, seconds: float, timeout: f
     bodies = work / "bodies.lua"
     bodies.write_text("return {" + ",".join(_lua_string(json.dumps({"text": t, "limit": 10})) for t in texts) + "}")
     script = work / "query.lua"
-    script.write_text(WRK_SCRIPT % _lua_string(str(bodies)))
+    script.write_text(WRK_HEALTH if endpoint == "health" else WRK_SCRIPT % _lua_string(str(bodies)))
     out = subprocess.run([wrk, "-t1", f"-c{clients}", f"-d{max(1, round(seconds))}s", "--latency",
                           f"--timeout={max(1, round(timeout))}s", "-s", str(script), url],
                          capture_output=True, text=True, check=True).stdout
@@ -258,7 +293,7 @@ def run_wrk(url: str, texts: list[str], clients: int, seconds: float, timeout: f
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     errors = (int(non2xx.group(1)) if non2xx else 0) + (sum(map(int, sock.groups())) if sock else 0)
     return {
-        "url": url + "/api/query",
+        "url": url + ("/api/health" if endpoint == "health" else "/api/query"),
         "client": "wrk",
         "clients": clients,
         "seconds": seconds,
@@ -287,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, help="open loop: send this many requests a second (at most "
                         "--clients in flight) instead of --clients clients each waiting for its answer; "
                         "python client only")
+    parser.add_argument("--endpoint", choices=("query", "health"), default="query",
+                        help="what to load: POST /api/query (default) or GET /api/health, the ceiling of the "
+                        "HTTP stack with no work per request; --client wrk only")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="server processes when the script starts the server (default: CPU count)")
     args = parser.parse_args(argv)
@@ -298,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--texts must be at least 1")
     if args.rate is not None and (args.rate <= 0 or args.client != "python"):
         parser.error("--rate must be above 0 and needs --client python")
+    if args.endpoint != "query" and args.client != "wrk":
+        parser.error("--endpoint health needs --client wrk")
     if args.url and not args.db:
         parser.error("--url needs --db (the index the server runs on) to draw query texts from")
 
@@ -310,17 +350,27 @@ def main(argv: list[str] | None = None) -> int:
         elif not db.exists():
             parser.error(f"no index at {db}")
         texts = query_texts(db, limit=args.texts)
+        server_pid = None
         if args.url:
             url = loopback_url(args.url)
         else:
             proc, url = start_server(db, work / "server.log", args.workers)
             stack.callback(stop, proc)
+            server_pid = proc.pid
+        cpu_before = tree_cpu_seconds(server_pid) if server_pid else None
         if args.rate is not None:
             result = asyncio.run(run_open(url, texts, args.rate, args.clients, args.seconds, args.timeout))
         elif args.client == "wrk":
-            result = run_wrk(url, texts, args.clients, args.seconds, args.timeout, work)
+            result = run_wrk(url, texts, args.clients, args.seconds, args.timeout, work, args.endpoint)
         else:
             result = asyncio.run(run_load(url, texts, args.clients, args.seconds, args.timeout))
+        cpu_after = tree_cpu_seconds(server_pid) if server_pid else None
+        if cpu_before is not None and cpu_after is not None and result.get("requests"):
+            # Closed loop: mean latency >= clients x (CPU per request) / cores, however well it is scheduled.
+            per_request = (cpu_after - cpu_before) / result["requests"]
+            result["server_cpu_ms_per_request"] = round(1000 * per_request, 3)
+            result["cores"] = os.cpu_count()
+            result["mean_latency_floor_ms"] = round(1000 * per_request * args.clients / (os.cpu_count() or 1), 1)
     print(json.dumps(result, indent=2))
     return 0
 

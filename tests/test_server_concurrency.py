@@ -111,3 +111,44 @@ def test_loadtest_open_loop_sends_at_the_offered_rate(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, str(script), "--db", str(db), "--rate", "10", "--client", "wrk"],
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode != 0 and "--rate" in bad.stderr
+
+
+def test_loadtest_reports_the_servers_cpu_per_request(tmp_path: Path) -> None:
+    """The CPU the server spent per request (it and its worker processes), and the mean-latency floor
+    that follows from it, come with the result; a script-run load works without wrk."""
+    db = tmp_path / "c.db"
+    build_index(db, [seeds_dir()])
+    script = REPO / "bench" / "loadtest.py"
+    done = subprocess.run([sys.executable, str(script), "--db", str(db), "--clients", "4", "--seconds", "2",
+                           "--workers", "2"], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["requests"] > 0 and result["errors"] == 0
+    if sys.platform.startswith("linux"):
+        per_request = result["server_cpu_ms_per_request"]
+        assert per_request > 0
+        assert result["mean_latency_floor_ms"] == pytest.approx(per_request * 4 / result["cores"], abs=0.2)
+    bad = subprocess.run([sys.executable, str(script), "--db", str(db), "--endpoint", "health"],
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "--endpoint health needs --client wrk" in bad.stderr
+
+
+def test_tree_cpu_seconds_counts_child_processes() -> None:
+    """A parent that only waits uses almost no CPU itself; its busy child's CPU must be counted."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        from loadtest import tree_cpu_seconds
+    finally:
+        sys.path.pop(0)
+    if not Path("/proc/self/stat").exists():
+        pytest.skip("needs /proc")
+    busy = "import time\nt = time.process_time()\nwhile time.process_time() - t < 0.6: pass\n"
+    parent = subprocess.Popen([sys.executable, "-c",
+                               f"import subprocess, sys; subprocess.run([sys.executable, '-c', {busy!r}])"])
+    import time
+
+    seen = 0.0
+    while parent.poll() is None:
+        seen = max(seen, tree_cpu_seconds(parent.pid) or 0.0)
+        time.sleep(0.05)
+    assert seen >= 0.3
