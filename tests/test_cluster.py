@@ -254,3 +254,54 @@ def test_small_components_give_bit_identical_similarities(seed: int, monkeypatch
     assert not sparse.small
     assert np.array_equal(got, sparse.block(0, len(members), st))
     assert np.array_equal(small.block(1, len(members), st), sparse.block(1, len(members), st))
+
+
+# -- broad articles left alone by average-link -------------------------------------------------------
+
+def _broad_case(n_words_broad: int = 100, group: int = 3) -> list[Member]:
+    """A tight group (a, b, c) and a broad article d: one same-story link (to a, 0.40), the rest weak
+    (0.20), so its mean similarity to the group, 0.27, is under the threshold but well above nothing."""
+    group_members = [
+        Member("a", "", None, None, {"x": 0.8, "z": 0.6}, {}, {}, 100),
+        Member("b", "", None, None, {"x": 1.0}, {}, {}, 100),
+        Member("c", "", None, None, {"x": 1.0}, {}, {}, 100),
+    ][:group]
+    broad = Member("d", "", None, None, {"x": 0.2, "z": 0.4, "y": (1 - 0.04 - 0.16) ** 0.5}, {}, {}, n_words_broad)
+    return [*group_members, broad]
+
+
+def test_broad_article_left_alone_joins_the_story_it_links_into() -> None:
+    from storytrace.cluster import dense_average_link
+
+    st = Settings()
+    members = _broad_case()
+    sim = similarity_matrix(members, st)
+    assert sim[3, 0] >= st.story_threshold > sim[3, 1:3].max()
+    assert st.attach_threshold <= sim[3, :3].mean() < st.story_threshold
+    assert len(set(dense_average_link(members, st))) == 1
+    # before attach_threshold existed (a stored index's settings): the broad article stayed alone
+    old = Settings(attach_threshold=1.0)
+    labels = dense_average_link(members, old)
+    assert labels[0] == labels[1] == labels[2] != labels[3]
+
+
+def test_attachment_needs_a_full_text_and_a_group_of_three() -> None:
+    from storytrace.cluster import dense_average_link
+
+    st = Settings()
+    headline = _broad_case(n_words_broad=0)  # length unknown: no evidence it is a broad article
+    labels = dense_average_link(headline, st)
+    assert labels[3] not in labels[:3]
+    pair = _broad_case(group=2)  # a pair's mean is little more than the pairwise judgment already made
+    labels = dense_average_link(pair, st)
+    assert labels[2] not in labels[:2]
+
+
+def test_attachment_never_merges_two_clusters() -> None:
+    from storytrace.cluster import dense_average_link
+
+    st = Settings()
+    members = _broad_case()
+    members.append(Member("e", "", None, None, dict(members[3].body), {}, {}, 100))
+    labels = dense_average_link(members, st)
+    assert labels[3] == labels[4] != labels[0]

@@ -107,3 +107,13 @@ def test_settings_stored_before_lead_words_existed_keep_the_lead_off() -> None:
     del d["lead_words"]
     assert Settings.from_dict(d).lead_words == 0
     assert Settings.from_dict(Settings().to_dict()).lead_words == Settings().lead_words
+
+
+def test_settings_stored_before_attach_threshold_existed_keep_singletons_alone() -> None:
+    """An index written before ``attach_threshold`` existed clustered without attaching lone broad articles:
+    read back, it keeps doing so, so a component re-clustered later agrees with the ones left as they were."""
+    d = Settings().to_dict()
+    del d["attach_threshold"]
+    old = Settings.from_dict(d)
+    assert old.attach_threshold == 1.0 >= old.story_threshold
+    assert Settings.from_dict(Settings().to_dict()).attach_threshold == Settings().attach_threshold < Settings().story_threshold
