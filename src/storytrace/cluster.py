@@ -355,17 +355,19 @@ def _attach_singletons(dist: np.ndarray, labels: list[int], n_words: Sequence[in
     if not alone or len(sizes) == 1:
         return labels
     lab_arr = np.asarray(labels)
+    width = int(lab_arr.max()) + 1
     out = list(labels)
     for i in alone:
         row = _condensed_row(dist, n, i)
+        # Each cluster's strongest link in one pass, so that a large component with many clusters costs
+        # O(members) per article, not O(members x clusters); means only where a link reaches the threshold.
+        strongest = np.full(width, -np.inf)
+        np.maximum.at(strongest, lab_arr, row)
         best, best_mean = None, settings.attach_threshold
         for lab, size in sizes.items():
-            if size < settings.attach_min_size or lab == labels[i]:
+            if size < settings.attach_min_size or lab == labels[i] or strongest[lab] < settings.story_threshold:
                 continue
-            sims = row[lab_arr == lab]
-            if sims.max() < settings.story_threshold:
-                continue
-            mean = float(sims.mean())
+            mean = float(row[lab_arr == lab].mean())
             if mean >= best_mean:
                 best, best_mean = lab, mean
         if best is not None:
