@@ -295,3 +295,59 @@ def test_boilerplate_and_cleanup_fast_paths_equal_the_line_by_line_definitions()
     assert sum(strip_plain(t) != clean_plain(t) for t in texts) > 100  # boilerplate was there to remove
     assert [strip_boilerplate(t) for t in texts] == [strip_plain(t) for t in texts]
     assert [clean_text(t) for t in texts] == [clean_plain(t) for t in texts]
+
+
+# Pieces for random texts: look-alike letters, accents, full width, curly apostrophes, numbers, glued full
+# stops, abbreviations, blank lines and odd spaces.
+_PIECES = ["said", "May", "Rоme", "café", "ＦＵＬＬ", "2024", "4", "it's", "2024’s", "o’", "'", "’", "Mr.", "Dr.",
+           "St.", ".", "!", "?", '"', "“", "”", ")", "The", "Él", "Ωmega", "Дом", "x", "_", " ", "  ", "\n", "\n\n",
+           "\t", "\u00a0", "ﬁ", "Straße", "İstanbul", "日本", "٣", "e\u0301", "—", "said.The", "Sanctions"]
+
+
+def _random_texts(seed: int, n: int = 1500) -> list[str]:
+    rng = random.Random(seed)
+    texts = ["", " ", "\n", "...!", "word", "Plain words, only."]
+    texts += ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(n)]
+    return texts
+
+
+def _tokenize_plain(text: str):
+    """The tokenizer as first written: one match object per word, each word's parts looked up directly."""
+    from storytrace.normalize import _WORD, fold, is_content, word_key
+
+    ms = list(_WORD.finditer(text))
+    keys = [word_key(m.group()) for m in ms]
+    return (keys, [fold(m.group()) for m in ms], [m.start() for m in ms], [m.end() for m in ms],
+            [m.group()[:1].isupper() for m in ms], [is_content(k) for k in keys], [m.group() for m in ms])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_split_tokenizer_equals_one_match_per_word(seed: int) -> None:
+    from storytrace import normalize
+
+    for text in _random_texts(seed):
+        normalize._TOKEN_CACHE.clear()
+        t = normalize.tokenize(text)
+        assert (t.keys, t.folded, t.starts, t.ends, t.caps, t.content, t.words) == _tokenize_plain(text), text
+
+
+def test_plain_word_zipf_equals_wordfreq_and_idf_takes_it() -> None:
+    import string
+
+    import wordfreq
+
+    from storytrace import weights
+
+    rng = random.Random(3)
+    words = [w for w in wordfreq.iter_wordlist("en") if w.isascii() and w.isalpha() and w.islower()][::4]
+    words += ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    assert len(words) > 80_000
+    assert [weights._zipf_plain_word(w) for w in words] == [wordfreq.zipf_frequency(w, "en") for w in words]
+    # idf gives wordfreq's weights for every kind of folded word, the fast path's and the others.
+    others = ["said", "velayati", "rome", "café", "straße", "it's", "o'neill", "2024", "4", "x_y", "дом", "日本",
+              "ﬁnal", "a", "zzzz", "covid19", "ωmega", "", "Said"]
+    for w in words[::50] + others:
+        weights.idf.cache_clear()
+        z = wordfreq.zipf_frequency(w, "en")
+        want = (4.0 if len(w) >= 3 else 2.0) if w.isdigit() else (max(0.3, 9.0 - min(z, 8.0)) if z > 0 else 9.0)
+        assert weights.idf(w) == want, w
