@@ -351,3 +351,75 @@ def test_plain_word_zipf_equals_wordfreq_and_idf_takes_it() -> None:
         z = wordfreq.zipf_frequency(w, "en")
         want = (4.0 if len(w) >= 3 else 2.0) if w.isdigit() else (max(0.3, 9.0 - min(z, 8.0)) if z > 0 else 9.0)
         assert weights.idf(w) == want, w
+
+
+def test_numpy_rounding_equals_round_to_five_places() -> None:
+    import math
+
+    import numpy as np
+
+    from storytrace.fingerprint import _round5
+
+    rng = random.Random(9)
+    values = [rng.random() for _ in range(50_000)] + [0.0, 1.0, 1e-300, 5e-6, 4.99999e-6, 1 / 64, 3 / 64, 0.015625]
+    for k in range(0, 100_001, 7):
+        half = (k + 0.5) / 1e5  # the nearest double to a half, and its neighbours on both sides
+        values += [half, math.nextafter(half, 0.0), math.nextafter(half, 2.0)]
+    values += [n / 2**20 for n in range(0, 2**20, 97)]  # exact binary fractions, some of them exact halves
+    values = [v for v in values if 0.0 <= v <= 1.0]
+    got = _round5(np.array(values))
+    want = [round(v, 5) for v in values]
+    assert [x.hex() for x in got] == [x.hex() for x in want]
+    # The values near a half really were there (else the fallback would go untested).
+    near = np.abs(np.abs(np.array(values) * 1e5 - np.rint(np.array(values) * 1e5)) - 0.5) < 1e-6
+    assert near.sum() > 1000
+
+
+def _exact_plain(content: str) -> int:
+    import unicodedata
+
+    from storytrace.fingerprint import _h
+    from storytrace.normalize import _WORD
+
+    return _h("\x1f".join(unicodedata.normalize("NFKC", w).casefold() for w in _WORD.findall(content)))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exact_hash_of_the_whole_string_equals_the_per_word_definition(seed: int) -> None:
+    import sys
+
+    from storytrace.fingerprint import _exact
+    from storytrace.normalize import _WORD
+
+    texts = _random_texts(seed)
+    assert sum(not t.isascii() for t in texts) > 1000
+    assert [_exact(t) for t in texts] == [_exact_plain(t) for t in texts]
+    if seed == 0:  # every word character of Unicode, alone and next to others
+        chars = [c for c in map(chr, range(sys.maxunicode + 1)) if _WORD.fullmatch(c)]
+        for i in range(0, len(chars), 40):
+            text = " ".join(chars[i : i + 40]) + " " + "".join(chars[i : i + 40])
+            assert _exact(text) == _exact_plain(text), chars[i : i + 40]
+
+
+def test_block_terms_equal_the_counter_and_keyed_sort(tmp_path) -> None:
+    from collections import Counter
+
+    from storytrace import Article, Settings
+    from storytrace.fingerprint import fingerprint
+
+    st = Settings()
+    short = _random_texts(4, 1200)
+    texts = [" ".join(short[i : i + 4]) for i in range(0, len(short), 4)]
+    rng = random.Random(4)
+    seen = 0
+    for i, text in enumerate(texts):
+        fp = fingerprint(Article(text=text, title=rng.choice(["", "Flood in Dhaka", "Rоme 2024"]), id=str(i)), st)
+        w: Counter[str] = Counter()
+        for k, v in fp.entities.items():
+            w[k] += v
+        for k, v in fp.body.items():
+            w[k] += v
+        want = [k for k, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[: st.block_terms]]
+        assert fp.block == want
+        seen += len(want) == st.block_terms
+    assert seen > 50
