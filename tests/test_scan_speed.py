@@ -423,3 +423,53 @@ def test_block_terms_equal_the_counter_and_keyed_sort(tmp_path) -> None:
         assert fp.block == want
         seen += len(want) == st.block_terms
     assert seen > 50
+
+
+def _weighted_plain(tokens, idx, keys=None, lead=0):
+    """Log term frequency times idf of each key's first surface form, written out plainly."""
+    import math
+
+    from storytrace.weights import idf
+
+    ks = keys if keys is not None else [tokens.keys[i] for i in idx]
+    n_lead = sum(1 for i in idx if i < lead)
+    tf: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for j, (i, k) in enumerate(zip(idx, ks)):
+        tf[k] = tf.get(k, 0) + (2 if j < n_lead else 1)
+        first.setdefault(k, tokens.folded[i])
+    return {k: (1.0 + math.log(c)) * idf(first[k]) for k, c in tf.items()}
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_weighted_terms_equal_the_plain_products(seed: int) -> None:
+    from storytrace import fingerprint as fpm
+    from storytrace import weights
+    from storytrace.normalize import tokenize
+
+    rng = random.Random(seed)
+    short = _random_texts(seed, 900)
+    texts = [" ".join(short[i : i + 3]) for i in range(0, len(short), 3)]
+    texts.append(" ".join(["flood"] * 3000 + ["Dhaka"] * 1500))  # counts beyond the log table
+    weights._IDFS.clear()
+    for text in texts:
+        t = tokenize(text)
+        idx = [i for i, c in enumerate(t.content) if c and (rng.random() < 0.8 or t.caps[i])]
+        for lead in (0, 5, 100):
+            got, want = fpm._weighted(t, idx, lead=lead), _weighted_plain(t, idx, lead=lead)
+            assert list(got.items()) == list(want.items())
+    words = ["said", "rome", "café", "2024", "4", "дом", "velayati", "it's"] * 3
+    assert weights.idfs(words) == [weights.idf(w) for w in words]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_top_terms_equal_the_keyed_sort(seed: int) -> None:
+    from storytrace.fingerprint import _top_terms
+
+    rng = random.Random(seed)
+    for size in (0, 1, 5, 11, 12, 13, 250):
+        for n in (0, 1, 12, 200):
+            # Few distinct weights, so that many ties at the cut are broken by the term.
+            w = {f"t{rng.randint(0, 500)}": rng.choice([0.5, 1.0, 1.5, 0.0, rng.random()]) for _ in range(size)}
+            want = [k for k, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+            assert _top_terms(w, n) == want

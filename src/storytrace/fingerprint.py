@@ -11,7 +11,8 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from operator import itemgetter
+from itertools import repeat
+from operator import add, itemgetter
 
 import numpy as np
 import xxhash
@@ -20,7 +21,7 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, is_content, sentence_spans, tokenize
-from .weights import idf
+from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
 
@@ -145,6 +146,10 @@ def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
     return dict(zip(terms, _round5(np.array(weights, dtype=np.float64) / norm)))
 
 
+# 1 + log(c) for each count c (index 0 unused), grown on demand: counts are small integers that recur.
+_LOG_TF: list[float] = [0.0] + [1.0 + math.log(c) for c in range(1, 1024)]
+
+
 def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lead: int = 0) -> dict[str, float]:
     """Log term frequency times the idf of each key's first surface form (``keys``: the keys at ``idx``).
 
@@ -159,8 +164,26 @@ def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lea
         tf.update(ks[: bisect_left(idx, lead)])
     # Walking backwards, the last write per key is its first occurrence.
     first = dict(zip(reversed(ks), map(tokens.folded.__getitem__, reversed(idx))))
-    log = math.log
-    return {k: (1.0 + log(c)) * idf(first[k]) for k, c in tf.items()}
+    weights = idfs(list(map(first.__getitem__, tf)))
+    if tf and max(tf.values()) >= len(_LOG_TF):
+        _LOG_TF.extend(1.0 + math.log(c) for c in range(len(_LOG_TF), max(tf.values()) + 1))
+    log_tf = _LOG_TF
+    # ``{k: (1.0 + log(c)) * idf(first[k]) ...}``: the same products, logs from a table, idf from a dict.
+    return {k: log_tf[c] * w for (k, c), w in zip(tf.items(), weights)}
+
+
+def _top_terms(weights: dict[str, float], n: int) -> list[str]:
+    """The first ``n`` terms of ``sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))``.
+
+    Only terms weighing at least the n-th largest weight can be among them, and those (ties included) are
+    sorted as a whole: the same first ``n``, with the full sort of a few hundred pairs reduced to floats.
+    """
+    if len(weights) > n > 0:
+        floor = sorted(weights.values(), reverse=True)[n - 1]
+        items = [kv for kv in weights.items() if kv[1] >= floor]
+    else:
+        items = list(weights.items())
+    return [k for k, _ in sorted(sorted(items), key=itemgetter(1), reverse=True)[:n]]
 
 
 def fingerprint(article: Article, settings: Settings | None = None) -> Fingerprint:
@@ -214,10 +237,8 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     # Entity weight plus body weight per term, entities' terms first (a Counter's ``+=`` in that order, without
     # its Python-level ``__missing__``), then heaviest first with ties by term, as in ``_vector``.
     block_w = dict(entities)
-    get = block_w.get
-    for k, v in body.items():
-        block_w[k] = get(k, 0) + v
-    block = [k for k, _ in sorted(sorted(block_w.items()), key=itemgetter(1), reverse=True)[: s.block_terms]]
+    block_w.update(zip(body, list(map(add, map(block_w.get, body, repeat(0)), body.values()))))
+    block = _top_terms(block_w, s.block_terms)
     return Fingerprint(
         exact=exact,
         n_words=len(content_idx),

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
 
-__all__ = ["idf"]
+__all__ = ["idf", "idfs"]
 
 _MAX_ZIPF = 8.0
 # zipf_frequency's default floor (Zipf 0), as the frequency it passes on to word_frequency.
@@ -45,3 +45,21 @@ def idf(folded_word: str) -> float:
     else:
         z = zipf_frequency(folded_word, "en")
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
+
+
+_IDFS: dict[str, float] = {}
+_IDFS_SIZE = 500_000
+
+
+def idfs(folded_words: list[str]) -> list[float]:
+    """``[idf(w) for w in folded_words]``, from a plain dict: a hit in ``idf``'s bounded LRU cache (which
+    relinks its entry on every hit) cost more than the weighting it serves, for each term of each vector."""
+    vals = list(map(_IDFS.get, folded_words))
+    if None in vals:
+        if len(_IDFS) >= _IDFS_SIZE:
+            _IDFS.clear()
+        for i, v in enumerate(vals):
+            if v is None:
+                w = folded_words[i]
+                vals[i] = _IDFS[w] = idf(w)
+    return vals
