@@ -473,3 +473,19 @@ def test_top_terms_equal_the_keyed_sort(seed: int) -> None:
             w = {f"t{rng.randint(0, 500)}": rng.choice([0.5, 1.0, 1.5, 0.0, rng.random()]) for _ in range(size)}
             want = [k for k, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
             assert _top_terms(w, n) == want
+
+
+def test_band_keys_equal_a_hash_per_numpy_slice() -> None:
+    import numpy as np
+    import xxhash
+
+    from storytrace.fingerprint import _signed, band_keys
+
+    rng = random.Random(2)
+    for n, bands in ((128, 32), (128, 16), (130, 32), (7, 3), (3, 8), (0, 4), (256, 64)):
+        sig = [rng.randint(0, 2**32 - 1) for _ in range(n)]
+        rows = n // bands
+        arr = np.asarray(sig, dtype=np.uint32)
+        want = [_signed(xxhash.xxh3_64_intdigest(arr[b * rows : (b + 1) * rows].tobytes(), seed=b))
+                for b in range(bands)] if sig else []
+        assert band_keys(sig, bands) == want

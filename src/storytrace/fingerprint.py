@@ -273,9 +273,9 @@ def band_keys(minhash: list[int], bands: int) -> list[int]:
     """One hash per LSH band: two articles that agree on a whole band become candidates."""
     if not minhash:
         return []
-    rows = len(minhash) // bands
-    arr = np.asarray(minhash, dtype=np.uint32)
-    return [
-        _signed(xxhash.xxh3_64_intdigest(arr[b * rows : (b + 1) * rows].tobytes(), seed=b))
-        for b in range(bands)
-    ]
+    # Each band's bytes sliced from one ``tobytes`` of the whole signature (the bytes of ``arr[band].tobytes()``),
+    # rather than a numpy slice and a copy per band.
+    width = len(minhash) // bands * 4
+    data = np.asarray(minhash, dtype=np.uint32).tobytes()
+    digest = xxhash.xxh3_64_intdigest
+    return [_signed(digest(data[b * width : (b + 1) * width], seed=b)) for b in range(bands)]

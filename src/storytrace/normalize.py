@@ -177,9 +177,12 @@ def tokenize(text: str) -> Tokens:
     else:
         words = parts[1::2]
         bounds = list(accumulate(map(len, parts)))
-        infos = list(map(_WORD_INFO.get, words))
-        if None in infos:
-            infos = [info or _word_info(w) for w, info in zip(words, infos)]
+        try:
+            # Indexing raises on the first new word; testing the results for None compared every one of them.
+            infos = list(map(_WORD_INFO.__getitem__, words))
+        except KeyError:
+            get = _WORD_INFO.get
+            infos = [get(w) or _word_info(w) for w in words]
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), bounds[0:-1:2], bounds[1::2],
                         list(map(_I2, infos)), list(map(_I3, infos)), words)
     remember(_TOKEN_CACHE, text, tokens)

@@ -54,12 +54,16 @@ _IDFS_SIZE = 500_000
 def idfs(folded_words: list[str]) -> list[float]:
     """``[idf(w) for w in folded_words]``, from a plain dict: a hit in ``idf``'s bounded LRU cache (which
     relinks its entry on every hit) cost more than the weighting it serves, for each term of each vector."""
+    try:
+        # Indexing raises on the first new word; testing the results for None compared every one of them.
+        return list(map(_IDFS.__getitem__, folded_words))
+    except KeyError:
+        pass
+    if len(_IDFS) >= _IDFS_SIZE:
+        _IDFS.clear()
     vals = list(map(_IDFS.get, folded_words))
-    if None in vals:
-        if len(_IDFS) >= _IDFS_SIZE:
-            _IDFS.clear()
-        for i, v in enumerate(vals):
-            if v is None:
-                w = folded_words[i]
-                vals[i] = _IDFS[w] = idf(w)
+    for i, v in enumerate(vals):
+        if v is None:
+            w = folded_words[i]
+            vals[i] = _IDFS[w] = idf(w)
     return vals
