@@ -295,3 +295,197 @@ def test_boilerplate_and_cleanup_fast_paths_equal_the_line_by_line_definitions()
     assert sum(strip_plain(t) != clean_plain(t) for t in texts) > 100  # boilerplate was there to remove
     assert [strip_boilerplate(t) for t in texts] == [strip_plain(t) for t in texts]
     assert [clean_text(t) for t in texts] == [clean_plain(t) for t in texts]
+
+
+# Pieces for random texts: look-alike letters, accents, full width, curly apostrophes, numbers, glued full
+# stops, abbreviations, blank lines and odd spaces.
+_PIECES = ["said", "May", "Rоme", "café", "ＦＵＬＬ", "2024", "4", "it's", "2024’s", "o’", "'", "’", "Mr.", "Dr.",
+           "St.", ".", "!", "?", '"', "“", "”", ")", "The", "Él", "Ωmega", "Дом", "x", "_", " ", "  ", "\n", "\n\n",
+           "\t", "\u00a0", "ﬁ", "Straße", "İstanbul", "日本", "٣", "e\u0301", "—", "said.The", "Sanctions"]
+
+
+def _random_texts(seed: int, n: int = 1500) -> list[str]:
+    rng = random.Random(seed)
+    texts = ["", " ", "\n", "...!", "word", "Plain words, only."]
+    texts += ["".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 40))) for _ in range(n)]
+    return texts
+
+
+def _tokenize_plain(text: str):
+    """The tokenizer as first written: one match object per word, each word's parts looked up directly."""
+    from storytrace.normalize import _WORD, fold, is_content, word_key
+
+    ms = list(_WORD.finditer(text))
+    keys = [word_key(m.group()) for m in ms]
+    return (keys, [fold(m.group()) for m in ms], [m.start() for m in ms], [m.end() for m in ms],
+            [m.group()[:1].isupper() for m in ms], [is_content(k) for k in keys], [m.group() for m in ms])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_split_tokenizer_equals_one_match_per_word(seed: int) -> None:
+    from storytrace import normalize
+
+    for text in _random_texts(seed):
+        normalize._TOKEN_CACHE.clear()
+        t = normalize.tokenize(text)
+        assert (t.keys, t.folded, t.starts, t.ends, t.caps, t.content, t.words) == _tokenize_plain(text), text
+
+
+def test_plain_word_zipf_equals_wordfreq_and_idf_takes_it() -> None:
+    import string
+
+    import wordfreq
+
+    from storytrace import weights
+
+    rng = random.Random(3)
+    words = [w for w in wordfreq.iter_wordlist("en") if w.isascii() and w.isalpha() and w.islower()][::4]
+    words += ["".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    assert len(words) > 80_000
+    assert [weights._zipf_plain_word(w) for w in words] == [wordfreq.zipf_frequency(w, "en") for w in words]
+    # idf gives wordfreq's weights for every kind of folded word, the fast path's and the others.
+    others = ["said", "velayati", "rome", "café", "straße", "it's", "o'neill", "2024", "4", "x_y", "дом", "日本",
+              "ﬁnal", "a", "zzzz", "covid19", "ωmega", "", "Said"]
+    for w in words[::50] + others:
+        weights.idf.cache_clear()
+        z = wordfreq.zipf_frequency(w, "en")
+        want = (4.0 if len(w) >= 3 else 2.0) if w.isdigit() else (max(0.3, 9.0 - min(z, 8.0)) if z > 0 else 9.0)
+        assert weights.idf(w) == want, w
+
+
+def test_numpy_rounding_equals_round_to_five_places() -> None:
+    import math
+
+    import numpy as np
+
+    from storytrace.fingerprint import _round5
+
+    rng = random.Random(9)
+    values = [rng.random() for _ in range(50_000)] + [0.0, 1.0, 1e-300, 5e-6, 4.99999e-6, 1 / 64, 3 / 64, 0.015625]
+    for k in range(0, 100_001, 7):
+        half = (k + 0.5) / 1e5  # the nearest double to a half, and its neighbours on both sides
+        values += [half, math.nextafter(half, 0.0), math.nextafter(half, 2.0)]
+    values += [n / 2**20 for n in range(0, 2**20, 97)]  # exact binary fractions, some of them exact halves
+    values = [v for v in values if 0.0 <= v <= 1.0]
+    got = _round5(np.array(values))
+    want = [round(v, 5) for v in values]
+    assert [x.hex() for x in got] == [x.hex() for x in want]
+    # The values near a half really were there (else the fallback would go untested).
+    near = np.abs(np.abs(np.array(values) * 1e5 - np.rint(np.array(values) * 1e5)) - 0.5) < 1e-6
+    assert near.sum() > 1000
+
+
+def _exact_plain(content: str) -> int:
+    import unicodedata
+
+    from storytrace.fingerprint import _h
+    from storytrace.normalize import _WORD
+
+    return _h("\x1f".join(unicodedata.normalize("NFKC", w).casefold() for w in _WORD.findall(content)))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exact_hash_of_the_whole_string_equals_the_per_word_definition(seed: int) -> None:
+    import sys
+
+    from storytrace.fingerprint import _exact
+    from storytrace.normalize import _WORD
+
+    texts = _random_texts(seed)
+    assert sum(not t.isascii() for t in texts) > 1000
+    assert [_exact(t) for t in texts] == [_exact_plain(t) for t in texts]
+    if seed == 0:  # every word character of Unicode, alone and next to others
+        chars = [c for c in map(chr, range(sys.maxunicode + 1)) if _WORD.fullmatch(c)]
+        for i in range(0, len(chars), 40):
+            text = " ".join(chars[i : i + 40]) + " " + "".join(chars[i : i + 40])
+            assert _exact(text) == _exact_plain(text), chars[i : i + 40]
+
+
+def test_block_terms_equal_the_counter_and_keyed_sort(tmp_path) -> None:
+    from collections import Counter
+
+    from storytrace import Article, Settings
+    from storytrace.fingerprint import fingerprint
+
+    st = Settings()
+    short = _random_texts(4, 1200)
+    texts = [" ".join(short[i : i + 4]) for i in range(0, len(short), 4)]
+    rng = random.Random(4)
+    seen = 0
+    for i, text in enumerate(texts):
+        fp = fingerprint(Article(text=text, title=rng.choice(["", "Flood in Dhaka", "Rоme 2024"]), id=str(i)), st)
+        w: Counter[str] = Counter()
+        for k, v in fp.entities.items():
+            w[k] += v
+        for k, v in fp.body.items():
+            w[k] += v
+        want = [k for k, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[: st.block_terms]]
+        assert fp.block == want
+        seen += len(want) == st.block_terms
+    assert seen > 50
+
+
+def _weighted_plain(tokens, idx, keys=None, lead=0):
+    """Log term frequency times idf of each key's first surface form, written out plainly."""
+    import math
+
+    from storytrace.weights import idf
+
+    ks = keys if keys is not None else [tokens.keys[i] for i in idx]
+    n_lead = sum(1 for i in idx if i < lead)
+    tf: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for j, (i, k) in enumerate(zip(idx, ks)):
+        tf[k] = tf.get(k, 0) + (2 if j < n_lead else 1)
+        first.setdefault(k, tokens.folded[i])
+    return {k: (1.0 + math.log(c)) * idf(first[k]) for k, c in tf.items()}
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_weighted_terms_equal_the_plain_products(seed: int) -> None:
+    from storytrace import fingerprint as fpm
+    from storytrace import weights
+    from storytrace.normalize import tokenize
+
+    rng = random.Random(seed)
+    short = _random_texts(seed, 900)
+    texts = [" ".join(short[i : i + 3]) for i in range(0, len(short), 3)]
+    texts.append(" ".join(["flood"] * 3000 + ["Dhaka"] * 1500))  # counts beyond the log table
+    weights._IDFS.clear()
+    for text in texts:
+        t = tokenize(text)
+        idx = [i for i, c in enumerate(t.content) if c and (rng.random() < 0.8 or t.caps[i])]
+        for lead in (0, 5, 100):
+            got, want = fpm._weighted(t, idx, lead=lead), _weighted_plain(t, idx, lead=lead)
+            assert list(got.items()) == list(want.items())
+    words = ["said", "rome", "café", "2024", "4", "дом", "velayati", "it's"] * 3
+    assert weights.idfs(words) == [weights.idf(w) for w in words]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_top_terms_equal_the_keyed_sort(seed: int) -> None:
+    from storytrace.fingerprint import _top_terms
+
+    rng = random.Random(seed)
+    for size in (0, 1, 5, 11, 12, 13, 250):
+        for n in (0, 1, 12, 200):
+            # Few distinct weights, so that many ties at the cut are broken by the term.
+            w = {f"t{rng.randint(0, 500)}": rng.choice([0.5, 1.0, 1.5, 0.0, rng.random()]) for _ in range(size)}
+            want = [k for k, _ in sorted(w.items(), key=lambda kv: (-kv[1], kv[0]))[:n]]
+            assert _top_terms(w, n) == want
+
+
+def test_band_keys_equal_a_hash_per_numpy_slice() -> None:
+    import numpy as np
+    import xxhash
+
+    from storytrace.fingerprint import _signed, band_keys
+
+    rng = random.Random(2)
+    for n, bands in ((128, 32), (128, 16), (130, 32), (7, 3), (3, 8), (0, 4), (256, 64)):
+        sig = [rng.randint(0, 2**32 - 1) for _ in range(n)]
+        rows = n // bands
+        arr = np.asarray(sig, dtype=np.uint32)
+        want = [_signed(xxhash.xxh3_64_intdigest(arr[b * rows : (b + 1) * rows].tobytes(), seed=b))
+                for b in range(bands)] if sig else []
+        assert band_keys(sig, bands) == want

@@ -8,13 +8,31 @@ and still lets rare names ("Velayati") outweigh common words ("said").
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
+from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
 
-__all__ = ["idf"]
+__all__ = ["idf", "idfs"]
 
 _MAX_ZIPF = 8.0
+# zipf_frequency's default floor (Zipf 0), as the frequency it passes on to word_frequency.
+_MIN_FREQ = zipf_to_freq(0.0)
+
+
+def _zipf_plain_word(word: str) -> float:
+    """``zipf_frequency(word, "en")`` for a word of lowercase ASCII letters, without wordfreq's tokenizer.
+
+    Hand-written because the tokenizer (a large regex, for any language and script) was most of the cost of
+    a new word, and such a word is always one token of itself; the arithmetic below is wordfreq 3.1's own,
+    step for step, so that the rounding is the same (a test compares it over wordfreq's whole English list).
+    """
+    freq = get_frequency_dict("en", "best").get(word)
+    if freq is None:
+        return round(freq_to_zipf(_MIN_FREQ), 2)
+    freq = 1.0 / (0.0 + 1.0 / freq)
+    unrounded = max(freq, _MIN_FREQ)
+    return round(freq_to_zipf(round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)), 2)
 
 
 @lru_cache(maxsize=500_000)
@@ -22,5 +40,30 @@ def idf(folded_word: str) -> float:
     """-log10 of the word's frequency per billion words, shifted to [0, ~9]; unknown words weigh most."""
     if folded_word.isdigit():
         return 4.0 if len(folded_word) >= 3 else 2.0
-    z = zipf_frequency(folded_word, "en")
+    if folded_word.isascii() and folded_word.isalpha() and folded_word.islower():
+        z = _zipf_plain_word(folded_word)
+    else:
+        z = zipf_frequency(folded_word, "en")
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
+
+
+_IDFS: dict[str, float] = {}
+_IDFS_SIZE = 500_000
+
+
+def idfs(folded_words: list[str]) -> list[float]:
+    """``[idf(w) for w in folded_words]``, from a plain dict: a hit in ``idf``'s bounded LRU cache (which
+    relinks its entry on every hit) cost more than the weighting it serves, for each term of each vector."""
+    try:
+        # Indexing raises on the first new word; testing the results for None compared every one of them.
+        return list(map(_IDFS.__getitem__, folded_words))
+    except KeyError:
+        pass
+    if len(_IDFS) >= _IDFS_SIZE:
+        _IDFS.clear()
+    vals = list(map(_IDFS.get, folded_words))
+    for i, v in enumerate(vals):
+        if v is None:
+            w = folded_words[i]
+            vals[i] = _IDFS[w] = idf(w)
+    return vals
