@@ -489,3 +489,23 @@ def test_band_keys_equal_a_hash_per_numpy_slice() -> None:
         want = [_signed(xxhash.xxh3_64_intdigest(arr[b * rows : (b + 1) * rows].tobytes(), seed=b))
                 for b in range(bands)] if sig else []
         assert band_keys(sig, bands) == want
+
+
+def test_clean_text_precheck_equals_the_plain_definition() -> None:
+    """clean_text skips its blank-run regex when no three newlines meet; the result must not change."""
+    import random
+    import re
+
+    from storytrace.ingest.cleanup import clean_text
+
+    def plain(text: str) -> str:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = "\n".join(map(str.rstrip, text.split("\n")))
+        return re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+
+    rng = random.Random(5)
+    pieces = ["word", " ", "\n", "\r\n", "\r", "\t", "  \n", "é", ".", ""]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randrange(0, 40))) for _ in range(3000)]
+    texts += ["a\n \n\nb", "a\n\t\n \nb", "\n\n\na", "a\r\r\rb", "a\r\n\r\n\r\nb"]
+    assert [clean_text(t) for t in texts] == [plain(t) for t in texts]
+    assert any("\n\n\n" in t.replace("\r", "\n") for t in texts)
