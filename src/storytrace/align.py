@@ -15,8 +15,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
-from itertools import compress
+from itertools import accumulate, compress
 from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
 
 from .config import Settings
 from .model import Passage, Span
@@ -111,7 +114,79 @@ def _one(text: str) -> Sentence:
     return Sentence(0, len(text), keys, weights, sum(weights.values()))
 
 
+# Below this many sentence pairs the plain loop is cheaper than building sparse matrices.
+_SPARSE_PAIRS = 2_000
+
+
 def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list[tuple[float, int, int, str]]:
+    """Sentence pairs (dice, i, j, "") with idf-weighted Dice at least ``min_dice``, i ascending and each
+    i's j in the order the plain postings loop meets them (that of :func:`_candidates_plain`)."""
+    if len(sa) * len(sb) < _SPARSE_PAIRS or min_dice <= 1e-6:
+        return _candidates_plain(sa, sb, min_dice)
+    # scipy multiplies the sparse sentence x key matrices in C to find the few pairs that can reach
+    # min_dice (approximately: another summation order, so with a margin far above rounding); only those
+    # are then summed exactly as the plain loop sums them, which is what makes the scores identical.
+    col: dict[str, int] = {}
+    rows_a: list[int] = []
+    cols_a: list[int] = []
+    vals_a: list[float] = []
+    for i, x in enumerate(sa):
+        for k, w in x.weights.items():
+            rows_a.append(i)
+            cols_a.append(col.setdefault(k, len(col)))
+            vals_a.append(w)
+    rows_b: list[int] = []
+    cols_b: list[int] = []
+    vals_b: list[float] = []
+    for j, y in enumerate(sb):
+        for k, w in y.weights.items():
+            c = col.get(k)
+            if c is not None:  # a key only b has adds nothing to a shared weight
+                rows_b.append(j)
+                cols_b.append(c)
+                vals_b.append(w)
+    if not rows_b:
+        return []
+    v = len(col)
+    ra, ca, wa = np.array(rows_a), np.array(cols_a), np.array(vals_a)
+    rb, cb, wb = np.array(rows_b), np.array(cols_b), np.array(vals_b)
+    # [a's weights | a's ones] @ [b's ones | b's weights]^T: each shared key adds both sides' weights.
+    ma = sparse.csr_matrix((np.concatenate([wa, np.ones_like(wa)]), (np.concatenate([ra, ra]),
+                            np.concatenate([ca, ca + v]))), shape=(len(sa), 2 * v))
+    mb = sparse.csr_matrix((np.concatenate([np.ones_like(wb), wb]), (np.concatenate([rb, rb]),
+                            np.concatenate([cb, cb + v]))), shape=(len(sb), 2 * v))
+    approx = (ma @ mb.T).tocoo()
+    ta = np.array([x.total for x in sa])
+    tb = np.array([y.total for y in sb])
+    keep = approx.data >= min_dice * (ta[approx.row] + tb[approx.col]) * (1 - 1e-9)
+    near: dict[int, list[int]] = {}
+    for i, j in sorted(zip(approx.row[keep].tolist(), approx.col[keep].tolist())):
+        near.setdefault(i, []).append(j)
+    scored: list[tuple[float, int, int, str]] = []
+    for i, js in near.items():
+        x = sa[i]
+        found: list[tuple[int, int, float]] = []
+        for j in js:
+            bw = sb[j].weights
+            acc = 0.0
+            first = -1
+            for p, (k, w) in enumerate(x.weights.items()):
+                wb_k = bw.get(k)
+                if wb_k is not None:
+                    if first < 0:
+                        first = p
+                    acc = acc + w + wb_k
+            if first >= 0:
+                found.append((first, j, acc))
+        found.sort()
+        for _, j, acc in found:
+            dice = acc / (x.total + sb[j].total)
+            if dice >= min_dice:
+                scored.append((dice, i, j, ""))
+    return scored
+
+
+def _candidates_plain(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list[tuple[float, int, int, str]]:
     # Each posting carries b's weight for the key, so the inner loop does no lookups in b's sentences.
     postings: dict[str, list[tuple[int, float]]] = {}
     for j, s in enumerate(sb):
@@ -653,9 +728,15 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     ends: list[int] = []
     own_words = other_words = 0
     counted = False
+    # A paragraph overlaps a passage when one starting before the paragraph's end ends after its start:
+    # passages sorted by start with the running maximum of their ends answer that by bisection.
+    spans = sorted(covered)
+    cov_starts = [s for s, _ in spans]
+    cov_reach = list(accumulate((e for _, e in spans), max))
     out: list[Span] = []
     for ps, pe in paras:
-        if any(s < pe and ps < e for s, e in covered):
+        x = bisect_left(cov_starts, pe)
+        if x and cov_reach[x - 1] > ps:
             continue
         if not counted:
             counted = True
@@ -674,14 +755,29 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
-        if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
+        inside_words = sum(len(s.keys) for s in inside)
+        if inside_words < st.unrelated_min_words:
             continue
         inside_count: dict[str, int] = {}
         for s in inside:
             for k in s.weights:
                 inside_count[k] = inside_count.get(k, 0) + 1
         total = sum(weights.values())
-        rest_words = own_words - sum(len(s.keys) for s in inside) + other_words
+        if not total:
+            continue
+        rest_words = own_words - inside_words + other_words
+        # The shared terms are >= 0, so once a partial sum passes the share (by a margin far above any
+        # rounding, in whatever order sum() adds) the whole does too and the paragraph is related: most
+        # paragraphs stop after a few words. The others get the exact sum below, as before.
+        bar = st.unrelated_share * total * (1 + 1e-9)
+        part = 0.0
+        for k, w in weights.items():
+            if k in other_keys or own_count[k] > inside_count.get(k, 0):
+                part += w * math.exp(-rest_words * 10.0 ** -w)
+                if part >= bar:
+                    break
+        if part >= bar:
+            continue
         shared = sum(_beyond_chance(w, rest_words) for k, w in weights.items()
                      if k in other_keys or own_count[k] > inside_count.get(k, 0))
         if not (total and shared / total < st.unrelated_share):
