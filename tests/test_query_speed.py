@@ -67,6 +67,31 @@ def test_runs_equal_the_plain_seed_and_extend(seed: int) -> None:
     assert _runs(db, da) == _runs_reference(db, da)
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_runs_of_a_text_with_itself_equal_the_plain_seed_and_extend(seed: int) -> None:
+    """The path for two texts with the same keys (a query meeting its own copy): repeated seeds, seeds too
+    common to use (the first usable one late in the text), none usable at all, short and empty texts."""
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(rng.choice([1, 2, 3, 8, 40, 400]))]
+    n = rng.choice([0, 3, 4, 5, 60, 700])
+    words = [rng.choice(vocab) for _ in range(n)]
+    if seed % 5 == 0:  # a common seed many times over before anything else
+        words = ["x", "x", "x", "x"] * rng.randrange(40, 70) + words
+    a = " ".join(words) + "."
+    twin = " " + a.replace(" ", "  ")  # another text, same keys: another _Doc
+    da, dt = _doc(a), _doc(twin)
+    assert da is not dt and da.keys == dt.keys
+    assert _runs(da, da) == _runs_reference(da, da)
+    assert _runs(da, dt) == _runs_reference(da, dt)
+
+
+@pytest.mark.parametrize("text", ["", "Ünïcode café — naïve Zürich straße. Ünïcode café — naïve Zürich straße!",
+                                  "One two three four five.\n\nOne two three four five. Six seven eight nine ten."])
+def test_runs_of_a_short_or_unicode_text_with_itself(text: str) -> None:
+    d = _doc(text)
+    assert _runs(d, d) == _runs_reference(d, d)
+
+
 @pytest.mark.parametrize("seed", range(20))
 def test_extend_finds_the_first_difference(seed: int) -> None:
     rng = random.Random(seed)
@@ -255,3 +280,138 @@ def test_paraphrase_candidates_equal_the_plain_computation(seed: int) -> None:
     for min_dice in (0.0, 0.45, 0.9):
         got = _candidates(sa, sb, min_dice)
         assert repr(got) == repr(_candidates_reference(sa, sb, min_dice))
+
+
+# --- alignment's later steps (fast paths: sentence cuts bisected, free runs marked by slices) -----------
+
+def _split_reference(runs, a, b):
+    out = []
+    for i, j, n in runs:
+        t0 = 0
+        for t in range(1, n + 1):
+            if t == n or a.sentence[i + t] != a.sentence[i + t - 1] or b.sentence[j + t] != b.sentence[j + t - 1]:
+                if t - t0 >= _SEED:
+                    out.append((i + t0, j + t0, t - t0))
+                t0 = t
+    return out
+
+
+def _one_to_one_reference(runs, na, nb):
+    free_a, free_b = [True] * na, [True] * nb
+    kept = []
+    for i, j, n in sorted(runs, key=lambda r: (-r[2], r[0], r[1])):
+        t = 0
+        while t < n:
+            if not (free_a[i + t] and free_b[j + t]):
+                t += 1
+                continue
+            u = t
+            while u < n and free_a[i + u] and free_b[j + u]:
+                u += 1
+            if u - t >= _SEED:
+                kept.append((i + t, j + t, u - t))
+                for x in range(t, u):
+                    free_a[i + x] = False
+                    free_b[j + x] = False
+            t = u
+    return sorted(kept)
+
+
+def _sentenced(rng: random.Random, words: list[str]) -> str:
+    """Words with sentence ends (and paragraph breaks, unicode, a glued "May.He") sprinkled in."""
+    out = []
+    for w in words:
+        out.append(w)
+        r = rng.random()
+        if r < 0.12:
+            out.append(rng.choice([".", "!", ".\n\n", ". «Ünïcode»", " May.He", "?"]))
+    return " ".join(out)
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_sentence_cuts_and_one_to_one_equal_the_plain_loops(seed: int) -> None:
+    from storytrace.align import _cuts, _one_to_one, _split_at_sentences
+
+    rng = random.Random(seed)
+    vocab = [f"w{i}" for i in range(rng.choice([2, 8, 40, 400]))]
+    words = [rng.choice(vocab) for _ in range(rng.choice([0, 4, 30, 300]))]
+    a = _sentenced(rng, words)
+    kind = seed % 4
+    if kind == 0:
+        b = a  # a text with itself
+    elif kind == 1:
+        b = _sentenced(rng, words)  # same words, sentences cut elsewhere
+    elif kind == 2:  # reordered sentences
+        parts = a.split(".")
+        rng.shuffle(parts)
+        b = ".".join(parts)
+    else:
+        b = _sentenced(rng, _edited(rng, words) if rng.random() < 0.7 else [rng.choice(vocab) for _ in words])
+    da, db = _doc(a), _doc(b)
+    for x, y in ((da, db), (db, da)):
+        assert _cuts(x) == [t for t in range(1, len(x.keys)) if x.sentence[t] != x.sentence[t - 1]]
+        runs = _runs(x, y)
+        split = _split_at_sentences(runs, x, y)
+        assert split == _split_reference(runs, x, y)
+        assert _one_to_one(split, len(x.keys), len(y.keys)) == _one_to_one_reference(split, len(x.keys), len(y.keys))
+        assert _one_to_one(runs, len(x.keys), len(y.keys)) == _one_to_one_reference(runs, len(x.keys), len(y.keys))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_sentence_cuts_with_words_outside_every_sentence(seed: int) -> None:
+    """Words the splitter left out of every sentence (sentence -1), and sentences without words."""
+    from storytrace.align import _cuts, _Doc
+
+    rng = random.Random(seed)
+    sentence: list[int] = []
+    first: list[int] = []
+    last: list[int] = []
+    for si in range(rng.randrange(0, 8)):
+        sentence += [-1] * rng.choice([0, 0, 1, 3])
+        n = rng.choice([0, 1, 2, 5])
+        first.append(len(sentence) if n else -1)
+        last.append(len(sentence) + n - 1 if n else -1)
+        sentence += [si] * n
+    sentence += [-1] * rng.choice([0, 2])
+    keys = ["k"] * len(sentence)
+    doc = _Doc(keys, list(range(len(keys))), list(range(len(keys))), sentence, [], first, last)
+    assert _cuts(doc) == [t for t in range(1, len(keys)) if sentence[t] != sentence[t - 1]]
+
+
+def _paraphrase_text(rng: random.Random, words: list[str], n: int) -> str:
+    return " ".join(" ".join(rng.choice(words) for _ in range(rng.randrange(1, 12))) + rng.choice([".", "!", ".\n\n"])
+                    for _ in range(n))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_sparse_paraphrase_candidates_equal_the_plain_computation(seed: int, monkeypatch) -> None:
+    """The sparse-matrix prefilter (forced on for small inputs too) keeps every pair the plain loop scores,
+    with the same bits and order: a text with itself (Dice near 1, also at min_dice 1.0), disjoint texts,
+    reordered sentences, unicode, empty texts, and texts large enough to take the path by themselves."""
+    import storytrace.align as align_mod
+    from storytrace.align import _candidates, sentences_of
+
+    rng = random.Random(seed)
+    words = ("Dhaka flood river rescue boats villages council said police minister 2024 roads "
+             "Zürich naïve café Rоme élection").split()
+    a = _paraphrase_text(rng, words, rng.choice([0, 1, 5, 30, 120]))
+    kind = seed % 5
+    if kind == 0:
+        b = a
+    elif kind == 1:
+        b = _paraphrase_text(rng, ["tram", "depot", "strike", "union", "wages"], rng.choice([0, 3, 60]))
+    elif kind == 2:
+        parts = a.split(".")
+        rng.shuffle(parts)
+        b = ".".join(parts)
+    else:
+        b = _paraphrase_text(rng, words, rng.choice([0, 2, 40, 150]))
+    sa, sb = sentences_of(a), sentences_of(b)
+    for forced in (True, False):
+        if forced:
+            monkeypatch.setattr(align_mod, "_SPARSE_PAIRS", 0)
+        else:
+            monkeypatch.undo()
+        for min_dice in (0.0, 0.2, 0.45, 0.7, 0.9, 1.0):
+            got = _candidates(sa, sb, min_dice)
+            assert repr(got) == repr(_candidates_reference(sa, sb, min_dice))

@@ -254,3 +254,38 @@ def test_verify_overlapped_with_same_story_checks_stores_the_same_rows(tmp_path)
                             [s.to_dict() for s in index.stories()]))
     assert any(t.startswith("storytrace-verify") for t in engine.threads)  # the overlapped path ran
     assert results[0][0] and results[0] == results[1]
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_unrelated_paragraphs_with_any_passages_equal_the_plain_computation(seed: int) -> None:
+    """Passages anywhere (unsorted, overlapping, touching a paragraph's edge, inside one), shares near
+    where a paragraph flips, empty and unicode paragraphs: the bisected overlap test and the early stop
+    of the shared sum decide as the plain loops do."""
+    rng = random.Random(1000 + seed)
+    topics = [["flood", "Dhaka", "river", "rescue", "boats", "villages", "said", "the"],
+              ["élection", "ballot", "Zürich", "turnout", "campaign", "county", "said"],
+              ["football", "striker", "goal", "league", "coach", "stadium", "naïve", "Rоme"]]
+
+    def para(topic: list[str]) -> str:
+        n = rng.choice([0, 1, 2, 3])
+        return " ".join(" ".join(rng.choice(topic) for _ in range(rng.randrange(2, 14))) + "." for _ in range(n)) or "…"
+
+    a = "\n\n".join(para(topics[rng.choice([0, 0, 1, 2])]) for _ in range(rng.randrange(1, 9)))
+    b = a if seed % 7 == 0 else "\n\n".join(para(topics[rng.choice([0, 0, 1])]) for _ in range(rng.randrange(1, 4)))
+    paras = paragraph_spans(a)
+    covered: list[tuple[int, int]] = []
+    for _ in range(rng.choice([1, 1, 2, 5])):
+        kind = rng.random()
+        if kind < 0.3 and paras:
+            covered.append(rng.choice(paras))
+        elif kind < 0.5 and paras:
+            ps, pe = rng.choice(paras)
+            covered.append(rng.choice([(pe, pe + 3), (max(0, ps - 3), ps), (ps + 1, pe - 1)]))
+        else:
+            s0 = rng.randrange(0, len(a) + 1)
+            covered.append((s0, min(len(a), s0 + rng.randrange(0, 60))))
+    own, other = sentences_of(a), sentences_of(b)
+    for share in (0.0, 0.05, 0.12, 0.3, 0.6, 0.99, 1.0):
+        st = Settings(unrelated_share=share, unrelated_min_words=rng.choice([1, 4, 8]))
+        got = [(s.start, s.end) for s in _unrelated(a, own, other, covered, st)]
+        assert got == _unrelated_reference(a, own, other, covered, st)

@@ -13,9 +13,13 @@ import heapq
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
-from bisect import bisect_left, bisect_right
-from itertools import compress
+from bisect import bisect_left, bisect_right, insort
+from collections import Counter
+from itertools import accumulate, compress
 from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
 
 from .config import Settings
 from .model import Passage, Span
@@ -63,14 +67,19 @@ def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
     """Sentences from the content tokens' starts, keys and folded forms (the weight of a key is that of
     its first form in the sentence)."""
     out: list[Sentence] = []
+    # Every form's weight in one pass of C-level calls (idf is cached); a sentence's keys then become
+    # its weights dict in one dict(zip(...)) when no key repeats, which is the common case.
+    ws = list(map(idf, folded))
     for a, b in spans:
         lo = bisect_left(starts, a)
         hi = bisect_left(starts, b, lo)
         ks = keys[lo:hi]
-        weights: dict[str, float] = {}
-        for k, f in zip(ks, folded[lo:hi]):
-            if k not in weights:
-                weights[k] = idf(f)
+        weights = dict(zip(ks, ws[lo:hi]))
+        if len(weights) != hi - lo:  # a repeated key keeps its first form's weight (dict(zip) keeps the last)
+            weights = {}
+            for k, w in zip(ks, ws[lo:hi]):
+                if k not in weights:
+                    weights[k] = w
         out.append(Sentence(a, b, ks, weights, sum(weights.values())))
     return out
 
@@ -105,7 +114,81 @@ def _one(text: str) -> Sentence:
     return Sentence(0, len(text), keys, weights, sum(weights.values()))
 
 
+# Below this many sentence pairs the plain loop is cheaper than building sparse matrices.
+_SPARSE_PAIRS = 2_000
+
+
 def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list[tuple[float, int, int, str]]:
+    """Sentence pairs (dice, i, j, "") with idf-weighted Dice at least ``min_dice``, i ascending and each
+    i's j in the order the plain postings loop meets them (that of :func:`_candidates_plain`)."""
+    if len(sa) * len(sb) < _SPARSE_PAIRS or min_dice <= 1e-6:
+        return _candidates_plain(sa, sb, min_dice)
+    # scipy multiplies the sparse sentence x key matrices in C to find the few pairs that can reach
+    # min_dice (approximately: another summation order, so with a margin far above rounding); only those
+    # are then summed exactly as the plain loop sums them, which is what makes the scores identical.
+    col: dict[str, int] = {}
+    rows_a: list[int] = []
+    cols_a: list[int] = []
+    vals_a: list[float] = []
+    for i, x in enumerate(sa):
+        for k, w in x.weights.items():
+            rows_a.append(i)
+            cols_a.append(col.setdefault(k, len(col)))
+            vals_a.append(w)
+    rows_b: list[int] = []
+    cols_b: list[int] = []
+    vals_b: list[float] = []
+    for j, y in enumerate(sb):
+        for k, w in y.weights.items():
+            c = col.get(k)
+            if c is not None:  # a key only b has adds nothing to a shared weight
+                rows_b.append(j)
+                cols_b.append(c)
+                vals_b.append(w)
+    if not rows_b:
+        return []
+    v = len(col)
+    ra, ca, wa = np.array(rows_a), np.array(cols_a), np.array(vals_a)
+    rb, cb, wb = np.array(rows_b), np.array(cols_b), np.array(vals_b)
+    # [a's weights | a's ones] @ [b's ones | b's weights]^T: each shared key adds both sides' weights.
+    ma = sparse.csr_matrix((np.concatenate([wa, np.ones_like(wa)]), (np.concatenate([ra, ra]),
+                            np.concatenate([ca, ca + v]))), shape=(len(sa), 2 * v))
+    mb = sparse.csr_matrix((np.concatenate([np.ones_like(wb), wb]), (np.concatenate([rb, rb]),
+                            np.concatenate([cb, cb + v]))), shape=(len(sb), 2 * v))
+    approx = (ma @ mb.T).tocoo()
+    ta = np.array([x.total for x in sa])
+    tb = np.array([y.total for y in sb])
+    keep = approx.data >= min_dice * (ta[approx.row] + tb[approx.col]) * (1 - 1e-9)
+    near: dict[int, list[int]] = {}
+    for i, j in sorted(zip(approx.row[keep].tolist(), approx.col[keep].tolist())):
+        near.setdefault(i, []).append(j)
+    scored: list[tuple[float, int, int, str]] = []
+    for i, js in near.items():
+        x = sa[i]
+        found: list[tuple[int, int, float]] = []
+        for j in js:
+            bw = sb[j].weights
+            acc = 0.0
+            first = -1
+            for p, (k, w) in enumerate(x.weights.items()):
+                wb_k = bw.get(k)
+                if wb_k is not None:
+                    if first < 0:
+                        first = p
+                    acc = acc + w + wb_k
+            if first >= 0:
+                found.append((first, j, acc))
+        found.sort()
+        for _, j, acc in found:
+            dice = acc / (x.total + sb[j].total)
+            if dice >= min_dice:
+                scored.append((dice, i, j, ""))
+    return scored
+
+
+def _candidates_plain(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list[tuple[float, int, int, str]]:
+    """The definition of :func:`_candidates` as a postings loop: cheaper than the sparse prefilter for a few
+    sentences, and the order and float sums the prefiltered path reproduces."""
     # Each posting carries b's weight for the key, so the inner loop does no lookups in b's sentences.
     postings: dict[str, list[tuple[int, float]]] = {}
     for j, s in enumerate(sb):
@@ -147,6 +230,7 @@ class _Doc:
     last: list[int]
     grams: list[tuple[str, ...]] | None = None  # every _SEED consecutive keys, made on first use
     pairs: frozenset[tuple[str, str]] | None = None  # adjacent content keys, made on first use
+    cuts: list[int] | None = None  # where the sentence changes between two words, made on first use
 
 
 _DOC_CACHE: dict[str, _Doc] = {}
@@ -242,6 +326,8 @@ def _runs(a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
     k = _SEED
     if len(a.keys) < k or len(b.keys) < k:
         return []
+    if a.keys == b.keys:
+        return _self_runs(a)
     ga, gb = _grams(a), _grams(b)
     shared = set(ga).intersection(gb)
     if not shared:
@@ -272,18 +358,77 @@ def _runs(a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
     return runs
 
 
+def _self_runs(a: _Doc) -> list[tuple[int, int, int]]:
+    """_runs of a text with itself (a query matching its own stored copy, a common and long pair).
+
+    Every seed is shared, so the general loop would look each one up only to find the run on the main
+    diagonal again. Here that run starts at the first seed that is not too common and reaches the end;
+    the other runs are between repeats of a seed, so only positions whose seed occurs more than once are
+    visited, in ascending order and with the general loop's body, which gives the same list.
+    """
+    ga = _grams(a)
+    counts = Counter(ga)
+    starts = [i for i, g in enumerate(ga) if counts[g] > 1] if len(counts) < len(ga) else []
+    first = next((i for i, g in enumerate(ga) if counts[g] <= _MAX_SEED_POSTINGS), None)
+    # A seed that occurs once and is not the first usable one only meets itself, on the main diagonal,
+    # which the first usable seed's run already reaches past; so these positions are all that can start one.
+    if first is not None and counts[ga[first]] == 1:
+        insort(starts, first)
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j in starts:
+        at = index.get(ga[j])
+        if at is None:
+            index[ga[j]] = [j]
+        else:
+            at.append(j)
+    runs: list[tuple[int, int, int]] = []
+    reach: dict[int, int] = {}
+    ak = a.keys
+    for i in starts:
+        js = index[ga[i]]
+        if len(js) > _MAX_SEED_POSTINGS:
+            continue
+        for j in js:
+            d = i - j
+            if reach.get(d, -1) > i:
+                continue
+            n = _extend(ak, ak, i, j, _SEED)
+            runs.append((i, j, n))
+            reach[d] = i + n
+    return runs
+
+
 def _split_at_sentences(runs: list[tuple[int, int, int]], a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
     """Cut runs where either text changes sentence, so that a run cannot borrow the last word of one
     sentence for the next; pieces of one copied stretch join again in _merge (their gap is empty)."""
+    # The cut points come from each text's sorted list of sentence changes (bisected), not from a test
+    # at every word of the run: a text meeting its own copy is one run as long as the text.
+    ca, cb = _cuts(a), _cuts(b)
     out: list[tuple[int, int, int]] = []
     for i, j, n in runs:
+        ts = [x - i for x in ca[bisect_right(ca, i) : bisect_left(ca, i + n)]]
+        tb = [y - j for y in cb[bisect_right(cb, j) : bisect_left(cb, j + n)]]
+        if tb:
+            ts = sorted(set(ts).union(tb))
+        ts.append(n)
         t0 = 0
-        for t in range(1, n + 1):
-            if t == n or a.sentence[i + t] != a.sentence[i + t - 1] or b.sentence[j + t] != b.sentence[j + t - 1]:
-                if t - t0 >= _SEED:
-                    out.append((i + t0, j + t0, t - t0))
-                t0 = t
+        for t in ts:
+            if t - t0 >= _SEED:
+                out.append((i + t0, j + t0, t - t0))
+            t0 = t
     return out
+
+
+def _cuts(doc: _Doc) -> list[int]:
+    """The positions x (0 < x < len(keys)) where ``doc.sentence[x] != doc.sentence[x - 1]``, ascending,
+    kept with the doc. They are where a sentence's first word is or a sentence's last word was (words
+    outside every sentence have -1, and sentences hold consecutive words), so come from first and last."""
+    if doc.cuts is None:
+        n = len(doc.keys)
+        edges = {f for f in doc.first if f > 0}
+        edges.update(t + 1 for t in doc.last if 0 <= t < n - 1)
+        doc.cuts = sorted(edges)
+    return doc.cuts
 
 
 def _one_to_one(runs: list[tuple[int, int, int]], na: int, nb: int) -> list[tuple[int, int, int]]:
@@ -292,6 +437,13 @@ def _one_to_one(runs: list[tuple[int, int, int]], na: int, nb: int) -> list[tupl
     free_b = [True] * nb
     kept: list[tuple[int, int, int]] = []
     for i, j, n in sorted(runs, key=lambda r: (-r[2], r[0], r[1])):
+        # A run whose words are all still free on both sides (most are) is kept whole, marked with slice
+        # operations in C; the loop below gives the same for it, one word at a time.
+        if n >= _SEED and False not in free_a[i : i + n] and False not in free_b[j : j + n]:
+            kept.append((i, j, n))
+            free_a[i : i + n] = [False] * n
+            free_b[j : j + n] = [False] * n
+            continue
         t = 0
         while t < n:
             if not (free_a[i + t] and free_b[j + t]):
@@ -449,10 +601,8 @@ def align(a: str, b: str, settings: Settings | None = None, *,
         i0, j0, i1, j1 = _widen(da, db, i0, j0, i1, j1)
         a0, a1, _ = _span(da, i0, i1)
         b0, b1, _ = _span(db, j0, j1)
-        for x in range(i0, i1 + 1):
-            covered_a[x] = True
-        for x in range(j0, j1 + 1):
-            covered_b[x] = True
+        covered_a[i0 : i1 + 1] = [True] * (i1 - i0 + 1)
+        covered_b[j0 : j1 + 1] = [True] * (j1 - j0 + 1)
         verb_a += i1 - i0 + 1
         verb_b += j1 - j0 + 1
         score = matched / max(i1 - i0 + 1, j1 - j0 + 1)
@@ -472,8 +622,12 @@ def align(a: str, b: str, settings: Settings | None = None, *,
     oa, ob = open_sentences(da, covered_a), open_sentences(db, covered_b)
     sa = [da.sentences[i] for i in oa]
     sb = [db.sentences[j] for j in ob]
-    matches = [(oa[i], ob[j], d) for d, i, j, _ in _candidates(sa, sb, st.paraphrase_similarity)
-               if min(sa[i].n, sb[j].n) >= 3]
+    # Only sentences of 3 or more content words can pair, so only they are scored: the pairs and their
+    # order are those of scoring all of them and dropping the rest afterwards (as before), for less work.
+    pa = [x for x, s in enumerate(sa) if s.n >= 3]
+    pb = [y for y, s in enumerate(sb) if s.n >= 3]
+    matches = [(oa[pa[i]], ob[pb[j]], d)
+               for d, i, j, _ in _candidates([sa[x] for x in pa], [sb[y] for y in pb], st.paraphrase_similarity)]
     # Pairs only the scorer found are shown as paraphrases but add nothing to paraphrase coverage: on
     # Clough, counting them towards the rewrite rule cost F1 (docs/semantic.md), so copy decisions stay lexical.
     semantic_only: set[tuple[int, int]] = set()
@@ -568,36 +722,64 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         return []
     # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
     # counts; the summed weights (and the core terms) are computed, exactly as before, only for a paragraph
-    # that shares little enough for them to matter.
+    # that shares little enough for them to matter. The counts are made on the first paragraph that no
+    # passage covers: an exact copy (a common pair) has none, and needs none of them.
     own_count: dict[str, int] = {}
-    for s in own:
-        for k in s.weights:
-            own_count[k] = own_count.get(k, 0) + 1
     other_keys: set[str] = set()
-    for s in other:
-        other_keys.update(s.weights)
-    # A text's sentences are disjoint and in order (see _make_doc), so those inside a paragraph are one
-    # slice, found by bisection instead of a pass over all of them per paragraph.
-    starts = [s.start for s in own]
-    ends = [s.end for s in own]
-    own_words = sum(len(s.keys) for s in own)
-    other_words = sum(len(s.keys) for s in other)
+    starts: list[int] = []
+    ends: list[int] = []
+    own_words = other_words = 0
+    counted = False
+    # A paragraph overlaps a passage when one starting before the paragraph's end ends after its start:
+    # passages sorted by start with the running maximum of their ends answer that by bisection.
+    spans = sorted(covered)
+    cov_starts = [s for s, _ in spans]
+    cov_reach = list(accumulate((e for _, e in spans), max))
     out: list[Span] = []
     for ps, pe in paras:
-        if any(s < pe and ps < e for s, e in covered):
+        x = bisect_left(cov_starts, pe)
+        if x and cov_reach[x - 1] > ps:
             continue
+        if not counted:
+            counted = True
+            for s in own:
+                for k in s.weights:
+                    own_count[k] = own_count.get(k, 0) + 1
+            for s in other:
+                other_keys.update(s.weights)
+            # A text's sentences are disjoint and in order (see _make_doc), so those inside a paragraph
+            # are one slice, found by bisection instead of a pass over all of them per paragraph.
+            starts = [s.start for s in own]
+            ends = [s.end for s in own]
+            own_words = sum(len(s.keys) for s in own)
+            other_words = sum(len(s.keys) for s in other)
         inside = own[bisect_left(starts, ps) : bisect_right(ends, pe)]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
-        if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
+        inside_words = sum(len(s.keys) for s in inside)
+        if inside_words < st.unrelated_min_words:
             continue
         inside_count: dict[str, int] = {}
         for s in inside:
             for k in s.weights:
                 inside_count[k] = inside_count.get(k, 0) + 1
         total = sum(weights.values())
-        rest_words = own_words - sum(len(s.keys) for s in inside) + other_words
+        if not total:
+            continue
+        rest_words = own_words - inside_words + other_words
+        # The shared terms are >= 0, so once a partial sum passes the share (by a margin far above any
+        # rounding, in whatever order sum() adds) the whole does too and the paragraph is related: most
+        # paragraphs stop after a few words. The others get the exact sum below, as before.
+        bar = st.unrelated_share * total * (1 + 1e-9)
+        part = 0.0
+        for k, w in weights.items():
+            if k in other_keys or own_count[k] > inside_count.get(k, 0):
+                part += w * math.exp(-rest_words * 10.0 ** -w)
+                if part >= bar:
+                    break
+        if part >= bar:
+            continue
         shared = sum(_beyond_chance(w, rest_words) for k, w in weights.items()
                      if k in other_keys or own_count[k] > inside_count.get(k, 0))
         if not (total and shared / total < st.unrelated_share):
