@@ -509,3 +509,23 @@ def test_clean_text_precheck_equals_the_plain_definition() -> None:
     texts += ["a\n \n\nb", "a\n\t\n \nb", "\n\n\na", "a\r\r\rb", "a\r\n\r\n\r\nb"]
     assert [clean_text(t) for t in texts] == [plain(t) for t in texts]
     assert any("\n\n\n" in t.replace("\r", "\n") for t in texts)
+
+
+def test_idf_falls_back_to_wordfreq_when_the_shortcut_disagrees(monkeypatch) -> None:
+    """If an installed wordfreq computed Zipf values differently, idf must use wordfreq itself."""
+    from wordfreq import zipf_frequency
+
+    from storytrace import weights
+
+    monkeypatch.setattr(weights, "_zipf_plain_word", lambda word: 1.0)
+    weights._plain_words_agree.cache_clear()
+    weights.idf.cache_clear()
+    try:
+        assert not weights._plain_words_agree()
+        z = zipf_frequency("minister", "en")
+        assert weights.idf("minister") == max(0.3, 9.0 - min(z, 8.0))
+    finally:
+        weights._plain_words_agree.cache_clear()
+        weights.idf.cache_clear()
+    monkeypatch.undo()
+    assert weights._plain_words_agree()

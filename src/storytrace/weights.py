@@ -35,12 +35,20 @@ def _zipf_plain_word(word: str) -> float:
     return round(freq_to_zipf(round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)), 2)
 
 
+@lru_cache(maxsize=1)
+def _plain_words_agree() -> bool:
+    """Whether the shortcut gives wordfreq's own numbers in the installed wordfreq (checked once, on common,
+    rare and unknown words): a wordfreq whose arithmetic differs gets its own function, never other weights."""
+    words = ("the", "said", "minister", "earthquake", "velayati", "zzyzx", "qqqqqq")
+    return all(_zipf_plain_word(w) == zipf_frequency(w, "en") for w in words)
+
+
 @lru_cache(maxsize=500_000)
 def idf(folded_word: str) -> float:
     """-log10 of the word's frequency per billion words, shifted to [0, ~9]; unknown words weigh most."""
     if folded_word.isdigit():
         return 4.0 if len(folded_word) >= 3 else 2.0
-    if folded_word.isascii() and folded_word.isalpha() and folded_word.islower():
+    if folded_word.isascii() and folded_word.isalpha() and folded_word.islower() and _plain_words_agree():
         z = _zipf_plain_word(folded_word)
     else:
         z = zipf_frequency(folded_word, "en")
