@@ -138,6 +138,15 @@ def _summary(latencies: list[float], statuses: dict[str, int], errors: int, elap
     }
 
 
+async def _post_query(http: httpx.AsyncClient, body: dict) -> str:
+    """One ``POST /api/query``: its status code, or the name of the error that kept it from one."""
+    try:
+        response = await http.post("/api/query", json=body)
+    except httpx.HTTPError as exc:
+        return type(exc).__name__
+    return str(response.status_code)
+
+
 async def run_load(url: str, texts: list[str], clients: int, seconds: float, timeout: float) -> dict:
     """Every client sends one query at a time until the deadline; requests in flight then finish."""
     latencies: list[float] = []
@@ -155,14 +164,8 @@ async def run_load(url: str, texts: list[str], clients: int, seconds: float, tim
                 body = {"text": texts[i % len(texts)], "limit": 10}
                 i += clients
                 t0 = time.perf_counter()
-                try:
-                    response = await http.post("/api/query", json=body)
-                    key = str(response.status_code)
-                    if response.status_code != 200:
-                        errors += 1
-                except httpx.HTTPError as exc:
-                    key = type(exc).__name__
-                    errors += 1
+                key = await _post_query(http, body)
+                errors += key != "200"
                 latencies.append(time.perf_counter() - t0)
                 statuses[key] = statuses.get(key, 0) + 1
 
@@ -189,14 +192,8 @@ async def run_open(url: str, texts: list[str], rate: float, clients: int, second
         async def one(i: int, due: float) -> None:
             nonlocal errors
             async with gate:
-                try:
-                    response = await http.post("/api/query", json={"text": texts[i % len(texts)], "limit": 10})
-                    key = str(response.status_code)
-                    if response.status_code != 200:
-                        errors += 1
-                except httpx.HTTPError as exc:
-                    key = type(exc).__name__
-                    errors += 1
+                key = await _post_query(http, {"text": texts[i % len(texts)], "limit": 10})
+            errors += key != "200"
             latencies.append(time.perf_counter() - due)
             statuses[key] = statuses.get(key, 0) + 1
 

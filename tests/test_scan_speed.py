@@ -347,7 +347,7 @@ def test_plain_word_zipf_equals_wordfreq_and_idf_takes_it() -> None:
     others = ["said", "velayati", "rome", "café", "straße", "it's", "o'neill", "2024", "4", "x_y", "дом", "日本",
               "ﬁnal", "a", "zzzz", "covid19", "ωmega", "", "Said"]
     for w in words[::50] + others:
-        weights.idf.cache_clear()
+        weights._IDFS.clear()
         z = wordfreq.zipf_frequency(w, "en")
         want = (4.0 if len(w) >= 3 else 2.0) if w.isdigit() else (max(0.3, 9.0 - min(z, 8.0)) if z > 0 else 9.0)
         assert weights.idf(w) == want, w
@@ -519,13 +519,13 @@ def test_idf_falls_back_to_wordfreq_when_the_shortcut_disagrees(monkeypatch) -> 
 
     monkeypatch.setattr(weights, "_zipf_plain_word", lambda word: 1.0)
     weights._plain_words_agree.cache_clear()
-    weights.idf.cache_clear()
+    weights._IDFS.clear()
     try:
         assert not weights._plain_words_agree()
         z = zipf_frequency("minister", "en")
         assert weights.idf("minister") == max(0.3, 9.0 - min(z, 8.0))
     finally:
         weights._plain_words_agree.cache_clear()
-        weights.idf.cache_clear()
+        weights._IDFS.clear()
     monkeypatch.undo()
     assert weights._plain_words_agree()

@@ -81,35 +81,39 @@ def test_workers_refused_with_token(tmp_path: Path) -> None:
     assert "one writer" in result.output
 
 
+LOADTEST = REPO / "bench" / "loadtest.py"
+
+
+def _loadtest(*args: str, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(LOADTEST), *args], capture_output=True, text=True, timeout=timeout)
+
+
+def _loaded(db: Path, *args: str) -> dict:
+    """The JSON result of a short load test (4 clients, 2 s) on ``db``, which must exit 0."""
+    done = _loadtest("--db", str(db), "--clients", "4", "--seconds", "2", *args)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 def test_loadtest_script_runs_and_stays_on_loopback(tmp_path: Path) -> None:
     db = tmp_path / "l.db"
     build_index(db, [seeds_dir()])
-    script = REPO / "bench" / "loadtest.py"
-    done = subprocess.run([sys.executable, str(script), "--db", str(db), "--clients", "4", "--seconds", "2"],
-                          capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result = _loaded(db)
     assert result["requests"] > 0 and result["errors"] == 0
     assert result["url"].startswith("http://127.0.0.1:")
     assert result["latency_ms"]["p50"] <= result["latency_ms"]["p99"]
-    remote = subprocess.run([sys.executable, str(script), "--db", str(db), "--url", "http://10.1.2.3:8000"],
-                            capture_output=True, text=True, timeout=60)
+    remote = _loadtest("--db", str(db), "--url", "http://10.1.2.3:8000", timeout=60)
     assert remote.returncode != 0 and "loopback" in remote.stderr
 
 
 def test_loadtest_open_loop_sends_at_the_offered_rate(tmp_path: Path) -> None:
     db = tmp_path / "o.db"
     build_index(db, [seeds_dir()])
-    script = REPO / "bench" / "loadtest.py"
-    done = subprocess.run([sys.executable, str(script), "--db", str(db), "--clients", "4", "--seconds", "2",
-                           "--rate", "10"], capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result = _loaded(db, "--rate", "10")
     # every due request is sent and answered, whatever the server's pace
     assert result["mode"] == "open" and result["requests"] == 20 and result["errors"] == 0
     assert result["latency_ms"]["p50"] <= result["latency_ms"]["p99"]
-    bad = subprocess.run([sys.executable, str(script), "--db", str(db), "--rate", "10", "--client", "wrk"],
-                         capture_output=True, text=True, timeout=60)
+    bad = _loadtest("--db", str(db), "--rate", "10", "--client", "wrk", timeout=60)
     assert bad.returncode != 0 and "--rate" in bad.stderr
 
 
@@ -118,18 +122,13 @@ def test_loadtest_reports_the_servers_cpu_per_request(tmp_path: Path) -> None:
     that follows from it, come with the result; a script-run load works without wrk."""
     db = tmp_path / "c.db"
     build_index(db, [seeds_dir()])
-    script = REPO / "bench" / "loadtest.py"
-    done = subprocess.run([sys.executable, str(script), "--db", str(db), "--clients", "4", "--seconds", "2",
-                           "--workers", "2"], capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr
-    result = json.loads(done.stdout)
+    result = _loaded(db, "--workers", "2")
     assert result["requests"] > 0 and result["errors"] == 0
     if sys.platform.startswith("linux"):
         per_request = result["server_cpu_ms_per_request"]
         assert per_request > 0
         assert result["mean_latency_floor_ms"] == pytest.approx(per_request * 4 / result["cores"], abs=0.2)
-    bad = subprocess.run([sys.executable, str(script), "--db", str(db), "--endpoint", "health"],
-                         capture_output=True, text=True, timeout=60)
+    bad = _loadtest("--db", str(db), "--endpoint", "health", timeout=60)
     assert bad.returncode != 0 and "--endpoint health needs --client wrk" in bad.stderr
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter
@@ -24,7 +24,7 @@ from scipy import sparse
 from .config import Settings
 from .model import Passage, Span
 from .normalize import is_content, paragraph_spans, remember, sentence_spans, tokenize
-from .weights import idf
+from .weights import idf, idfs
 
 __all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of", "word_pairs"]
 
@@ -69,7 +69,7 @@ def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
     out: list[Sentence] = []
     # Every form's weight in one pass of C-level calls (idf is cached); a sentence's keys then become
     # its weights dict in one dict(zip(...)) when no key repeats, which is the common case.
-    ws = list(map(idf, folded))
+    ws = idfs(folded)
     for a, b in spans:
         lo = bisect_left(starts, a)
         hi = bisect_left(starts, b, lo)
@@ -333,26 +333,38 @@ def _runs(a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:
     if not shared:
         return []
     # Positions in b of each seed that a has too (ascending): the only ones a lookup can find.
+    index = _seed_index(gb, (j for j, g in enumerate(gb) if g in shared))
+    return _runs_from(ga, range(len(ga)), index, a.keys, b.keys)
+
+
+def _seed_index(grams: list[tuple[str, ...]], positions: Iterable[int]) -> dict[tuple[str, ...], list[int]]:
+    """Each seed's positions among ``positions`` (taken in the order given)."""
     index: dict[tuple[str, ...], list[int]] = {}
-    for j, g in enumerate(gb):
-        if g in shared:
-            at = index.get(g)
-            if at is None:
-                index[g] = [j]
-            else:
-                at.append(j)
+    for j in positions:
+        g = grams[j]
+        at = index.get(g)
+        if at is None:
+            index[g] = [j]
+        else:
+            at.append(j)
+    return index
+
+
+def _runs_from(ga: list[tuple[str, ...]], starts: Iterable[int], index: dict[tuple[str, ...], list[int]],
+               ak: list[str], bk: list[str]) -> list[tuple[int, int, int]]:
+    """The runs found from a's seeds at ``starts`` (ascending) through b's seed positions ``index``: each
+    (i, j) extended to its full length unless a run on its diagonal already reaches past it."""
     runs: list[tuple[int, int, int]] = []
     reach: dict[int, int] = {}
-    ak, bk = a.keys, b.keys
-    for i, g in enumerate(ga):
-        js = index.get(g)
+    for i in starts:
+        js = index.get(ga[i])
         if not js or len(js) > _MAX_SEED_POSTINGS:
             continue
         for j in js:
             d = i - j
             if reach.get(d, -1) > i:
                 continue
-            n = _extend(ak, bk, i, j, k)
+            n = _extend(ak, bk, i, j, _SEED)
             runs.append((i, j, n))
             reach[d] = i + n
     return runs
@@ -374,28 +386,7 @@ def _self_runs(a: _Doc) -> list[tuple[int, int, int]]:
     # which the first usable seed's run already reaches past; so these positions are all that can start one.
     if first is not None and counts[ga[first]] == 1:
         insort(starts, first)
-    index: dict[tuple[str, ...], list[int]] = {}
-    for j in starts:
-        at = index.get(ga[j])
-        if at is None:
-            index[ga[j]] = [j]
-        else:
-            at.append(j)
-    runs: list[tuple[int, int, int]] = []
-    reach: dict[int, int] = {}
-    ak = a.keys
-    for i in starts:
-        js = index[ga[i]]
-        if len(js) > _MAX_SEED_POSTINGS:
-            continue
-        for j in js:
-            d = i - j
-            if reach.get(d, -1) > i:
-                continue
-            n = _extend(ak, ak, i, j, _SEED)
-            runs.append((i, j, n))
-            reach[d] = i + n
-    return runs
+    return _runs_from(ga, starts, _seed_index(ga, starts), a.keys, a.keys)
 
 
 def _split_at_sentences(runs: list[tuple[int, int, int]], a: _Doc, b: _Doc) -> list[tuple[int, int, int]]:

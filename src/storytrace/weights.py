@@ -43,9 +43,11 @@ def _plain_words_agree() -> bool:
     return all(_zipf_plain_word(w) == zipf_frequency(w, "en") for w in words)
 
 
-@lru_cache(maxsize=500_000)
-def idf(folded_word: str) -> float:
-    """-log10 of the word's frequency per billion words, shifted to [0, ~9]; unknown words weigh most."""
+_IDFS: dict[str, float] = {}
+_IDFS_SIZE = 500_000
+
+
+def _idf(folded_word: str) -> float:
     if folded_word.isdigit():
         return 4.0 if len(folded_word) >= 3 else 2.0
     if folded_word.isascii() and folded_word.isalpha() and folded_word.islower() and _plain_words_agree():
@@ -55,23 +57,23 @@ def idf(folded_word: str) -> float:
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
 
 
-_IDFS: dict[str, float] = {}
-_IDFS_SIZE = 500_000
+def idf(folded_word: str) -> float:
+    """-log10 of the word's frequency per billion words, shifted to [0, ~9]; unknown words weigh most.
+
+    Remembered in a plain dict, emptied when full: a hit in a bounded LRU cache (which relinks its entry
+    on every hit) cost more than the weighting it serves, for each term of each vector."""
+    v = _IDFS.get(folded_word)
+    if v is None:
+        if len(_IDFS) >= _IDFS_SIZE:
+            _IDFS.clear()
+        v = _IDFS[folded_word] = _idf(folded_word)
+    return v
 
 
 def idfs(folded_words: list[str]) -> list[float]:
-    """``[idf(w) for w in folded_words]``, from a plain dict: a hit in ``idf``'s bounded LRU cache (which
-    relinks its entry on every hit) cost more than the weighting it serves, for each term of each vector."""
+    """``[idf(w) for w in folded_words]``, with no Python call per word once every word has been seen."""
     try:
         # Indexing raises on the first new word; testing the results for None compared every one of them.
         return list(map(_IDFS.__getitem__, folded_words))
     except KeyError:
-        pass
-    if len(_IDFS) >= _IDFS_SIZE:
-        _IDFS.clear()
-    vals = list(map(_IDFS.get, folded_words))
-    for i, v in enumerate(vals):
-        if v is None:
-            w = folded_words[i]
-            vals[i] = _IDFS[w] = idf(w)
-    return vals
+        return list(map(idf, folded_words))
