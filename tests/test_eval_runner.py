@@ -192,3 +192,37 @@ def test_eval_command_json_on_user_corpus(tmp_path):
     assert 0.0 <= doc["tasks"]["clusters"]["metrics"]["storytrace"]["bcubed_f1"] <= 1.0
     bad = CliRunner().invoke(main, ["eval", "no-such-thing"])
     assert bad.exit_code != 0 and "unknown dataset" in bad.output
+
+
+def test_eval_set_scores_storytrace_with_changed_settings(tmp_path):
+    """``--set`` reaches the index and compare the evaluation uses: with a story threshold no pair reaches
+    and no near copies, topics the defaults group fall apart."""
+    path = tmp_path / "corpus.jsonl"
+    lines = []
+    for t, words in enumerate(TOPICS):
+        for k in range(3):
+            text = " ".join(f"{w}{k if j % 3 == 0 else ''}" for j, w in enumerate(words.split() * 6)) + "."
+            lines.append(json.dumps({"id": f"t{t}-{k}", "title": words.split()[0].title(), "text": text,
+                                     "story": f"s{t}"}))
+    path.write_text("\n".join(lines) + "\n")
+
+    def found(*extra: str) -> int:
+        res = CliRunner().invoke(main, ["eval", str(path), "--json", "--task", "clusters", *extra])
+        assert res.exit_code == 0, res.output
+        return json.loads(res.output)["tasks"]["clusters"]["notes"]["clusters_found"]["storytrace"]
+
+    default = found()
+    assert default < len(lines)
+    assert found("--set", "story_threshold=1.0", "--set", "near_coverage=1.0") > default
+    for bad, message in (("nope=1", "expected NAME=VALUE"), ("story_threshold", "expected NAME=VALUE"),
+                         ("top_terms=many", "needs a int value"), ("story_threshold=2", "between 0 and 1")):
+        res = CliRunner().invoke(main, ["eval", str(path), "--set", bad])
+        assert res.exit_code != 0 and message in res.output, res.output
+
+
+def test_settings_with_reads_each_value_as_its_fields_type():
+    from storytrace.eval.command import settings_with
+
+    st = settings_with(["top_terms=150", " story_threshold = 0.3"])
+    assert st.top_terms == 150 and isinstance(st.top_terms, int) and st.story_threshold == 0.3
+    assert settings_with([]) == settings_with([])

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 
 import click
 
-from storytrace.errors import StorytraceError
+from storytrace.config import Settings
+from storytrace.errors import ConfigError, StorytraceError
 from storytrace.eval.loaders import load_dataset
 from storytrace.eval.runner import TASKS, run_eval
+from storytrace.eval.systems import StorytraceSystem
 
 __all__ = ["eval_cmd"]
 
@@ -23,14 +26,19 @@ __all__ = ["eval_cmd"]
               help="For a JSONL dataset: CSV of labelled pairs (a,b,label).")
 @click.option("--max-pairs", default=2000, show_default=True, type=click.IntRange(1),
               help="Largest number of labelled pairs scored per split (a fixed hash-chosen sample).")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="Score storytrace with this setting changed (repeatable), e.g. --set story_threshold=0.3; "
+                   "tune on --split dev only.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, max_pairs: int,
-             as_json: bool) -> None:
+             overrides: tuple[str, ...], as_json: bool) -> None:
     """Score storytrace and the baselines on DATASET: synth, clough, stsb, ecbplus, googlenews, or a
     labelled JSONL file (a ``story`` field per article)."""
     try:
+        system = StorytraceSystem(settings_with(overrides)) if overrides else None
         ds = load_dataset(dataset, pairs=pairs_path)
-        result = run_eval(ds, split=split, tasks=tasks or None, max_pairs=max_pairs)  # type: ignore[arg-type]
+        result = run_eval(ds, split=split, tasks=tasks or None, max_pairs=max_pairs,  # type: ignore[arg-type]
+                          system=system)
     except StorytraceError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
@@ -42,3 +50,20 @@ def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str |
         click.echo("note: reporting on dev, the split baselines are tuned on", err=True)
     render_table(result)
     sys.stdout.flush()
+
+
+def settings_with(overrides: Sequence[str]) -> Settings:
+    """Default settings with ``NAME=VALUE`` items applied; a value is read as its field's type (whole
+    numbers for counts, decimals for shares), and Settings' own checks then refuse what is out of range."""
+    types = {name: type(value) for name, value in Settings().to_dict().items()}
+    changed: dict[str, int | float] = {}
+    for item in overrides:
+        name, sep, text = item.partition("=")
+        name = name.strip()
+        if not sep or name not in types:
+            raise ConfigError(f"--set {item!r}: expected NAME=VALUE with NAME one of {', '.join(sorted(types))}")
+        try:
+            changed[name] = types[name](text.strip())
+        except ValueError:
+            raise ConfigError(f"--set {item!r}: {name} needs a {types[name].__name__} value") from None
+    return Settings(**changed)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from storytrace.config import Settings
 from storytrace.model import Article, Relation
 
 __all__ = ["Clustering", "StorytraceSystem", "storytrace_api"]
@@ -42,20 +43,22 @@ class StorytraceSystem:
 
     name = "storytrace"
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings | None = None) -> None:
+        # ``settings``: what a user would pass to Index and compare (``storytrace eval --set``); None: defaults.
+        self.settings = settings
         self._relations: dict[tuple[str, str], Relation] = {}
 
     def relation(self, a: Article, b: Article) -> Relation:
         key = (a.id, b.id)
         if key not in self._relations:
             _, compare = storytrace_api()
-            self._relations[key] = compare(a, b)
+            self._relations[key] = compare(a, b, settings=self.settings)
         return self._relations[key]
 
     def cluster(self, articles: Sequence[Article]) -> Clustering:
         """Stories from a fresh in-memory index; articles in no story are singletons."""
         index_cls, _ = storytrace_api()
-        index = index_cls(":memory:")
+        index = index_cls(":memory:", settings=self.settings)
         try:
             index.add(articles)
             labels: dict[str, str] = {}
