@@ -174,7 +174,8 @@ def test_unknown_task_rejected():
         runner.run_eval(_dataset(), system=Fake(), tasks=["nope"])
 
 
-def test_eval_command_json_on_user_corpus(tmp_path):
+def _topic_corpus(tmp_path) -> tuple[str, int]:
+    """A labelled JSONL corpus: three lightly varied texts for each of TOPICS (path, number of articles)."""
     path = tmp_path / "corpus.jsonl"
     lines = []
     for t, words in enumerate(TOPICS):
@@ -183,6 +184,11 @@ def test_eval_command_json_on_user_corpus(tmp_path):
             lines.append(json.dumps({"id": f"t{t}-{k}", "title": words.split()[0].title(), "text": text,
                                      "story": f"s{t}"}))
     path.write_text("\n".join(lines) + "\n")
+    return str(path), len(lines)
+
+
+def test_eval_command_json_on_user_corpus(tmp_path):
+    path, _ = _topic_corpus(tmp_path)
     # through the top-level group, as a user runs it: invoking eval_cmd on its own would make click cache a
     # help option without "-h" on the shared command object and stale the generated CLI reference
     res = CliRunner().invoke(main, ["eval", str(path), "--json", "--task", "clusters"])
@@ -197,14 +203,7 @@ def test_eval_command_json_on_user_corpus(tmp_path):
 def test_eval_set_scores_storytrace_with_changed_settings(tmp_path):
     """``--set`` reaches the index and compare the evaluation uses: with a story threshold no pair reaches
     and no near copies, topics the defaults group fall apart."""
-    path = tmp_path / "corpus.jsonl"
-    lines = []
-    for t, words in enumerate(TOPICS):
-        for k in range(3):
-            text = " ".join(f"{w}{k if j % 3 == 0 else ''}" for j, w in enumerate(words.split() * 6)) + "."
-            lines.append(json.dumps({"id": f"t{t}-{k}", "title": words.split()[0].title(), "text": text,
-                                     "story": f"s{t}"}))
-    path.write_text("\n".join(lines) + "\n")
+    path, n_articles = _topic_corpus(tmp_path)
 
     def found(*extra: str) -> int:
         res = CliRunner().invoke(main, ["eval", str(path), "--json", "--task", "clusters", *extra])
@@ -212,7 +211,7 @@ def test_eval_set_scores_storytrace_with_changed_settings(tmp_path):
         return json.loads(res.output)["tasks"]["clusters"]["notes"]["clusters_found"]["storytrace"]
 
     default = found()
-    assert default < len(lines)
+    assert default < n_articles
     assert found("--set", "story_threshold=1.0", "--set", "near_coverage=1.0") > default
     for bad, message in (("nope=1", "expected NAME=VALUE"), ("story_threshold", "expected NAME=VALUE"),
                          ("top_terms=many", "needs a int value"), ("story_threshold=2", "between 0 and 1")):
