@@ -47,7 +47,11 @@ How to read the tables:
   true story whose original has at least one copy): the share whose original's predicted story is headed by
   that original and holds at least one other article of the story (an original left alone counts as wrong).
   Baselines name the earliest dated member of a cluster. pairs = labelled pairs (P/R/F1 of
-  the positive class at each system's own decision or tuned cut, plus average precision of its score).
+  the positive class at each system's own decision or tuned cut, plus average precision of its score); the
+  `task` note says what storytrace decides there: reuse (copy != none), story (same story), or paraphrase
+  (STS-B: two headlines graded >= 3 say the same; storytrace's decision is the one passage alignment makes,
+  idf-weighted Dice >= `paraphrase_similarity`. Pairs graded 1-2.8 are often two headlines of one story, so
+  the story decision is scored on ECB+ and GoogleNews-T instead).
   copy = the copy kind of (copy, source) and (decoy, source) pairs: storytrace's `Relation.copy` against the
   truth mapped exact→exact, near→near, partial→partial, same-story rewrite→none, decoy→none (accuracy and
   per-class recall; storytrace's confusion matrix below the table). A baseline says exact when the two word

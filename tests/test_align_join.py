@@ -24,3 +24,35 @@ def test_an_edited_word_does_not_split_a_copied_stretch() -> None:
     p = al.passages[0]
     assert p.kind == "verbatim"
     assert (p.a_start, p.a_end) == (0, len(a)) and (p.b_start, p.b_end) == (0, len(b))
+
+
+
+LIST = "Stations:\n\nCommerce\n\nGare Nord\n\nHotel Dieu\n\nDuchesse Anne\n\nMoutonnerie"
+S4 = "Residents of the Doulon district asked the council to plant trees along the whole route of the line."
+S5 = "Opponents of the project said the money should have gone to buses serving the outer suburbs instead."
+
+
+def test_short_lines_both_copies_carry_do_not_split_a_copied_stretch() -> None:
+    # Each line is too short to align on its own, and together they are more words than a run bridges.
+    a = "\n\n".join([S1 + " " + S4, LIST, S3 + " " + S4])
+    al = align(a, a.replace("approved", "passed"))
+    assert len(al.passages) == 1
+    assert (al.passages[0].a_start, al.passages[0].a_end) == (0, len(a))
+
+
+def test_a_sentence_head_reworded_in_place_does_not_split_a_copied_stretch() -> None:
+    # Spun words ("during" -> "throughout", "about" -> "approximately") at the head of a sentence whose
+    # tail is copied: past the few words a run bridges, yet the same words in the same place.
+    said = "{} his conference, {} countered claims {} his record on transport and said the plan had been misread by his rivals for years."
+    a = " ".join([S1, S4, "Rolland, " + said.format("throughout", "additionally", "approximately"), S3])
+    b = " ".join([S1, S4, "Rolland, " + said.format("during", "also", "about"), S3])
+    al = align(a, b)
+    assert len(al.passages) == 1
+    assert (al.passages[0].a_start, al.passages[0].a_end) == (0, len(a))
+
+
+def test_different_sentences_in_the_same_place_keep_two_passages_apart() -> None:
+    a = " ".join([S1, S4, S2, S3])
+    b = " ".join([S1, S4, S5, S3])
+    verbatim = [p for p in align(a, b).passages if p.kind == "verbatim"]
+    assert [p.a_text for p in verbatim] == [S1 + " " + S4, S3]

@@ -537,15 +537,37 @@ def _gap_is_joinable(doc: _Doc, end: int, start: int) -> bool:
     return all(doc.sentence[x] in edge for x in range(lo, hi))
 
 
-def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str) -> list[Passage]:
+def _gap_words(doc: _Doc, end: int, start: int) -> Sentence:
+    """The content words between two character offsets, weighted as in their sentences."""
+    lo, hi = bisect_left(doc.starts, end), bisect_left(doc.starts, start)
+    weights: dict[str, float] = {}
+    for x in range(lo, hi):
+        si = doc.sentence[x]
+        if si >= 0:
+            weights.setdefault(doc.keys[x], doc.sentences[si].weights[doc.keys[x]])
+    return Sentence(end, start, doc.keys[lo:hi], weights, sum(weights.values()))
+
+
+def _gaps_agree(da: _Doc, db: _Doc, q: Passage, p: Passage, min_dice: float) -> bool:
+    """Whether what lies between two passages in one text says what lies between them in the other: a
+    short sentence both copies carry (a heading, "It went viral."), too short to align on its own, or a
+    sentence edited past the paraphrase cut on its own but not as part of the stretch around it."""
+    return _dice(_gap_words(da, q.a_end, p.a_start), _gap_words(db, q.b_end, p.b_start)) >= min_dice
+
+
+def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str, min_dice: float) -> list[Passage]:
     """One copied stretch edited in places comes out as verbatim and paraphrase pieces that follow each
-    other in both texts; join them so that a reader (and PAN's granularity) sees one passage."""
+    other in both texts; join them so that a reader (and PAN's granularity) sees one passage. Two pieces
+    join across a gap that holds only the edges of their sentences, or whose text in one copy matches
+    that in the other (idf-weighted Dice at least ``min_dice``, the paraphrase cut)."""
     out: list[Passage] = []
     for p in passages:
         if out:
             q = out[-1]
-            if (p.a_start >= q.a_end and p.b_start >= q.b_end
-                    and _gap_is_joinable(da, q.a_end, p.a_start) and _gap_is_joinable(db, q.b_end, p.b_start)):
+            # Next in both texts; ``_widen`` can make neighbours overlap, which joins them as a gap would.
+            if (q.a_start <= p.a_start and q.a_end < p.a_end and q.b_start <= p.b_start and q.b_end < p.b_end
+                    and ((_gap_is_joinable(da, q.a_end, p.a_start) and _gap_is_joinable(db, q.b_end, p.b_start))
+                         or _gaps_agree(da, db, q, p, min_dice))):
                 la, lp = q.a_end - q.a_start, p.a_end - p.a_start
                 kind = "verbatim" if "verbatim" in (q.kind, p.kind) else "paraphrase"
                 score = (q.score * la + p.score * lp) / max(1, la + lp)
@@ -662,7 +684,7 @@ def align(a: str, b: str, settings: Settings | None = None, *,
                                 a[x0.start : x1.end], b[y0.start : y1.end]))
     passages.sort(key=lambda p: (p.a_start, p.b_start))
     in_order = _in_order(passages)
-    passages = _join_adjacent(passages, da, db, a, b)
+    passages = _join_adjacent(passages, da, db, a, b, st.paraphrase_similarity)
 
     total_a = len(da.keys) or 1
     total_b = len(db.keys) or 1

@@ -14,7 +14,7 @@ from typing import Literal
 from storytrace.model import Article
 
 Split = Literal["dev", "test"]
-PairTask = Literal["reuse", "story"]
+PairTask = Literal["reuse", "story", "paraphrase"]
 CopyLabel = Literal["exact", "near", "partial", "none"]
 
 
@@ -62,8 +62,9 @@ class Dataset:
     told apart from (source attribution). ``copy_pairs`` carry the graded copy relation of (copy, source)
     pairs (copy-relation accuracy). ``first`` maps a story to its true original (first publisher), only for
     stories that have one and at least one later article. ``unrelated`` maps a derived article to the spans
-(into its ``content``) of text spliced in from other stories; an article it names with no spans has none. ``pair_task`` says what the pair labels mean: text reuse or same
-    story. ``binary_cut`` turns graded pair labels into positives (label >= cut).
+    (into its ``content``) of text spliced in from other stories; an article it names with no spans has none.
+    ``pair_task`` says what the pair labels mean: text reuse, same story, or two sentences that say the same
+    (paraphrase). ``binary_cut`` turns graded pair labels into positives (label >= cut).
     """
 
     name: str

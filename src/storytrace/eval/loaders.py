@@ -173,7 +173,11 @@ def load_googlenews(root: Path | None = None) -> Dataset:
 def load_stsb(root: Path | None = None) -> Dataset:
     """STS-B headlines: 2,499 sentence pairs graded 0–5. Train+dev files are our dev, test is test.
 
-    Positive for the binary pair metrics means score >= 3 ("roughly equivalent"), the common cut.
+    Positive for the binary pair metrics means score >= 3 ("roughly equivalent"), the common cut. That is a
+    paraphrase judgement, not a story one: pairs graded 1-2.8 are often two headlines of one story ("US
+    soldier accused of Afghan massacre hires prominent criminal lawyer" / "... identified", 2.0), so the pairs
+    score storytrace's paraphrase decision, the one passage alignment makes; the story decision is scored on
+    ECB+ and GoogleNews-T, whose labels are stories.
     """
     path = _folder("stsb-headlines-pairs", root) / "headlines.tsv"
     articles, split, pairs = [], {}, []
@@ -191,7 +195,7 @@ def load_stsb(root: Path | None = None) -> Dataset:
         articles=articles,
         split=split,
         pairs=pairs,
-        pair_task="story",
+        pair_task="paraphrase",
         graded=True,
         binary_cut=3.0,
         description="STS-B headlines: 2,499 pairs graded 0-5 (positive = score >= 3); official test split",

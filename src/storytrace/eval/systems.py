@@ -78,9 +78,14 @@ class StorytraceSystem:
         """Ranking score and storytrace's own yes/no for each pair.
 
         ``task`` "reuse" ranks by ``scores["reuse"]`` and decides by copy != none; "story" ranks by
-        ``scores["story"]`` and decides by story == same.
+        ``scores["story"]`` and decides by story == same; "paraphrase" ranks two sentences by the similarity
+        passage alignment uses and decides as alignment does (at least ``paraphrase_similarity``).
         """
         scores, decisions = [], []
+        if task == "paraphrase":
+            cut = (self.settings or Settings()).paraphrase_similarity
+            scores = [self.sentence_similarity(a.content, b.content) for a, b in pairs]
+            return scores, [s >= cut for s in scores]
         for a, b in pairs:
             r = self.relation(a, b)
             if task == "reuse":
