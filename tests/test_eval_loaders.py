@@ -82,10 +82,32 @@ def test_user_jsonl_and_pairs(tmp_path):
     assert [(p.a, p.b, p.label) for p in ds.pairs] == [("x1", "x2", 1.0), ("x1", "x3", 0.0)]
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "no story"}\n')
-    with pytest.raises(InputError, match="bad.jsonl:1"):
+    with pytest.raises(InputError, match="no usable article.*bad.jsonl:1"):
         loaders.load_jsonl(bad)
     with pytest.raises(InputError, match="unknown dataset"):
         loaders.load_dataset("no-such-dataset")
+    with pytest.raises(InputError, match="JSONL"):
+        loaders.load_dataset("clough", pairs=pairs)
+
+
+def test_user_jsonl_bad_records_are_named_and_left_out(tmp_path):
+    good = [{"id": "x1", "text": "a b c", "story": "s1"}, {"id": "x2", "text": "d e f", "story": "s1"}]
+    lines = [json.dumps(good[0]), "{not json", json.dumps({"id": "x9", "text": "no label"}),
+             json.dumps(good[1]), json.dumps({"id": "x1", "text": "again", "story": "s2"}), "[1, 2]"]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b,label\nx1,x2,1\nx1,x9,0\nx2,x1,maybe\n")
+    ds = loaders.load_jsonl(path, pairs, pair_task="reuse")
+    assert [a.id for a in ds.articles] == ["x1", "x2"] and ds.pair_task == "reuse"
+    assert [(p.a, p.b) for p in ds.pairs] == [("x1", "x2")]
+    assert [p.split(": ")[0] for p in ds.problems] == [
+        f"{path}:2", f"{path}:3", f"{path}:5", f"{path}:6", f"{pairs}:3", f"{pairs}:4"]
+    assert "'x9'" in ds.problems[4] and "earlier line" in ds.problems[2]
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text("x1,x2,1\n")
+    with pytest.raises(InputError, match="headerless.csv:1"):
+        loaders.load_jsonl(path, headerless)
 
 
 def test_missing_data_is_reported(tmp_path, monkeypatch):

@@ -225,3 +225,24 @@ def test_settings_with_reads_each_value_as_its_fields_type():
     st = settings_with(["top_terms=150", " story_threshold = 0.3"])
     assert st.top_terms == 150 and isinstance(st.top_terms, int) and st.story_threshold == 0.3
     assert settings_with([]) == settings_with([])
+
+
+def test_eval_command_warns_for_bad_lines_and_scores_pairs_as_the_given_task(tmp_path):
+    path, _ = _topic_corpus(tmp_path)
+    with open(path, "a") as fh:
+        fh.write("{broken\n")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b,label\nt0-1,t0-0,1\nt1-1,t1-0,1\nt0-1,t1-0,0\nt2-1,t3-0,0\nt0-1,ghost,1\n")
+
+    def run(*extra: str) -> dict:
+        res = CliRunner().invoke(main, ["eval", path, "--json", "--task", "pairs",
+                                           "--pairs", str(pairs), *extra])
+        assert res.exit_code == 0, res.output + res.stderr
+        assert f"warning: {path}:13: not JSON" in res.stderr and f"{pairs}:6: no article 'ghost'" in res.stderr
+        return json.loads(res.stdout)["tasks"]["pairs"]
+
+    story, reuse = run(), run("--pair-task", "reuse")
+    assert story["notes"]["task"] == "story" and reuse["notes"]["task"] == "reuse"
+    assert story["notes"]["pairs"] + story["notes"]["dev_pairs"] == 4
+    res = CliRunner().invoke(main, ["eval", "clough", "--pair-task", "reuse"])
+    assert res.exit_code != 0 and "for a JSONL file" in res.output

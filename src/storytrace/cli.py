@@ -93,8 +93,7 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         report = scan_with_ray(list(paths), db=db, mapping=col_map or None, address=address, out_dir=out_dir)
     else:
         def on_error(e: ReadError) -> None:
-            err.print(f"[yellow]skipped[/yellow] {e}", highlight=False, markup=False) if False else \
-                click.echo(f"warning: {e}", err=True)
+            click.echo(f"warning: {e}", err=True)
 
         with Index(db) as index:
             if sys.stderr.isatty() and not as_json:

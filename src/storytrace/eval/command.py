@@ -24,19 +24,25 @@ __all__ = ["eval_cmd"]
 @click.option("--task", "tasks", multiple=True, type=click.Choice(TASKS), help="Run only these tasks (repeatable).")
 @click.option("--pairs", "pairs_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="For a JSONL dataset: CSV of labelled pairs (a,b,label).")
+@click.option("--pair-task", type=click.Choice(["story", "reuse", "paraphrase"]), default=None,
+              help="What the --pairs labels mean: same story (the default), text reuse, or paraphrase; "
+                   "storytrace is scored on that decision.")
 @click.option("--max-pairs", default=2000, show_default=True, type=click.IntRange(1),
               help="Largest number of labelled pairs scored per split (a fixed hash-chosen sample).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
               help="Score storytrace with this setting changed (repeatable), e.g. --set story_threshold=0.3; "
                    "tune on --split dev only.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
-def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, max_pairs: int,
-             overrides: tuple[str, ...], as_json: bool) -> None:
+def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, pair_task: str | None,
+             max_pairs: int, overrides: tuple[str, ...], as_json: bool) -> None:
     """Score storytrace and the baselines on DATASET: synth, clough, stsb, ecbplus, googlenews, or a
-    labelled JSONL file (a ``story`` field per article)."""
+    labelled JSONL file (a ``story`` field per article). A bad line of a JSONL or pairs file gets one
+    warning naming it and is left out."""
     try:
         system = StorytraceSystem(settings_with(overrides)) if overrides else None
-        ds = load_dataset(dataset, pairs=pairs_path)
+        ds = load_dataset(dataset, pairs=pairs_path, pair_task=pair_task)  # type: ignore[arg-type]
+        for problem in ds.problems:
+            click.echo(f"warning: {problem}", err=True)
         result = run_eval(ds, split=split, tasks=tasks or None, max_pairs=max_pairs,  # type: ignore[arg-type]
                           system=system)
     except StorytraceError as exc:

@@ -64,7 +64,8 @@ class Dataset:
     stories that have one and at least one later article. ``unrelated`` maps a derived article to the spans
     (into its ``content``) of text spliced in from other stories; an article it names with no spans has none.
     ``pair_task`` says what the pair labels mean: text reuse, same story, or two sentences that say the same
-    (paraphrase). ``binary_cut`` turns graded pair labels into positives (label >= cut).
+    (paraphrase). ``binary_cut`` turns graded pair labels into positives (label >= cut). ``problems`` lists
+    the records a loader skipped, so that one bad line costs that line and not the evaluation.
     """
 
     name: str
@@ -82,6 +83,8 @@ class Dataset:
     first: dict[str, str] = field(default_factory=dict)
     unrelated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     description: str = ""
+    # records left out while loading, one line each naming the file and line ("mine.jsonl:7: not JSON ...")
+    problems: list[str] = field(default_factory=list)
 
     def articles_in(self, split: Split) -> list[Article]:
         return [a for a in self.articles if self.split.get(a.id) == split]

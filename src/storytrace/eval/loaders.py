@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from storytrace.errors import InputError, StorytraceError
-from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, Split, TruthPassage, split_of
+from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
 from storytrace.model import Article
 
 __all__ = [
@@ -287,25 +287,36 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
     )
 
 
-def load_jsonl(path: str | Path, pairs_path: str | Path | None = None) -> Dataset:
-    """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV.
+def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
+               pair_task: PairTask = "story") -> Dataset:
+    """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV
+    whose labels mean ``pair_task`` (same story, text reuse, or paraphrase).
 
-    Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story.
+    Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story. A bad
+    line or row (not JSON, no ``text`` or ``story``, a pair naming an article the file lacks) is left out
+    and named in ``Dataset.problems``, as a scan would; only a file with no usable article is an error.
     """
     path = Path(path)
-    articles, stories, split = [], {}, {}
+    articles, stories, split, problems = [], {}, {}, []
+    seen: set[str] = set()
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:  # type: ignore[operator]
+    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:  # type: ignore[operator]
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
                 d = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{n}: not JSON ({exc.msg})") from None
-            if "text" not in d or "story" not in d:
-                raise InputError(f"{path}:{n}: needs 'text' and 'story' fields")
+                problems.append(f"{path}:{n}: not JSON ({exc.msg})")
+                continue
+            if not isinstance(d, dict) or not isinstance(d.get("text"), str) or d.get("story") in (None, ""):
+                problems.append(f"{path}:{n}: needs a 'text' string and a 'story' label")
+                continue
             aid = str(d.get("id") or f"{path.stem}-{n}")
+            if aid in seen:
+                problems.append(f"{path}:{n}: id {aid!r} was used by an earlier line")
+                continue
+            seen.add(aid)
             articles.append(
                 Article(
                     text=d["text"],
@@ -320,17 +331,28 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None) -> Datase
             )
             stories[aid] = str(d["story"])
             split[aid] = split_of(f"{path.stem}-story-{d['story']}")
+    if not articles:
+        raise InputError(f"{path}: no usable article (each line needs a 'text' string and a 'story' label)"
+                         + (f"; first problem: {problems[0]}" if problems else ""))
     pairs = []
     if pairs_path is not None:
-        with open(pairs_path, newline="", encoding="utf-8") as fh:
-            for n, row in enumerate(csv.DictReader(fh), 2):
+        with open(pairs_path, newline="", encoding="utf-8", errors="replace") as fh:
+            reader = csv.DictReader(fh)
+            if not {"a", "b", "label"} <= set(reader.fieldnames or ()):
+                raise InputError(f"{pairs_path}:1: expected a header with columns a,b,label")
+            for n, row in enumerate(reader, 2):
                 try:
                     a, b, label = row["a"], row["b"], float(row["label"])
-                except (KeyError, TypeError, ValueError):
-                    raise InputError(f"{pairs_path}:{n}: expected columns a,b,label") from None
-                pairs.append(LabeledPair(a, b, label, split.get(a, "test")))
+                except (TypeError, ValueError):
+                    problems.append(f"{pairs_path}:{n}: expected a,b,label with a number for label")
+                    continue
+                missing = [x for x in (a, b) if x not in split]
+                if missing:
+                    problems.append(f"{pairs_path}:{n}: no article {missing[0]!r} in {path}")
+                    continue
+                pairs.append(LabeledPair(a, b, label, split[a]))
     return Dataset(name=path.stem, articles=articles, split=split, stories=stories, pairs=pairs,
-                   description=f"user corpus {path}")
+                   pair_task=pair_task, description=f"user corpus {path}", problems=problems)
 
 
 DATASETS: dict[str, Callable[[], Dataset]] = {
@@ -342,11 +364,14 @@ DATASETS: dict[str, Callable[[], Dataset]] = {
 }
 
 
-def load_dataset(name: str, *, pairs: str | Path | None = None) -> Dataset:
-    """A dataset by its name, or a user's JSONL file by its path."""
+def load_dataset(name: str, *, pairs: str | Path | None = None, pair_task: PairTask | None = None) -> Dataset:
+    """A dataset by its name, or a user's JSONL file by its path (``pairs`` and ``pair_task``: see
+    :func:`load_jsonl`; a bundled dataset brings its own)."""
     if name in DATASETS:
+        if pairs is not None or pair_task is not None:
+            raise InputError(f"{name} brings its own labelled pairs: --pairs and --pair-task are for a JSONL file")
         return DATASETS[name]()
     path = Path(name)
     if path.is_file():
-        return load_jsonl(path, pairs)
+        return load_jsonl(path, pairs, pair_task or "story")
     raise InputError(f"unknown dataset {name!r}: use one of {', '.join(DATASETS)} or a JSONL path")
