@@ -1,6 +1,7 @@
 """Joining the pieces of one edited copy, and never joining across a sentence only one text has."""
 
-from storytrace.align import align
+from storytrace.align import align, sentence_similarity
+from storytrace.config import Settings
 
 S1 = "The regional council approved a budget of 40 million euros for the new tram line in Nantes on Tuesday."
 S2 = "Construction of the eleven-kilometre line is due to start next spring and should be finished by 2027."
@@ -56,3 +57,18 @@ def test_different_sentences_in_the_same_place_keep_two_passages_apart() -> None
     b = " ".join([S1, S4, S5, S3])
     verbatim = [p for p in align(a, b).passages if p.kind == "verbatim"]
     assert [p.a_text for p in verbatim] == [S1 + " " + S4, S3]
+
+
+def test_different_sentences_that_share_words_only_as_a_whole_keep_two_passages_apart() -> None:
+    # No sentence of one middle pairs with one of the other (each shares a word or two), but the two
+    # middles share most of their words: whole sentences compared one by one and left unpaired are
+    # different text, whatever their words add up to.
+    x = ["Engineers inspected the bridge foundations near the cathedral square on Monday.",
+         "Cyclists demanded wider lanes beside the river harbour all summer."]
+    y = ["Engineers and cyclists gathered at the stadium to discuss a wider bridge.",
+         "Photographers painted the cathedral foundations and the river lanes."]
+    assert all(sentence_similarity(s, t) < Settings().paraphrase_similarity for s in x for t in y)
+    assert sentence_similarity(" ".join(x), " ".join(y)) >= Settings().paraphrase_similarity
+    a = " ".join([S1, *x, S3])
+    b = " ".join([S1, *y, S3])
+    assert [p.a_text for p in align(a, b).passages] == [S1, S3]

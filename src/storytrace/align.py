@@ -276,6 +276,8 @@ def _make_doc(text: str) -> _Doc:
 # repeat by chance, and a gap of 4 lets a run survive a swapped synonym or a changed figure.
 _SEED = 4
 _GAP = 4
+# Content words a sentence needs before it can pair with another as a paraphrase.
+_PARAPHRASE_WORDS = 3
 _MAX_SEED_POSTINGS = 50
 
 
@@ -537,22 +539,29 @@ def _gap_is_joinable(doc: _Doc, end: int, start: int) -> bool:
     return all(doc.sentence[x] in edge for x in range(lo, hi))
 
 
-def _gap_words(doc: _Doc, end: int, start: int) -> Sentence:
-    """The content words between two character offsets, weighted as in their sentences."""
+def _gap_words(doc: _Doc, end: int, start: int) -> tuple[Sentence, bool]:
+    """The content words between two character offsets, weighted as in their sentences, and whether a
+    sentence long enough to pair as a paraphrase lies wholly between them."""
     lo, hi = bisect_left(doc.starts, end), bisect_left(doc.starts, start)
     weights: dict[str, float] = {}
+    pairable = False
     for x in range(lo, hi):
         si = doc.sentence[x]
-        if si >= 0:
-            weights.setdefault(doc.keys[x], doc.sentences[si].weights[doc.keys[x]])
-    return Sentence(end, start, doc.keys[lo:hi], weights, sum(weights.values()))
+        if si < 0:
+            continue
+        if x == doc.first[si] and doc.last[si] < hi and doc.last[si] - x + 1 >= _PARAPHRASE_WORDS:
+            pairable = True
+        weights.setdefault(doc.keys[x], doc.sentences[si].weights[doc.keys[x]])
+    return Sentence(end, start, doc.keys[lo:hi], weights, sum(weights.values())), pairable
 
 
 def _gaps_agree(da: _Doc, db: _Doc, q: Passage, p: Passage, min_dice: float) -> bool:
-    """Whether what lies between two passages in one text says what lies between them in the other: a
-    short sentence both copies carry (a heading, "It went viral."), too short to align on its own, or a
-    sentence edited past the paraphrase cut on its own but not as part of the stretch around it."""
-    return _dice(_gap_words(da, q.a_end, p.a_start), _gap_words(db, q.b_end, p.b_start)) >= min_dice
+    """Whether what lies between two passages in one text says what lies between them in the other: short
+    lines both copies carry (a heading, a list of names), too short to align on their own, or the edited
+    head or tail of a sentence whose rest is copied. When both gaps hold whole sentences that could pair,
+    those were compared one by one already and found no partner: two different stretches, kept apart."""
+    (ga, pairable_a), (gb, pairable_b) = _gap_words(da, q.a_end, p.a_start), _gap_words(db, q.b_end, p.b_start)
+    return not (pairable_a and pairable_b) and _dice(ga, gb) >= min_dice
 
 
 def _join_adjacent(passages: list[Passage], da: _Doc, db: _Doc, a: str, b: str, min_dice: float) -> list[Passage]:
@@ -637,8 +646,8 @@ def align(a: str, b: str, settings: Settings | None = None, *,
     sb = [db.sentences[j] for j in ob]
     # Only sentences of 3 or more content words can pair, so only they are scored: the pairs and their
     # order are those of scoring all of them and dropping the rest afterwards (as before), for less work.
-    pa = [x for x, s in enumerate(sa) if s.n >= 3]
-    pb = [y for y, s in enumerate(sb) if s.n >= 3]
+    pa = [x for x, s in enumerate(sa) if s.n >= _PARAPHRASE_WORDS]
+    pb = [y for y, s in enumerate(sb) if s.n >= _PARAPHRASE_WORDS]
     matches = [(oa[pa[i]], ob[pb[j]], d)
                for d, i, j, _ in _candidates([sa[x] for x in pa], [sb[y] for y in pb], st.paraphrase_similarity)]
     # Pairs only the scorer found are shown as paraphrases but add nothing to paraphrase coverage: on
@@ -651,7 +660,7 @@ def align(a: str, b: str, settings: Settings | None = None, *,
             for j, y in enumerate(sb):
                 d = float(sim[i][j])
                 key = (oa[i], ob[j])
-                if d >= st.semantic_paraphrase_similarity and min(x.n, y.n) >= 3 and d > lexical.get(key, -1.0):
+                if d >= st.semantic_paraphrase_similarity and min(x.n, y.n) >= _PARAPHRASE_WORDS and d > lexical.get(key, -1.0):
                     if key not in lexical:
                         semantic_only.add(key)
                     lexical[key] = d
