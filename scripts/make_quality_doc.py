@@ -35,7 +35,9 @@ How to read the tables:
   same side), Clough by participant, GoogleNews and synth by story. STS-B uses its own train+dev (our dev)
   and test.
 - `margin` is storytrace minus the best baseline on that row. For granularity lower is better, so the sign is
-  flipped there.
+  flipped there. The bracket is the margin's 95% paired-bootstrap interval
+  (1,000 resamples of the reported items, one draw for both systems): one that holds 0 means the split is
+  too small to tell the two apart. Clusters and passages have none, since their items are not independent.
 - Baselines: `minhash-lsh@t` = datasketch MinHashLSH (word 5-gram shingles, 128 permutations, threshold t)
   with connected components. `tfidf-single` / `tfidf-average` = TF-IDF cosine (sublinear tf, English stop
   words, title and body) with single-link or average-link agglomeration. `minhash-jaccard` / `tfidf-cosine`

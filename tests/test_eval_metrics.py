@@ -162,3 +162,33 @@ def test_best_kind_cuts_trade_off_and_ties():
         (0.85, 0.75), (0.85, 0.5), (0.85, 0.3), (0.5, 0.5), (0.5, 0.3)}
     with pytest.raises(ValueError):
         m.best_kind_cuts(gold, scores[:2], exact)
+
+
+def test_paired_bootstrap_of_fixed_differences_is_that_difference():
+    right = [1.0] * 30
+    wrong = [0.0] * 30
+
+    def diffs(idx):
+        return {"same": sum(right[i] - right[i] for i in idx) / len(idx),
+                "always": sum(right[i] - wrong[i] for i in idx) / len(idx), "never": None}
+
+    out = m.paired_bootstrap(diffs, 30, rounds=200)
+    assert out["same"] == (0.0, 0.0) and out["always"] == (1.0, 1.0)
+    assert "never" not in out  # undefined in every draw: no interval
+    assert m.paired_bootstrap(diffs, 0) == {}
+
+
+def test_paired_bootstrap_interval_of_a_half_right_system_matches_the_binomial_spread():
+    # ours right on every other item, theirs on none: the margin is a resampled mean of 0/1 with p = 1/2,
+    # whose 95% interval is about 0.5 +- 1.96 * sqrt(0.25 / 400) = 0.5 +- 0.049
+    ours = [float(i % 2) for i in range(400)]
+
+    def diffs(idx):
+        return {"acc": sum(ours[i] for i in idx) / len(idx)}
+
+    lo, hi = m.paired_bootstrap(diffs, 400, rounds=2000, seed=3)["acc"]
+    assert lo == pytest.approx(0.451, abs=0.012) and hi == pytest.approx(0.549, abs=0.012)
+    assert m.paired_bootstrap(diffs, 400, rounds=300, seed=3) == m.paired_bootstrap(diffs, 400, rounds=300, seed=3)
+    # pairing: the same draw for both systems, so a constant offset has no spread at all
+    assert m.paired_bootstrap(lambda idx: {"d": sum(ours[i] + 0.1 - ours[i] for i in idx) / len(idx)},
+                              400, rounds=100)["d"] == pytest.approx((0.1, 0.1))

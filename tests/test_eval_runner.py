@@ -98,8 +98,18 @@ def test_run_eval_with_fake_system():
     assert set(k.notes["tuned_cuts"]) == {"minhash-jaccard", "tfidf-cosine"}
     assert all(c["partial"] <= c["near"] for c in k.notes["tuned_cuts"].values())
     assert k.notes["pairs"] == 6 and k.notes["gold"] == {"near": 2, "partial": 2, "none": 2}
+    # margins of item-level tasks get a paired-bootstrap interval that holds the margin itself; clusters
+    # and passages (items that are not independent) get none
+    for t in ("pairs", "copy", "attribution"):
+        for k, (lo, hi) in tasks[t].intervals.items():
+            margin, _ = tasks[t].margin(k)
+            assert lo - 1e-9 <= margin <= hi + 1e-9, (t, k)
+    assert "f1" in tasks["pairs"].intervals and "accuracy" in tasks["copy"].intervals
+    assert not tasks["clusters"].intervals and not tasks["passages"].intervals
     d = res.to_dict()
     json.dumps(d)
+    assert d["tasks"]["copy"]["margins"]["accuracy"]["ci95"] == [round(x, 4) for x in tasks["copy"].intervals["accuracy"]]
+    assert "ci95" not in d["tasks"]["clusters"]["margins"]["bcubed_f1"]
     assert d["tasks"]["pairs"]["notes"]["tuned_threshold"].keys() == {"minhash-jaccard", "tfidf-cosine"}
     assert "| clusters | bcubed_f1 |" in render_markdown(res)
     assert all(r[2][0] is not None for r in rows(res))
@@ -109,6 +119,13 @@ def test_run_eval_with_fake_system():
     render_table(res, console)
     out = console.export_text()
     assert "recall_partial" in out and "copy: storytrace confusion" in out
+    lo, hi = tasks["copy"].intervals["accuracy"]
+    assert "margin [95% interval]" in out and f"[{lo:+.3f},{hi:+.3f}]" in out
+    assert f"[{lo:+.3f},{hi:+.3f}]" in render_markdown(res)
+    narrow = Console(record=True, width=80, file=io.StringIO())
+    render_table(res, narrow)
+    text = narrow.export_text()
+    assert "[95% interval]" not in text and "--json (margins.*.ci95)" in text
 
 
 def test_unrelated_spans_scored_on_copy_source_pairs_only():

@@ -1,7 +1,8 @@
 """Renders an :class:`EvalResult` as a rich table (terminal) or Markdown (docs/quality.md).
 
 Both show one row per task and metric, one column per system, and the margin of storytrace over the
-best baseline, so a regression or a loss is visible at a glance. Tasks that keep a confusion matrix in
+best baseline with its 95% interval, so a regression or a loss is visible at a glance, and so is whether
+the test split is large enough to tell. Tasks that keep a confusion matrix in
 their notes (``copy``) also get storytrace's matrix as a small table of its own.
 """
 
@@ -12,7 +13,7 @@ from rich.table import Table
 
 from storytrace.eval.runner import PRIMARY, EvalResult, TaskResult
 
-__all__ = ["systems_of", "rows", "render_table", "render_markdown", "confusion_of", "confusion_markdown"]
+__all__ = ["Row", "systems_of", "rows", "render_table", "render_markdown", "confusion_of", "confusion_markdown"]
 
 
 def systems_of(result: EvalResult) -> list[str]:
@@ -25,8 +26,12 @@ def systems_of(result: EvalResult) -> list[str]:
     return names
 
 
-def rows(result: EvalResult) -> list[tuple[str, str, list[float | None], float | None, str | None]]:
-    """(task, metric, value per system, margin, best baseline) for every metric of every task."""
+Row = tuple[str, str, list[float | None], float | None, str | None, tuple[float, float] | None]
+
+
+def rows(result: EvalResult) -> list[Row]:
+    """(task, metric, value per system, margin, best baseline, 95% interval of the margin or None) for
+    every metric of every task."""
     systems = systems_of(result)
     out = []
     for t in result.tasks:
@@ -35,16 +40,21 @@ def rows(result: EvalResult) -> list[tuple[str, str, list[float | None], float |
             metrics += [k for k in ms if k not in metrics]
         for k in metrics:
             margin, who = t.margin(k)
-            out.append((t.task, k, [t.metrics.get(s, {}).get(k) for s in systems], margin, who))
+            out.append((t.task, k, [t.metrics.get(s, {}).get(k) for s in systems], margin, who, t.intervals.get(k)))
     return out
+
+
+_WIDE = 120
 
 
 def _fmt(v: float | None) -> str:
     return "–" if v is None else f"{v:.3f}"
 
 
-def _fmt_margin(v: float | None) -> str:
-    return "–" if v is None else f"{v:+.3f}"
+def _fmt_margin(v: float | None, interval: tuple[float, float] | None = None) -> str:
+    if v is None:
+        return "–"
+    return f"{v:+.3f}" + (f" [{interval[0]:+.3f},{interval[1]:+.3f}]" if interval else "")
 
 
 def confusion_of(task: TaskResult, system: str = PRIMARY) -> dict[str, dict[str, int]] | None:
@@ -80,11 +90,16 @@ def render_table(result: EvalResult, console: Console | None = None) -> None:
     table.add_column("metric")
     for s in systems:
         table.add_column(s, justify="right", style="bold" if s == PRIMARY else None)
-    table.add_column("margin", justify="right")
-    for task, metric, values, margin, who in rows(result):
+    # the intervals fit beside every system's column only on a wide terminal; --json always has them
+    wide = console.width >= _WIDE
+    table.add_column("margin [95% interval]" if wide else "margin", justify="right", no_wrap=True)
+    for task, metric, values, margin, _, interval in rows(result):
         style = "red" if margin is not None and margin < 0 else "green" if margin else None
-        table.add_row(task, metric, *map(_fmt, values), f"[{style}]{_fmt_margin(margin)}[/]" if style else _fmt_margin(margin))
+        cell = _fmt_margin(margin, interval if wide else None)
+        table.add_row(task, metric, *map(_fmt, values), f"[{style}]{cell}[/]" if style else cell)
     console.print(table)
+    if not wide and any(t.intervals for t in result.tasks):
+        console.print(f"[dim]margins' 95% intervals: a terminal of {_WIDE}+ columns, or --json (margins.*.ci95)[/dim]")
     for t in result.tasks:
         notes = {k: v for k, v in t.notes.items() if k != "confusion"}  # baselines' matrices: see --json
         if notes:
@@ -97,11 +112,12 @@ def render_table(result: EvalResult, console: Console | None = None) -> None:
 
 
 def render_markdown(result: EvalResult) -> str:
-    """A Markdown table; the margin column names the baseline it is measured against."""
+    """A Markdown table; the margin column names the baseline it is measured against, with the margin's
+    95% paired-bootstrap interval where the task's items allow one."""
     systems = systems_of(result)
-    head = ["task", "metric", *systems, "margin (vs best baseline)"]
+    head = ["task", "metric", *systems, "margin [95% interval] (vs best baseline)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for task, metric, values, margin, who in rows(result):
+    for task, metric, values, margin, who, interval in rows(result):
         cells = [f"**{_fmt(values[0])}**", *map(_fmt, values[1:])]
-        lines.append("| " + " | ".join([task, metric, *cells, f"{_fmt_margin(margin)} ({who})" if who else "–"]) + " |")
+        lines.append("| " + " | ".join([task, metric, *cells, f"{_fmt_margin(margin, interval)} ({who})" if who else "–"]) + " |")
     return "\n".join(lines)

@@ -27,6 +27,8 @@ from storytrace.model import Article
 __all__ = ["TaskResult", "EvalResult", "run_eval", "TASKS", "LOWER_IS_BETTER", "DISTANCE_GRID"]
 
 LOWER_IS_BETTER = frozenset({"granularity"})
+BOOTSTRAP_ROUNDS = 1000
+Resampler = Callable[[np.ndarray], dict[str, float | None]]
 DISTANCE_GRID = [round(0.05 + 0.025 * k, 3) for k in range(38)]  # 0.05 .. 0.975
 PRIMARY = "storytrace"
 
@@ -39,6 +41,11 @@ class TaskResult:
     metrics: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: dict[str, Any] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    # per system: its metrics on a resample of the task's items (indices), for margin intervals; tasks whose
+    # items are not independent (clusters, passages) have none
+    resamplers: dict[str, Resampler] = field(default_factory=dict, repr=False)
+    n_items: int = 0
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     def margin(self, metric: str) -> tuple[float | None, str | None]:
         """storytrace minus the best baseline on ``metric`` (sign flipped where lower is better)."""
@@ -52,13 +59,37 @@ class TaskResult:
         best, who = max(others)
         return ours - best, who
 
+    def add_intervals(self, rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0) -> None:
+        """95% paired-bootstrap intervals of each margin against the baseline it is measured against."""
+        best = {}
+        for k in self.metrics.get(PRIMARY, {}):
+            _, who = self.margin(k)
+            if who in self.resamplers:
+                best[k] = who
+        if PRIMARY not in self.resamplers or not best:
+            return
+        ours_of, theirs_of = self.resamplers[PRIMARY], {w: self.resamplers[w] for w in set(best.values())}
+
+        def differences(idx: np.ndarray) -> dict[str, float | None]:
+            ours = ours_of(idx)
+            theirs = {w: f(idx) for w, f in theirs_of.items()}
+            out: dict[str, float | None] = {}
+            for k, w in best.items():
+                a, b = ours.get(k), theirs[w].get(k)
+                out[k] = None if a is None or b is None else (b - a if k in LOWER_IS_BETTER else a - b)
+            return out
+
+        self.intervals = m.paired_bootstrap(differences, self.n_items, rounds=rounds, seed=seed)
+
     def to_dict(self) -> dict[str, Any]:
         metric_names = sorted({k for v in self.metrics.values() for k in v})
-        margins = {}
+        margins: dict[str, dict[str, Any]] = {}
         for k in metric_names:
             d, who = self.margin(k)
             if d is not None:
                 margins[k] = {"margin": round(d, 4), "best_baseline": who}
+                if k in self.intervals:
+                    margins[k]["ci95"] = [round(x, 4) for x in self.intervals[k]]
         return {
             "metrics": {s: {k: round(v, 4) for k, v in ms.items()} for s, ms in self.metrics.items()},
             "margins": margins,
@@ -220,6 +251,19 @@ def _pair_metrics(gold: list[bool], decided: list[bool], scores: list[float]) ->
     return {"precision": p.precision, "recall": p.recall, "f1": p.f1, "avg_precision": m.average_precision(gold, scores)}
 
 
+def _pair_resampler(gold: list[bool], decided: list[bool], scores: list[float]) -> Resampler:
+    """:func:`_pair_metrics` on a resample, with numpy counts (a thousand resamples per system and task)."""
+    g, d, sc = np.asarray(gold, dtype=bool), np.asarray(decided, dtype=bool), np.asarray(scores, dtype=float)
+
+    def on(idx: np.ndarray) -> dict[str, float | None]:
+        gi, di = g[idx], d[idx]
+        p = m.prf(float((gi & di).sum()), float((~gi & di).sum()), float((gi & ~di).sum()))
+        ap = m.average_precision(gi.tolist(), sc[idx].tolist()) if gi.any() else None
+        return {"precision": p.precision, "recall": p.recall, "f1": p.f1, "avg_precision": ap}
+
+    return on
+
+
 def _articles_of(pairs: Sequence[tuple[Article, Article]]) -> list[Article]:
     seen: dict[str, Article] = {}
     for a, b in pairs:
@@ -247,11 +291,14 @@ def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: i
     res.notes.update(task=ds.pair_task, pairs=len(test), positives=sum(gold), dev_pairs=len(dev))
     scores, decided = _timed(res, PRIMARY, lambda: system.pair_scores(tp, ds.pair_task))
     res.metrics[PRIMARY] = _pair_metrics(gold, decided, scores)
+    res.resamplers[PRIMARY] = _pair_resampler(gold, decided, scores)
     for name, scorer in PAIR_BASELINES.items():
         cut = m.best_threshold(gold_dev, scorer(dp)) if dp else 0.5
         res.notes.setdefault("tuned_threshold", {})[name] = round(float(cut), 4)
         s = _timed(res, name, lambda scorer=scorer: scorer(tp))
         res.metrics[name] = _pair_metrics(gold, [x >= cut for x in s], s)
+        res.resamplers[name] = _pair_resampler(gold, [x >= cut for x in s], s)
+    res.n_items = len(test)
     return res
 
 
@@ -283,6 +330,9 @@ def eval_copy(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult
     def record(name: str, predicted: list[str]) -> None:
         res.metrics[name] = _kind_metrics(gold, predicted)
         res.notes.setdefault("confusion", {})[name] = m.confusion(gold, predicted)
+        res.resamplers[name] = lambda idx: _kind_metrics([gold[i] for i in idx], [predicted[i] for i in idx])
+
+    res.n_items = len(test)
 
     record(PRIMARY, _timed(res, PRIMARY, lambda: list(system.copy_kinds(tp))))
     for name, scorer in PAIR_BASELINES.items():
@@ -327,7 +377,11 @@ def eval_attribution(ds: Dataset, split: Split, system: StorytraceSystem) -> Tas
                 ranked[d] = _rank(d, cands, scorer([(amap[d], amap[c]) for c in cands]))
             return ranked
 
-        res.metrics[name] = {"top1_acc": m.top1_accuracy(truth, _timed(res, name, run))}
+        ranked = _timed(res, name, run)
+        res.metrics[name] = {"top1_acc": m.top1_accuracy(truth, ranked)}
+        right = np.array([bool(ranked.get(d)) and ranked[d][0] == src for d, src in truth.items()], dtype=float)
+        res.resamplers[name] = lambda idx, right=right: {"top1_acc": float(right[idx].mean())}
+    res.n_items = len(truth)
     return res
 
 
@@ -393,6 +447,14 @@ def eval_sts(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
     res.notes["pairs"] = len(pairs)
     ours = _timed(res, PRIMARY, lambda: [system.sentence_similarity(a.text, b.text) for a, b in ap])
     res.metrics[PRIMARY] = {"spearman": m.spearman(ours, gold)}
+    g = np.asarray(gold, dtype=float)
+
+    def resampler(scores: list[float]) -> Resampler:
+        x = np.asarray(scores, dtype=float)
+        return lambda idx: {"spearman": m.spearman(x[idx].tolist(), g[idx].tolist())}
+
+    res.resamplers[PRIMARY] = resampler(ours)
+    res.n_items = len(pairs)
     from storytrace import semantic
 
     if semantic.available():
@@ -401,7 +463,9 @@ def eval_sts(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
         sem = _timed(res, "semantic", lambda: [semantic.sentence_similarity(a.text, b.text) for a, b in ap])
         res.metrics[PRIMARY]["spearman_semantic"] = m.spearman(sem, gold)
     for name, scorer in PAIR_BASELINES.items():
-        res.metrics[name] = {"spearman": m.spearman(_timed(res, name, lambda s=scorer: s(ap)), gold)}
+        theirs = _timed(res, name, lambda s=scorer: s(ap))
+        res.metrics[name] = {"spearman": m.spearman(theirs, gold)}
+        res.resamplers[name] = resampler(theirs)
     return res
 
 
@@ -429,4 +493,6 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
         out.tasks.append(eval_passages(ds, split, system))
     if "sts" in wanted and ds.graded:
         out.tasks.append(eval_sts(ds, split, system))
+    for t in out.tasks:
+        t.add_intervals()
     return out
