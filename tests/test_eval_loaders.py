@@ -90,6 +90,13 @@ def test_user_jsonl_and_pairs(tmp_path):
         loaders.load_dataset("clough", pairs=pairs)
 
 
+def test_pair_task_overrides_a_bundled_datasets_own(monkeypatch):
+    tiny = loaders.Dataset("tiny", [], {}, pair_task="paraphrase")
+    monkeypatch.setitem(loaders.DATASETS, "tiny", lambda: tiny)
+    assert loaders.load_dataset("tiny").pair_task == "paraphrase"
+    assert loaders.load_dataset("tiny", pair_task="story").pair_task == "story"
+
+
 def test_user_jsonl_bad_records_are_named_and_left_out(tmp_path):
     good = [{"id": "x1", "text": "a b c", "story": "s1"}, {"id": "x2", "text": "d e f", "story": "s1"}]
     lines = [json.dumps(good[0]), "{not json", json.dumps({"id": "x9", "text": "no label"}),

@@ -261,5 +261,5 @@ def test_eval_command_warns_for_bad_lines_and_scores_pairs_as_the_given_task(tmp
     story, reuse = run(), run("--pair-task", "reuse")
     assert story["notes"]["task"] == "story" and reuse["notes"]["task"] == "reuse"
     assert story["notes"]["pairs"] + story["notes"]["dev_pairs"] == 4
-    res = CliRunner().invoke(main, ["eval", "clough", "--pair-task", "reuse"])
+    res = CliRunner().invoke(main, ["eval", "clough", "--pairs", str(pairs)])
     assert res.exit_code != 0 and "for a JSONL file" in res.output

@@ -25,8 +25,8 @@ __all__ = ["eval_cmd"]
 @click.option("--pairs", "pairs_path", type=click.Path(exists=True, dir_okay=False), default=None,
               help="For a JSONL dataset: CSV of labelled pairs (a,b,label).")
 @click.option("--pair-task", type=click.Choice(["story", "reuse", "paraphrase"]), default=None,
-              help="What the --pairs labels mean: same story (the default), text reuse, or paraphrase; "
-                   "storytrace is scored on that decision.")
+              help="What the pair labels mean, so which decision of storytrace they score: same story (the "
+                   "default for --pairs), text reuse, or paraphrase. Overrides a bundled dataset's own.")
 @click.option("--max-pairs", default=2000, show_default=True, type=click.IntRange(1),
               help="Largest number of labelled pairs scored per split (a fixed hash-chosen sample).")
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",

@@ -365,12 +365,16 @@ DATASETS: dict[str, Callable[[], Dataset]] = {
 
 
 def load_dataset(name: str, *, pairs: str | Path | None = None, pair_task: PairTask | None = None) -> Dataset:
-    """A dataset by its name, or a user's JSONL file by its path (``pairs`` and ``pair_task``: see
-    :func:`load_jsonl`; a bundled dataset brings its own)."""
+    """A dataset by its name, or a user's JSONL file by its path (``pairs``: see :func:`load_jsonl`; a
+    bundled dataset brings its own). ``pair_task`` says which of storytrace's decisions the pair labels
+    score, for a bundled dataset too (``stsb`` with "story": its story decision against graded headlines)."""
     if name in DATASETS:
-        if pairs is not None or pair_task is not None:
-            raise InputError(f"{name} brings its own labelled pairs: --pairs and --pair-task are for a JSONL file")
-        return DATASETS[name]()
+        if pairs is not None:
+            raise InputError(f"{name} brings its own labelled pairs: --pairs is for a JSONL file")
+        ds = DATASETS[name]()
+        if pair_task is not None:
+            ds.pair_task = pair_task
+        return ds
     path = Path(name)
     if path.is_file():
         return load_jsonl(path, pairs, pair_task or "story")
