@@ -37,7 +37,9 @@ How to read the tables:
 - `margin` is storytrace minus the best baseline on that row. For granularity lower is better, so the sign is
   flipped there. The bracket is the margin's 95% paired-bootstrap interval
   (1,000 resamples of the reported items, one draw for both systems): one that holds 0 means the split is
-  too small to tell the two apart. Clusters and passages have none, since their items are not independent.
+  too small to tell the two apart. Clusters and passages have none, since their items are not independent;
+  pairs that share articles (ECB+, GoogleNews) are resampled as if they were, so there the interval is
+  narrower than it should be.
 - Baselines: `minhash-lsh@t` = datasketch MinHashLSH (word 5-gram shingles, 128 permutations, threshold t)
   with connected components. `tfidf-single` / `tfidf-average` = TF-IDF cosine (sublinear tf, English stop
   words, title and body) with single-link or average-link agglomeration. `minhash-jaccard` / `tfidf-cosine`

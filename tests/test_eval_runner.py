@@ -120,8 +120,8 @@ def test_run_eval_with_fake_system():
     out = console.export_text()
     assert "recall_partial" in out and "copy: storytrace confusion" in out
     lo, hi = tasks["copy"].intervals["accuracy"]
-    assert "margin [95% interval]" in out and f"[{lo:+.3f},{hi:+.3f}]" in out
-    assert f"[{lo:+.3f},{hi:+.3f}]" in render_markdown(res)
+    shown = f"[{round(lo, 3) + 0.0:+.3f},{round(hi, 3) + 0.0:+.3f}]"
+    assert "margin [95% interval]" in out and shown in out and shown in render_markdown(res)
     narrow = Console(record=True, width=80, file=io.StringIO())
     render_table(res, narrow)
     text = narrow.export_text()
@@ -263,3 +263,11 @@ def test_eval_command_warns_for_bad_lines_and_scores_pairs_as_the_given_task(tmp
     assert story["notes"]["pairs"] + story["notes"]["dev_pairs"] == 4
     res = CliRunner().invoke(main, ["eval", "clough", "--pairs", str(pairs)])
     assert res.exit_code != 0 and "for a JSONL file" in res.output
+
+
+def test_margins_print_signed_with_no_negative_zero():
+    from storytrace.eval.report import _fmt_margin
+
+    assert _fmt_margin(-0.0001, (-0.0002, 0.0012)) == "+0.000 [+0.000,+0.001]"
+    assert _fmt_margin(-0.0123, (-0.05, 0.02)) == "-0.012 [-0.050,+0.020]"
+    assert _fmt_margin(None) == "–" and _fmt_margin(0.25) == "+0.250"

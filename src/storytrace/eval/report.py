@@ -51,10 +51,14 @@ def _fmt(v: float | None) -> str:
     return "–" if v is None else f"{v:.3f}"
 
 
+def _signed(v: float) -> str:
+    return f"{round(v, 3) + 0.0:+.3f}"  # + 0.0: a rounded -0.0 prints as +0.000
+
+
 def _fmt_margin(v: float | None, interval: tuple[float, float] | None = None) -> str:
     if v is None:
         return "–"
-    return f"{v:+.3f}" + (f" [{interval[0]:+.3f},{interval[1]:+.3f}]" if interval else "")
+    return _signed(v) + (f" [{_signed(interval[0])},{_signed(interval[1])}]" if interval else "")
 
 
 def confusion_of(task: TaskResult, system: str = PRIMARY) -> dict[str, dict[str, int]] | None:
