@@ -29,3 +29,9 @@ def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
     assert rows["farm.example"]["copied_from"] == {"wire.example": 1}
     assert rows["wire.example"]["copied_from"] == {}
     assert rows["lima.example"]["articles"] == 1
+    # the copy signals: the farm's one article copies the wire a day later; the wire was copied once
+    farm, wire = rows["farm.example"], rows["wire.example"]
+    assert (farm["copies"], farm["copy_share"], farm["median_lag_hours"]) == (1, 1.0, 24.0)
+    assert (wire["copies"], wire["copied"], wire["median_lag_hours"]) == (0, 1, None)
+    table = CliRunner().invoke(main, ["sites", "--db", str(db)], terminal_width=160)
+    assert table.exit_code == 0 and "1 (100%)" in table.output and "24.0 h" in table.output

@@ -116,6 +116,11 @@ def test_pairs_listing_filters(client: httpx.Client, seed_story: dict) -> None:
 def test_sites(client: httpx.Client) -> None:
     sites = client.get("/api/sites").json()["sites"]
     assert sum(s["articles"] for s in sites) == 2
+    # the seeds name no site: their copy pair is one unknown site reprinting itself, not copying another
+    assert [(s["site"], s["copied_from"], s["copies"], s["copied"], s["median_lag_hours"]) for s in sites] == [
+        (None, {"": 1}, 0, 0, None)]
+    page = client.get("/sites")
+    assert page.status_code == 200 and "Copied by others" in page.text and "Median lag" in page.text
 
 
 def test_compare_matches_library(client: httpx.Client) -> None:

@@ -115,11 +115,9 @@ def test_pairs_passages_and_links(store: SQLiteStore) -> None:
     assert store.passages("a2", "a1") == [Passage(10, 15, 0, 5, "verbatim", 1.0)]
     assert store.passages("a1", "zz") is None
     assert sorted(store.linked([n2])) == [(n1, n2, "near", "same"), (n2, n3, "none", "same")]
-    # who copied from whom: the later site of a copy pair
-    sites = {s["site"]: s for s in store.sites()}
-    assert sites["y.example"]["articles"] == 2
-    assert sites["y.example"]["copied_from"] == {"x.example": 1}
-    assert sites["x.example"]["copied_from"] == {}
+    # what the site copy network is counted from: articles per site, and both ends of each copy pair
+    assert store.site_counts() == {"x.example": 1, "y.example": 2}
+    assert list(store.copy_pair_rows()) == [("x.example", "2020-01-01", n1, "y.example", "2020-01-02", n2)]
 
 
 def test_pairs_upsert(store: SQLiteStore) -> None:

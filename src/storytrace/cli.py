@@ -294,7 +294,9 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
 @click.option("--limit", default=30, show_default=True, help="How many sites (0 for all).")
 @handle_errors
 def sites(db: str, as_json: bool, limit: int) -> None:
-    """Sites by number of articles, and whom each copies (copied text, the earlier article as source)."""
+    """Sites by number of articles, with their copy signals: how many of their articles copy an earlier
+    article of another site (and their share), how many others copied, the median hours from source to
+    copy, and whom each copies (copied text, the earlier article as source)."""
     with open_index(db) as index:
         rows = index.sites()
     if limit:
@@ -302,10 +304,13 @@ def sites(db: str, as_json: bool, limit: int) -> None:
     if as_json:
         emit_json(rows)
         return
-    t = Table("site", "articles", "copies from (pairs)")
+    t = Table("site", "articles", "copies (share)", "copied by others", "median lag", "copies from (pairs)")
     for r in rows:
         sources = sorted(r["copied_from"].items(), key=lambda kv: (-kv[1], kv[0]))
+        lag = r["median_lag_hours"]
         t.add_row(*map(escape, (r["site"] or "(unknown)", str(r["articles"]),
+                                f"{r['copies']} ({r['copy_share']:.0%})", str(r["copied"]),
+                                "–" if lag is None else f"{lag:.1f} h",
                                 ", ".join(f"{s or '(unknown)'} ({n})" for s, n in sources[:5]))))
     out.print(t)
 

@@ -22,7 +22,7 @@ from scipy.spatial.distance import squareform
 
 from .config import Settings
 from .model import Story
-from .relate import _parse
+from .relate import parse_published
 
 __all__ = ["Member", "components", "similarity_matrix", "average_link", "build_story", "story_id"]
 
@@ -117,7 +117,7 @@ def similarity_matrix(members: Sequence[Member], settings: Settings,
     num = settings.weight_body * (body @ body.T).toarray() + we * (ent @ ent.T).toarray() + wt * (tit @ tit.T).toarray()
     sim = num / (settings.weight_body + we + wt)
     sim = 1.0 - (1.0 - np.clip(sim, 0.0, 1.0)) ** boosts
-    times = [_parse(m.published) for m in members]
+    times = [parse_published(m.published) for m in members]
     if any(t is not None for t in times):
         secs = np.array([t.timestamp() if t is not None else np.nan for t in times])
         apart = np.abs(secs[:, None] - secs[None, :]) / 86400.0
@@ -245,7 +245,7 @@ class _Vectors:
             # The transpose in CSR form, converted once: the conversion ``m @ m.T`` makes on every call.
             self.parts.append((m, m.T.tocsr(), has))
         self.n_words = np.array([x.n_words for x in members], dtype=float)
-        times = [_parse(x.published) for x in members]
+        times = [parse_published(x.published) for x in members]
         self.secs = (np.array([t.timestamp() if t is not None else np.nan for t in times])
                      if any(t is not None for t in times) else None)
 

@@ -29,6 +29,7 @@ from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Match, ReadError, Relation, ScanReport, Story
+from .network import copy_edges, site_signals
 from .relate import relate, story_similarity
 from .store import open_store
 
@@ -605,7 +606,8 @@ class Index:
         return relate(self.article(a_id), self.article(b_id), settings=self.settings)
 
     def sites(self) -> list[dict[str, Any]]:
-        return self.store.sites()
+        """Sites by size with their copy signals (:func:`storytrace.network.site_signals`)."""
+        return site_signals(self.store.site_counts(), copy_edges(self.store.copy_pair_rows()))
 
     def query(self, item: Article | str, limit: int = 20) -> list[Match]:
         """Stored articles this text copies or retells, best first. Stores nothing."""

@@ -18,7 +18,7 @@ from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
 from .model import Article, CopyKind, Relation, StoryKind
 
-__all__ = ["compare", "relate", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
+__all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
 
 
@@ -30,7 +30,8 @@ def _dot(x: dict[str, float], y: dict[str, float]) -> float:
     return sum(map(mul, x.values(), map(y.get, x, repeat(0.0))))
 
 
-def _parse(ts: str | None) -> datetime | None:
+def parse_published(ts: str | None) -> datetime | None:
+    """A stored ISO date as an aware datetime (UTC when it names no zone); None when absent or unreadable."""
     if not ts:
         return None
     try:
@@ -41,14 +42,14 @@ def _parse(ts: str | None) -> datetime | None:
 
 
 def days_between(a: str | None, b: str | None) -> float | None:
-    da, db = _parse(a), _parse(b)
+    da, db = parse_published(a), parse_published(b)
     if da is None or db is None:
         return None
     return abs((da - db).total_seconds()) / 86400.0
 
 
 def earlier_of(a: Article, b: Article) -> str | None:
-    da, db = _parse(a.published), _parse(b.published)
+    da, db = parse_published(a.published), parse_published(b.published)
     if da is None or db is None or da == db:
         return None
     return "a" if da < db else "b"

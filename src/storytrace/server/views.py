@@ -221,6 +221,10 @@ class SiteRow:
     articles: int
     copied_from: list[tuple[str, int]]
     raw: dict[str, Any]
+    copies: int = 0  # its articles that copy an earlier article of another site
+    copy_share: float = 0.0
+    copied: int = 0  # its articles another site copied
+    median_lag_hours: float | None = None
 
 
 def _copied_from(value: Any) -> list[tuple[str, int]]:
@@ -248,6 +252,10 @@ def site_rows(index: Index) -> list[SiteRow]:
                 articles=int(raw.get("articles", 0) or 0),
                 copied_from=_copied_from(raw.get("copied_from")),
                 raw=raw,
+                copies=int(raw.get("copies", 0) or 0),
+                copy_share=float(raw.get("copy_share", 0.0) or 0.0),
+                copied=int(raw.get("copied", 0) or 0),
+                median_lag_hours=raw.get("median_lag_hours"),
             )
         )
     return rows

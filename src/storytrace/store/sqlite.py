@@ -528,22 +528,16 @@ class SQLiteStore(Store):
             yield {"a": a, "b": b, "kind": kind, "score": score, "a_start": a0, "a_end": a1, "b_start": b0,
                    "b_end": b1}
 
-    def sites(self) -> list[dict[str, Any]]:
-        counts = {r[0]: r[1] for r in self.db.execute(
+    def site_counts(self) -> dict[str, int]:
+        """Articles per site ("" for articles with no known site)."""
+        return {r[0]: r[1] for r in self.db.execute(
             "SELECT coalesce(site, ''), count(*) FROM articles GROUP BY coalesce(site, '')")}
-        copied: dict[str, dict[str, int]] = {}
-        q = ("SELECT coalesce(x.site,''), coalesce(y.site,''), x.published, y.published FROM pairs p"
-             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy != 'none'")
-        for sa, sb, pa, pb in self.db.execute(q):
-            if not pa or not pb or pa == pb:
-                continue
-            src, dst = (sa, sb) if pa < pb else (sb, sa)
-            copied.setdefault(dst, {})
-            copied[dst][src] = copied[dst].get(src, 0) + 1
-        out = []
-        for site, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            out.append({"site": site or None, "articles": n, "copied_from": copied.get(site, {})})
-        return out
+
+    def copy_pair_rows(self) -> Iterator[tuple[str | None, str | None, int, str | None, str | None, int]]:
+        """(site, published, number) of both articles of every stored copy pair (exact, near, partial)."""
+        yield from self.db.execute(
+            "SELECT x.site, x.published, p.a, y.site, y.published, p.b FROM pairs p"
+            " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy != 'none'")
 
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):

@@ -1,0 +1,79 @@
+"""Who copies whom, per site: the site copy network and the signals that mark a content farm.
+
+A site whose articles mostly copy earlier articles of other sites, within hours, is what media researchers
+call a content farm (or a churnalism outlet); a site whose articles others copy is a source. Both are read
+off the stored copy pairs (exact, near or partial copies with both dates known): the later article is the
+copy. Pure: the store hands over the rows, and these functions only count.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .relate import parse_published
+
+__all__ = ["CopyEdge", "copy_edges", "site_signals"]
+
+#: One stored copy pair as the store reads it: (site, published, article number) of each side.
+PairRow = tuple[str | None, str | None, int, str | None, str | None, int]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyEdge:
+    """A copy and its source: their sites ("" when unknown), article numbers, and hours between them."""
+
+    copy_site: str
+    source_site: str
+    copy: int
+    source: int
+    hours: float
+
+
+def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
+    """Copy pairs oriented later -> earlier; a pair without both dates, or published at the same moment,
+    has no direction and is left out."""
+    out = []
+    for site_a, pub_a, n_a, site_b, pub_b, n_b in rows:
+        ta, tb = parse_published(pub_a), parse_published(pub_b)
+        if ta is None or tb is None or ta == tb:
+            continue
+        if ta > tb:
+            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600))
+        else:
+            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, (tb - ta).total_seconds() / 3600))
+    return out
+
+
+def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
+    """Per site, largest first: ``articles``; ``copied_from`` (site -> copy pairs, its own site included);
+    ``copies``, its articles that copy an earlier article of another site, and their ``copy_share``;
+    ``copied``, its articles another site copied later; ``median_lag_hours``, how long after the earliest
+    such source its copies appeared (None without copies). A reprint of its own archive is not copying
+    another site, so same-site pairs count only in ``copied_from``."""
+    copied_from: dict[str, dict[str, int]] = {}
+    lag: dict[str, dict[int, float]] = {}  # site -> copy article -> hours after its earliest other-site source
+    copied: dict[str, set[int]] = {}
+    for e in edges:
+        sources = copied_from.setdefault(e.copy_site, {})
+        sources[e.source_site] = sources.get(e.source_site, 0) + 1
+        if e.copy_site == e.source_site:
+            continue
+        mine = lag.setdefault(e.copy_site, {})
+        mine[e.copy] = max(mine.get(e.copy, 0.0), e.hours)
+        copied.setdefault(e.source_site, set()).add(e.source)
+    out = []
+    for site, n in sorted(articles.items(), key=lambda kv: (-kv[1], kv[0])):
+        hours = list(lag.get(site, {}).values())
+        out.append({
+            "site": site or None,
+            "articles": n,
+            "copied_from": copied_from.get(site, {}),
+            "copies": len(hours),
+            "copy_share": len(hours) / n if n else 0.0,
+            "copied": len(copied.get(site, ())),
+            "median_lag_hours": statistics.median(hours) if hours else None,
+        })
+    return out

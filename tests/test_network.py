@@ -1,0 +1,41 @@
+"""The site copy network: copy pairs oriented by date, and per-site copy signals counted by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from storytrace.network import CopyEdge, copy_edges, site_signals
+
+
+def test_copy_edges_point_from_the_later_article_to_the_earlier_one() -> None:
+    rows = [
+        ("farm.example", "2020-03-02T06:00:00Z", 2, "wire.example", "2020-03-01T18:00:00Z", 1),
+        ("wire.example", "2020-03-01T18:00:00+00:00", 1, "blog.example", "2020-03-01T20:00:00+01:00", 3),
+        (None, "2020-03-01", 4, "wire.example", None, 1),  # one date missing: no direction
+        ("a.example", "2020-03-01T10:00:00Z", 5, "b.example", "2020-03-01T11:00:00+01:00", 6),  # same moment
+    ]
+    assert copy_edges(rows) == [
+        CopyEdge("farm.example", "wire.example", 2, 1, 12.0),
+        CopyEdge("blog.example", "wire.example", 3, 1, 1.0),  # 20:00 at +01:00 is 19:00 UTC
+    ]
+
+
+def test_site_signals_count_copies_sources_and_lag() -> None:
+    edges = [
+        CopyEdge("farm.example", "wire.example", 10, 1, 2.0),
+        CopyEdge("farm.example", "paper.example", 10, 7, 30.0),  # article 10 has two sources: 30 h after the earliest
+        CopyEdge("farm.example", "wire.example", 11, 2, 6.0),
+        CopyEdge("farm.example", "farm.example", 12, 10, 48.0),  # its own archive: in copied_from only
+        CopyEdge("paper.example", "wire.example", 8, 1, 1.0),
+    ]
+    counts = {"farm.example": 4, "wire.example": 5, "paper.example": 3, "": 1}
+    rows = site_signals(counts, edges)
+    assert [r["site"] for r in rows] == ["wire.example", "farm.example", "paper.example", None]
+    farm, wire, paper = (next(r for r in rows if r["site"] == s) for s in ("farm.example", "wire.example", "paper.example"))
+    assert farm["copied_from"] == {"wire.example": 2, "paper.example": 1, "farm.example": 1}
+    assert (farm["copies"], farm["copy_share"], farm["copied"]) == (2, 0.5, 0)
+    assert farm["median_lag_hours"] == pytest.approx(18.0)  # median of 30 and 6
+    assert (wire["copies"], wire["copied"], wire["median_lag_hours"]) == (0, 2, None)  # articles 1 and 2
+    assert (paper["copies"], paper["copied"], paper["median_lag_hours"]) == (1, 1, 1.0)
+    assert rows[-1] == {"site": None, "articles": 1, "copied_from": {}, "copies": 0, "copy_share": 0.0,
+                        "copied": 0, "median_lag_hours": None}
