@@ -224,14 +224,16 @@ def test_query_table(db: str, core_dir: Path) -> None:
     assert "near" in result.stdout
 
 
-@pytest.mark.parametrize("what", ["articles", "pairs", "stories"])
+@pytest.mark.parametrize("what", ["articles", "pairs", "stories", "sites"])
 def test_export_jsonl_to_stdout(db: str, what: str, core_index: Index) -> None:
     result = run("export", "--db", db, "--what", what)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     expected = {"articles": core_index.count(), "pairs": len(list(core_index.pairs())),
-                "stories": len(core_index.stories())}[what]
+                "stories": len(core_index.stories()), "sites": len(core_index.sites())}[what]
     assert len(rows) == expected
+    if what == "sites":
+        assert rows == json.loads(json.dumps(core_index.sites()))
     assert f"wrote {expected} {what}" in result.stderr
 
 
@@ -243,6 +245,9 @@ def test_export_csv_and_parquet_files(db: str, cwd: Path, core_index: Index) -> 
     table = pq.read_table(cwd / "s.parquet")
     assert table.num_rows == len(core_index.stories())
     assert "headline" in table.column_names
+    assert run("export", "--db", db, "--format", "csv", "--what", "sites", "--out", "sites.csv").exit_code == 0
+    header = (cwd / "sites.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert header == "site,articles,copied_from,copies,copy_share,copied,median_lag_hours"
 
 
 def test_export_parquet_to_stdout_is_refused(db: str) -> None:

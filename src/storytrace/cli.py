@@ -318,11 +318,12 @@ def sites(db: str, as_json: bool, limit: int) -> None:
 @main.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
-@click.option("--what", type=click.Choice(["articles", "pairs", "stories"]), default="articles", show_default=True)
+@click.option("--what", type=click.Choice(["articles", "pairs", "stories", "sites"]), default="articles", show_default=True)
 @click.option("--out", "out_path", default="-", show_default=True, help="File to write ('-' for stdout).")
 @handle_errors
 def export(db: str, fmt: str, what: str, out_path: str) -> None:
-    """Write articles (with story ids), pairs or stories as JSONL, CSV or Parquet."""
+    """Write articles (with story ids), pairs, stories or sites (with their copy signals) as JSONL, CSV or
+    Parquet."""
     with open_index(db) as index:
         if out_path == "-":
             if fmt == "parquet":

@@ -707,11 +707,12 @@ class Index:
         return buf
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
-        """Write articles (with their story), pairs or stories as jsonl, csv or parquet; returns rows."""
+        """Write articles (with their story), pairs, stories or sites (with their copy signals) as jsonl, csv
+        or parquet; returns rows."""
         if format not in ("jsonl", "csv", "parquet"):
             raise ConfigError(f"format must be jsonl, csv or parquet, got {format!r}")
-        if what not in ("articles", "pairs", "stories"):
-            raise ConfigError(f"what must be articles, pairs or stories, got {what!r}")
+        if what not in ("articles", "pairs", "stories", "sites"):
+            raise ConfigError(f"what must be articles, pairs, stories or sites, got {what!r}")
         rows = list(self._export_rows(what))
         if format == "parquet":
             import pyarrow as pa
@@ -752,6 +753,8 @@ class Index:
             for rel in self.pairs():
                 yield {"a": rel.a, "b": rel.b, "copy": rel.copy, "story": rel.story, "earlier": rel.earlier,
                        "scores": rel.scores}
+        elif what == "sites":
+            yield from self.sites()
         else:
             for s in self.stories():
                 yield s.to_dict()
