@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -240,11 +241,15 @@ def test_hostile_text_stays_inert(tmp_path: Path) -> None:
         api = c.get("/api/articles/xss-1")
         assert api.headers["content-type"].startswith("application/json")
         assert api.json()["title"].startswith("<script>")  # data comes back unchanged, as JSON
-        for path in ("/articles/xss-1", f"/stories/{api.json()['story_id']}", "/sites", "/?q=Breaking"):
+        site_page = "/sites/" + quote("evil.example<script>", safe="")
+        for path in ("/articles/xss-1", f"/stories/{api.json()['story_id']}", "/sites", site_page, "/?q=Breaking"):
             html = c.get(path, headers={"Accept": "text/html"}).text
             assert "<script>alert" not in html, path
             assert "onerror=alert(2)>" not in html and "<svg onload" not in html, path
             assert 'href="javascript:' not in html, path
+        # xss-1 reprints a seed sentence two days after the earlier seed: one of the site's two articles
+        # copies another site, 48 hours on
+        assert "1 (50%) copy an earlier article of another site, a median 48.0 h after it" in c.get(site_page).text
         page = c.get("/articles/xss-1").text
         assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
         assert "javascript:alert(4)" in page  # shown as text, never as a link
