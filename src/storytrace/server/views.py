@@ -217,48 +217,30 @@ def article_view(index: Index, article_id: str) -> ArticleView:
 
 @dataclass(slots=True)
 class SiteRow:
+    """One row of :meth:`Index.sites` (see :func:`storytrace.network.site_signals`)."""
+
     site: str
     articles: int
-    copied_from: list[tuple[str, int]]
-    raw: dict[str, Any]
-    copies: int = 0  # its articles that copy an earlier article of another site
-    copy_share: float = 0.0
-    copied: int = 0  # its articles another site copied
-    median_lag_hours: float | None = None
-
-
-def _copied_from(value: Any) -> list[tuple[str, int]]:
-    """Normalise the ``copied_from`` counts to (site, count) pairs, largest first."""
-    if isinstance(value, dict):
-        items = [(str(k), int(v)) for k, v in value.items()]
-    elif isinstance(value, (list, tuple)):
-        items = []
-        for entry in value:
-            if isinstance(entry, dict):
-                items.append((str(entry.get("site")), int(entry.get("count", entry.get("pairs", 0)) or 0)))
-            elif isinstance(entry, (list, tuple)) and len(entry) == 2:
-                items.append((str(entry[0]), int(entry[1])))
-    else:
-        items = []
-    return sorted(items, key=lambda kv: (-kv[1], kv[0]))
+    copied_from: list[tuple[str, int]]  # sites it copies from, with pair counts, largest first
+    copies: int  # its articles that copy an earlier article of another site
+    copy_share: float
+    copied: int  # its articles another site copied
+    median_lag_hours: float | None
 
 
 def site_rows(index: Index) -> list[SiteRow]:
-    rows = []
-    for raw in index.sites():
-        rows.append(
-            SiteRow(
-                site=str(raw.get("site") or ""),
-                articles=int(raw.get("articles", 0) or 0),
-                copied_from=_copied_from(raw.get("copied_from")),
-                raw=raw,
-                copies=int(raw.get("copies", 0) or 0),
-                copy_share=float(raw.get("copy_share", 0.0) or 0.0),
-                copied=int(raw.get("copied", 0) or 0),
-                median_lag_hours=raw.get("median_lag_hours"),
-            )
+    return [
+        SiteRow(
+            site=r["site"] or "",
+            articles=r["articles"],
+            copied_from=sorted(r["copied_from"].items(), key=lambda kv: (-kv[1], kv[0])),
+            copies=r["copies"],
+            copy_share=r["copy_share"],
+            copied=r["copied"],
+            median_lag_hours=r["median_lag_hours"],
         )
-    return rows
+        for r in index.sites()
+    ]
 
 
 @dataclass(slots=True)
