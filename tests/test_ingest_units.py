@@ -119,3 +119,25 @@ def test_remove_repeated_lines_validates():
         remove_repeated_lines([], min_articles=1)
     with pytest.raises(ConfigError):
         remove_repeated_lines([], min_share=0)
+
+
+@pytest.mark.parametrize("raw", [0, "0000000000", "1970-01-01", "1970-01-01T00:00:00Z", "1969-12-31T19:00:00-05:00"])
+def test_the_unix_epoch_is_read_as_no_date_with_a_warning(raw):
+    from storytrace.ingest.dates import is_placeholder_date
+    from storytrace.ingest.records import build_article
+    from storytrace.model import ReadError
+
+    assert is_placeholder_date(normalise_date(raw))
+    items = build_article({"text": "Body text of a report.", "published": raw}, "feed.jsonl:3")
+    article = next(x for x in items if isinstance(x, Article))
+    warning = next(x for x in items if isinstance(x, ReadError))
+    assert article.published is None
+    assert warning.origin == "feed.jsonl:3" and "placeholder date" in warning.message
+
+
+@pytest.mark.parametrize("raw", ["1970-01-02", "1970-01-01T00:00:01Z", "2018-07-14"])
+def test_real_dates_near_the_epoch_are_kept(raw):
+    from storytrace.ingest.records import build_article
+
+    article = next(x for x in build_article({"text": "Body.", "published": raw}, "f") if isinstance(x, Article))
+    assert article.published == normalise_date(raw)

@@ -31,6 +31,16 @@ _TZINFOS = {
 }
 
 
+# The Unix epoch is what a CMS or a scraper writes when it has no date. Taken at its word, it would make
+# the article the first publisher of every story it copies, decades before the real source.
+_PLACEHOLDERS = frozenset({"1970-01-01", "1970-01-01T00:00:00Z"})
+
+
+def is_placeholder_date(iso: str | None) -> bool:
+    """Whether a date from :func:`normalise_date` is the Unix epoch: a stand-in for "no date"."""
+    return iso in _PLACEHOLDERS
+
+
 def _from_datetime(value: dt.datetime) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(_UTC)

@@ -17,7 +17,7 @@ from ..errors import ConfigError
 from ..model import Article, ReadError
 from .boilerplate import strip_boilerplate
 from .cleanup import clean_line, clean_text, comparable
-from .dates import normalise_date
+from .dates import is_placeholder_date, normalise_date
 from .ids import make_id
 
 FIELDS = ("id", "url", "site", "title", "published", "author", "text")
@@ -130,7 +130,8 @@ def drop_repeated_headline(title: str, text: str) -> str:
 
 
 def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | ReadError]:
-    """One Article (plus a ReadWarning if its date was unparseable), or one ReadError when it has no text."""
+    """One Article (plus a ReadWarning if its date was unparseable or a placeholder), or one ReadError when
+    it has no text."""
     raw_text = fields.get("text")
     if isinstance(raw_text, (list, tuple)) and all(isinstance(t, str) for t in raw_text):
         raw_text = "\n\n".join(raw_text)  # a list of paragraphs
@@ -150,6 +151,10 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
     except ValueError:
         published = None
         out.append(ReadWarning(origin, f"unparseable date {str(raw_date).strip()!r} (kept without a date)"))
+    if is_placeholder_date(published):
+        published = None
+        out.append(ReadWarning(origin, f"placeholder date {str(raw_date).strip()!r}: the Unix epoch, which "
+                                       "stands for no date (kept without a date)"))
     url = _as_line(fields.get("url"))
     site = _as_line(fields.get("site")) or site_from_url(url)
     article = Article(
