@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from storytrace.eval.loaders import DATASETS, DataMissing, load_dataset
-from storytrace.eval.report import confusion_markdown, confusion_of, render_markdown
+from storytrace.eval.report import behind_markdown, confusion_markdown, confusion_of, render_markdown
 from storytrace.eval.runner import EvalResult, run_eval
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "docs" / "quality.md")
     ap.add_argument("--json", type=Path, default=None, help="also write every result as one JSON file")
     args = ap.parse_args(argv)
-    sections, dump = [], {}
+    sections, dump, results = [], {}, {}
     for name in args.datasets:
         t = time.perf_counter()
         try:
@@ -106,8 +106,12 @@ def main(argv: list[str] | None = None) -> int:
         sections.append(_section(name, result, err, secs))
         if result is not None:
             dump[name] = result.to_dict()
+            results[name] = result
+    behind = ("## Where storytrace trails the best baseline\n\n"
+              "Every row below 0, with what its interval says. Precision and recall trade against each other: "
+              "read either next to F1.\n\n" + behind_markdown(results) + "\n")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(INTRO.format(command=COMMAND) + "\n" + "\n".join(sections))
+    args.out.write_text(INTRO.format(command=COMMAND) + "\n" + behind + "\n" + "\n".join(sections))
     if args.json:
         args.json.write_text(json.dumps(dump, indent=2))
     return 0

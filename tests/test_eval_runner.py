@@ -271,3 +271,22 @@ def test_margins_print_signed_with_no_negative_zero():
     assert _fmt_margin(-0.0001, (-0.0002, 0.0012)) == "+0.000 [+0.000,+0.001]"
     assert _fmt_margin(-0.0123, (-0.05, 0.02)) == "-0.012 [-0.050,+0.020]"
     assert _fmt_margin(None) == "–" and _fmt_margin(0.25) == "+0.250"
+
+
+def test_behind_markdown_names_each_trailing_row_and_what_its_interval_says():
+    from storytrace.eval.report import behind_markdown
+    from storytrace.eval.runner import EvalResult, TaskResult
+
+    t = TaskResult("pairs", metrics={"storytrace": {"f1": 0.70, "avg_precision": 0.80, "recall": 0.90},
+                                     "tfidf-cosine": {"f1": 0.75, "avg_precision": 0.81, "recall": 0.80}})
+    t.intervals = {"f1": (-0.08, -0.02), "avg_precision": (-0.04, 0.02)}
+    c = TaskResult("clusters", metrics={"storytrace": {"nmi": 0.80}, "tfidf-average": {"nmi": 0.85}})
+    res = EvalResult("tiny", "test", "", {}, tasks=[t, c])
+    assert behind_markdown({"tiny": res}).splitlines() == [
+        "- tiny pairs f1: -0.050 [-0.080,-0.020] vs tfidf-cosine: a loss on this split",
+        "- tiny pairs avg_precision: -0.010 [-0.040,+0.020] vs tfidf-cosine: within noise",
+        "- tiny clusters nmi: -0.050 vs tfidf-average: no interval",
+    ]
+    t.metrics["storytrace"] = {"f1": 0.80, "avg_precision": 0.90, "recall": 0.90}
+    c.metrics["storytrace"] = {"nmi": 0.90}
+    assert behind_markdown({"tiny": res}) == "- none"

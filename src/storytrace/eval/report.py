@@ -13,7 +13,7 @@ from rich.table import Table
 
 from storytrace.eval.runner import PRIMARY, EvalResult, TaskResult
 
-__all__ = ["Row", "systems_of", "rows", "render_table", "render_markdown", "confusion_of", "confusion_markdown"]
+__all__ = ["Row", "behind_markdown", "systems_of", "rows", "render_table", "render_markdown", "confusion_of", "confusion_markdown"]
 
 
 def systems_of(result: EvalResult) -> list[str]:
@@ -125,3 +125,24 @@ def render_markdown(result: EvalResult) -> str:
         cells = [f"**{_fmt(values[0])}**", *map(_fmt, values[1:])]
         lines.append("| " + " | ".join([task, metric, *cells, f"{_fmt_margin(margin, interval)} ({who})" if who else "–"]) + " |")
     return "\n".join(lines)
+
+
+def behind_markdown(results: dict[str, EvalResult]) -> str:
+    """A Markdown list of every row where storytrace trails the best baseline, each said to be a loss the
+    split shows (its 95% interval lies below 0), within the split's noise (the interval holds 0), or
+    untested (no interval: clusters and passages). Precision and recall trade against each other, so a
+    row of one of them alone says little; read it next to F1."""
+    lines = []
+    for name, result in results.items():
+        for task, metric, _, margin, who, interval in rows(result):
+            if margin is None or round(margin, 3) >= 0:
+                continue
+            if interval is None:
+                verdict = "no interval"
+            elif interval[1] < 0:
+                verdict = "a loss on this split"
+            else:
+                verdict = "within noise"
+            shown = _fmt_margin(margin, interval)
+            lines.append(f"- {name} {task} {metric}: {shown} vs {who}: {verdict}")
+    return "\n".join(lines) if lines else "- none"
