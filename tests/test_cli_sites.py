@@ -35,3 +35,9 @@ def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
     assert (wire["copies"], wire["copied"], wire["median_lag_hours"]) == (0, 1, None)
     table = CliRunner().invoke(main, ["sites", "--db", str(db)], terminal_width=160)
     assert table.exit_code == 0 and "1 (100%)" in table.output and "24.0 h" in table.output
+    ranked = CliRunner().invoke(main, ["sites", "--db", str(db), "--json", "--sort", "copy_share"])
+    assert [r["site"] for r in json.loads(ranked.output)][0] == "farm.example"
+    big = CliRunner().invoke(main, ["sites", "--db", str(db), "--json", "--min-articles", "2"])
+    assert json.loads(big.output) == []  # every site here has one article
+    bad = CliRunner().invoke(main, ["sites", "--db", str(db), "--sort", "lag"])
+    assert bad.exit_code != 0 and "copy_share" in bad.output

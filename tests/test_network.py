@@ -39,3 +39,18 @@ def test_site_signals_count_copies_sources_and_lag() -> None:
     assert (paper["copies"], paper["copied"], paper["median_lag_hours"]) == (1, 1, 1.0)
     assert rows[-1] == {"site": None, "articles": 1, "copied_from": {}, "copies": 0, "copy_share": 0.0,
                         "copied": 0, "median_lag_hours": None}
+
+
+def test_rank_sites_orders_by_a_signal_and_drops_small_sites() -> None:
+    from storytrace.network import rank_sites
+
+    rows = [{"site": "wire", "articles": 50, "copy_share": 0.02, "copies": 1, "copied": 30},
+            {"site": "farm", "articles": 10, "copy_share": 0.9, "copies": 9, "copied": 0},
+            {"site": "blog", "articles": 1, "copy_share": 1.0, "copies": 1, "copied": 0},
+            {"site": "mill", "articles": 20, "copy_share": 0.9, "copies": 18, "copied": 2}]
+    assert [r["site"] for r in rank_sites(rows)] == ["wire", "mill", "farm", "blog"]
+    # ties on the share go to the larger site; the one-article site is left out
+    assert [r["site"] for r in rank_sites(rows, "copy_share", min_articles=2)] == ["mill", "farm", "wire"]
+    assert [r["site"] for r in rank_sites(rows, "copied")][0] == "wire"
+    with pytest.raises(ValueError, match="copy_share"):
+        rank_sites(rows, "lag")

@@ -21,6 +21,7 @@ from . import __version__
 from .errors import StorytraceError
 from .index import Index
 from .model import Article, ReadError
+from .network import SITE_ORDERS, rank_sites
 from .relate import compare as compare_articles
 
 out = Console(soft_wrap=True)
@@ -292,13 +293,17 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
 @db_option
 @json_option
 @click.option("--limit", default=30, show_default=True, help="How many sites (0 for all).")
+@click.option("--sort", "order", type=click.Choice(SITE_ORDERS), default="articles", show_default=True,
+              help="Largest first by this: copy_share (with --min-articles) lists likely content farms first.")
+@click.option("--min-articles", default=1, show_default=True, type=click.IntRange(1),
+              help="Leave out sites with fewer articles (a one-article site's share says little).")
 @handle_errors
-def sites(db: str, as_json: bool, limit: int) -> None:
-    """Sites by number of articles, with their copy signals: how many of their articles copy an earlier
-    article of another site (and their share), how many others copied, the median hours from source to
-    copy, and whom each copies (copied text, the earlier article as source)."""
+def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int) -> None:
+    """Sites with their copy signals: how many of their articles copy an earlier article of another site
+    (and their share), how many others copied, the median hours from source to copy, and whom each
+    copies (copied text, the earlier article as source)."""
     with open_index(db) as index:
-        rows = index.sites()
+        rows = rank_sites(index.sites(), order, min_articles)
     if limit:
         rows = rows[:limit]
     if as_json:

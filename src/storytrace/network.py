@@ -15,7 +15,7 @@ from typing import Any
 
 from .relate import parse_published
 
-__all__ = ["CopyEdge", "copy_edges", "site_signals"]
+__all__ = ["CopyEdge", "SITE_ORDERS", "copy_edges", "rank_sites", "site_signals"]
 
 #: One stored copy pair as the store reads it: (site, published, article number) of each side.
 PairRow = tuple[str | None, str | None, int, str | None, str | None, int]
@@ -77,3 +77,17 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
             "median_lag_hours": statistics.median(hours) if hours else None,
         })
     return out
+
+
+#: How :func:`rank_sites` can order sites: each key sorts largest first, ties by size then name.
+SITE_ORDERS = ("articles", "copy_share", "copies", "copied")
+
+
+def rank_sites(rows: list[dict[str, Any]], by: str = "articles", min_articles: int = 1) -> list[dict[str, Any]]:
+    """:func:`site_signals` rows with at least ``min_articles`` articles, ordered by ``by``. Ordering by
+    copy share with a floor on size is the content-farm view: a site with one article that happens to be
+    a copy has a share of 100% and says nothing."""
+    if by not in SITE_ORDERS:
+        raise ValueError(f"by must be one of {', '.join(SITE_ORDERS)}, got {by!r}")
+    kept = [r for r in rows if r["articles"] >= min_articles]
+    return sorted(kept, key=lambda r: (-r[by], -r["articles"], r["site"] or ""))
