@@ -14,7 +14,7 @@ from storytrace.cli import main
 
 STORY_KEYS = {"id", "headline", "size", "members", "first_publisher", "first_published", "last_published", "sites",
               "reprint_groups"}
-RELATION_KEYS = {"a", "b", "copy", "story", "scores", "passages", "unrelated", "earlier"}
+RELATION_KEYS = {"a", "b", "copy", "story", "scores", "passages", "unrelated", "earlier", "disguises"}
 ARTICLE_META = {"id", "title", "url", "site", "author", "published", "origin"}
 
 
@@ -354,3 +354,14 @@ def test_text_that_looks_like_console_markup_is_printed_as_is(cwd: Path) -> None
     result = run("compare", "a.txt", "b.txt")
     assert result.exit_code == 0, result.output
     assert "[bold]forty[/bold]" in result.stdout.replace("\n", " ").replace("│", " ") or "[bold]forty" in result.stdout
+
+
+def test_compare_names_a_copys_disguises(cwd: Path, core_dir: Path) -> None:
+    original = (core_dir / "bridge_original.txt").read_text(encoding="utf-8")
+    head, body = original.split("\n\n", 1)
+    (cwd / "spun.txt").write_text(head + "\n\n" + body.replace(". ", ".").replace(" of ", " "), encoding="utf-8")
+    result = run("compare", "spun.txt", str(core_dir / "bridge_original.txt"))
+    assert result.exit_code == 0, result.output
+    assert "disguise in a: missing spaces x" in result.stdout and "disguise in b" not in result.stdout
+    doc = json.loads(run("compare", "spun.txt", str(core_dir / "bridge_original.txt"), "--json").stdout)
+    assert "missing_spaces" in {d["kind"] for d in doc["disguises"]["a"]} and doc["disguises"]["b"] == []

@@ -136,6 +136,13 @@ def test_synth_dataset_labels():
     assert {p.label for p in ds.pairs} == {0.0, 1.0}
     assert all(ds.first[ds.stories[a]] != a for a in ds.sources)
     relation = {it.article.id: it.truth.relation for it in items}
+    # every reuse copy says which disguises it was given, in storytrace's names for them
+    from storytrace.disguise import DISGUISES
+
+    ops = {it.article.id: set(it.truth.ops) for it in items}
+    assert set(ds.disguised) == set(ds.sources)
+    assert all(("glyphs" in ops[c]) == ("lookalike_letters" in k) for c, k in ds.disguised.items())
+    assert set().union(*ds.disguised.values()) <= set(DISGUISES) and any(ds.disguised.values())
     assert ds.passages and all(relation[p.copy] in ("exact", "near", "partial") for p in ds.passages)
     # unrelated spans: for every copy (not the "same" rewrites), the spliced paragraphs and only those
     assert set(ds.unrelated) == {a for a, r in relation.items() if r in ("exact", "near", "partial")}

@@ -290,3 +290,25 @@ def test_behind_markdown_names_each_trailing_row_and_what_its_interval_says():
     t.metrics["storytrace"] = {"f1": 0.80, "avg_precision": 0.90, "recall": 0.90}
     c.metrics["storytrace"] = {"nmi": 0.90}
     assert behind_markdown({"tiny": res}) == "- none"
+
+
+def test_disguises_scored_per_kind_against_the_generators_ops():
+    ds = _dataset()
+    # test copies t2a1 and t3a1 (sources t2a0, t3a0); t0a1 is on dev and must not count
+    ds.disguised = {"t2a1": frozenset({"missing_spaces", "swapped_words"}), "t3a1": frozenset({"swapped_words"}),
+                    "t0a1": frozenset({"missing_spaces"})}
+
+    class Named(Fake):
+        def disguises(self, copy, source):
+            assert ds.sources[copy.id] == source.id
+            return {"t2a1": ["missing_spaces"], "t3a1": ["swapped_words", "missing_spaces"]}[copy.id]
+
+    task = runner.eval_disguises(ds, "test", Named())
+    got = task.metrics["storytrace"]
+    # missing_spaces: said for both, true for t2a1 only -> P 1/2, R 1/1; swapped_words: said for t3a1 only,
+    # true for both -> P 1/1, R 1/2; over all (copy, kind) cells: tp 2, fp 1, fn 1 -> F1 2/3
+    assert got == pytest.approx({"missing_spaces_precision": 0.5, "missing_spaces_recall": 1.0,
+                                 "swapped_words_precision": 1.0, "swapped_words_recall": 0.5, "f1": 2 / 3})
+    assert task.notes == {"copies": 2, "with_disguises": {"missing_spaces": 1, "swapped_words": 2}}
+    # a system that cannot name disguises gets no such task
+    assert "disguises" not in {t.task for t in runner.run_eval(ds, system=Fake()).tasks}

@@ -331,7 +331,9 @@ def test_relation_to_dict_shape(core) -> None:
     a, b = core["bridge_original"], core["bridge_reprint"]
     d = compare(a, b).to_dict()
     d = json.loads(json.dumps(d))
-    assert set(d) == {"a", "b", "copy", "story", "scores", "passages", "unrelated", "earlier"}
+    assert set(d) == {"a", "b", "copy", "story", "scores", "passages", "unrelated", "earlier", "disguises"}
+    assert set(d["disguises"]) == {"a", "b"}
+    assert all(set(x) == {"kind", "count", "examples"} for side in d["disguises"].values() for x in side)
     assert d["a"] == a.id and d["b"] == b.id
     assert d["copy"] in ("exact", "near", "partial", "none")
     assert d["story"] in ("same", "different")

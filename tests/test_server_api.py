@@ -253,3 +253,17 @@ def test_hostile_text_stays_inert(tmp_path: Path) -> None:
         page = c.get("/articles/xss-1").text
         assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in page
         assert "javascript:alert(4)" in page  # shown as text, never as a link
+
+
+def test_compare_page_lists_each_sides_disguises_as_text(client: httpx.Client) -> None:
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    copy = source.replace(". ", ".").replace("harbour", "hаrbour<b>")  # Cyrillic а, and markup to stay inert
+    page = client.post("/compare", data={"a": copy, "b": source})
+    assert page.status_code == 200
+    assert '<span class="badge disguise">missing spaces</span>' in page.text
+    assert '<span class="badge disguise">lookalike letters</span>' in page.text
+    assert "hаrbour&lt;b&gt;" in page.text and "hаrbour<b>" not in page.text
+    api = client.post("/api/compare", json={"a": copy, "b": source}).json()
+    assert {d["kind"] for d in api["disguises"]["a"]} >= {"missing_spaces", "lookalike_letters"}
+    assert api["disguises"]["b"] == []

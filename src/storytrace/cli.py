@@ -243,6 +243,10 @@ def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
     for side, spans in (("a", rel.unrelated_a), ("b", rel.unrelated_b)):
         for s in spans:
             out.print(f"unrelated in {side}: {s.text[:200]!r}", highlight=False, markup=False)
+    for side, tricks in (("a", rel.disguises_a), ("b", rel.disguises_b)):
+        for d in tricks:
+            out.print(f"disguise in {side}: {d.kind.replace('_', ' ')} x{d.count} ({', '.join(d.examples)})",
+                      highlight=False, markup=False)
 
 
 @main.command()

@@ -602,8 +602,8 @@ class Index:
         return list(self.store.pairs(copy=None, story=None, article_id=article_id))
 
     def pair(self, a_id: str, b_id: str) -> Relation:
-        """The full relation of two stored articles, passages and unrelated spans included."""
-        return relate(self.article(a_id), self.article(b_id), settings=self.settings)
+        """The full relation of two stored articles, passages, unrelated spans and disguises included."""
+        return relate(self.article(a_id), self.article(b_id), settings=self.settings, with_disguises=True)
 
     def sites(self) -> list[dict[str, Any]]:
         """Sites by size with their copy signals (:func:`storytrace.network.site_signals`)."""

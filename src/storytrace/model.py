@@ -88,6 +88,19 @@ class Span:
 
 
 @dataclass(frozen=True, slots=True)
+class Disguise:
+    """One trick a copy plays to hide that it is one (see storytrace.disguise): its kind, how many times,
+    and a few examples ("Russia → Russian Federation")."""
+
+    kind: str
+    count: int
+    examples: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "count": self.count, "examples": list(self.examples)}
+
+
+@dataclass(frozen=True, slots=True)
 class Relation:
     """How two articles relate, with the evidence for it (what ``storytrace compare`` prints)."""
 
@@ -100,6 +113,10 @@ class Relation:
     unrelated_a: tuple[Span, ...] = ()
     unrelated_b: tuple[Span, ...] = ()
     earlier: Literal["a", "b"] | None = None
+    # the tricks each side plays that the other does not (storytrace.disguise), for copies; computed by
+    # compare() and Index.pair(), not during scans
+    disguises_a: tuple[Disguise, ...] = ()
+    disguises_b: tuple[Disguise, ...] = ()
 
     @property
     def related(self) -> bool:
@@ -118,6 +135,7 @@ class Relation:
                 "b": [s.to_dict() for s in self.unrelated_b],
             },
             "earlier": self.earlier,
+            "disguises": {"a": [d.to_dict() for d in self.disguises_a], "b": [d.to_dict() for d in self.disguises_b]},
         }
 
 

@@ -26,6 +26,7 @@ import snowballstemmer
 
 __all__ = [
     "Tokens",
+    "confusable_table",
     "fold",
     "word_key",
     "tokenize",
@@ -63,7 +64,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 
 @lru_cache(maxsize=1)
-def _confusable_table() -> dict[int, str]:
+def confusable_table() -> dict[int, str]:
     """Map letters of other scripts that look like ASCII letters or digits onto them (Unicode's data).
 
     Built from confusable_homoglyphs' copy of Unicode confusables.txt rather than a hand list, so that
@@ -87,7 +88,7 @@ def fold(word: str) -> str:
     """Case, width, accents and look-alike letters folded away: 'Rоme' (Cyrillic о) -> 'rome'."""
     w = unicodedata.normalize("NFKC", word)
     if not w.isascii():
-        w = w.translate(_confusable_table())
+        w = w.translate(confusable_table())
         if not w.isascii():
             w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     return w.casefold().replace("’", "'")

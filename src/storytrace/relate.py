@@ -16,7 +16,8 @@ from .align import Alignment, ParaphraseScorer, align, word_pairs
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
-from .model import Article, CopyKind, Relation, StoryKind
+from .disguise import disguises
+from .model import Article, CopyKind, Disguise, Relation, StoryKind
 
 __all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
@@ -183,10 +184,12 @@ def _jaccard(x: frozenset[int], y: frozenset[int]) -> tuple[float, float]:
 
 def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprint | None = None,
            settings: Settings | None = None, *, with_alignment: bool = True,
-           paraphrase_scorer: ParaphraseScorer | None = None) -> Relation:
+           paraphrase_scorer: ParaphraseScorer | None = None, with_disguises: bool = False) -> Relation:
     """The full relation of two articles. ``with_alignment=False`` skips passage alignment (used when the
     index already knows the pair shares no text), and then the copy relation is only exact or none.
-    ``paraphrase_scorer`` (see :func:`storytrace.align.align`) adds passages told in other words."""
+    ``paraphrase_scorer`` (see :func:`storytrace.align.align`) adds passages told in other words.
+    ``with_disguises`` names the tricks each side of a copy plays (:mod:`storytrace.disguise`): evidence
+    for a reader, left out of scans, which decide nothing by it."""
     st = settings or Settings()
     fa = fa or fingerprint(a, st)
     fb = fb or fingerprint(b, st)
@@ -212,6 +215,12 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
         # changed: the time window does not apply to copies.
         scores["story"] = scores.pop("story_unwindowed")
     story: StoryKind = "same" if (copy in ("exact", "near") or scores["story"] >= st.story_threshold) else "different"
+    tricks_a: tuple[Disguise, ...] = ()
+    tricks_b: tuple[Disguise, ...] = ()
+    if with_disguises and copy != "none":
+        verbatim = [p for p in (al.passages if al else ()) if p.kind == "verbatim"]
+        tricks_a = disguises(a.content, b.content, [(p.a_start, p.a_end, p.b_start, p.b_end) for p in verbatim])
+        tricks_b = disguises(b.content, a.content, [(p.b_start, p.b_end, p.a_start, p.a_end) for p in verbatim])
     return Relation(
         a=a.id,
         b=b.id,
@@ -222,6 +231,8 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
         unrelated_a=tuple(al.unrelated_a) if al else (),
         unrelated_b=tuple(al.unrelated_b) if al else (),
         earlier=earlier_of(a, b),
+        disguises_a=tricks_a,
+        disguises_b=tricks_b,
     )
 
 
@@ -236,5 +247,7 @@ def _as_article(x: Article | str, name: str) -> Article:
 
 def compare(a: Article | str, b: Article | str, settings: Settings | None = None, *,
             paraphrase_scorer: ParaphraseScorer | None = None) -> Relation:
-    """How two articles relate, with the passages they share. Strings are read in the .txt layout."""
-    return relate(_as_article(a, "a"), _as_article(b, "b"), settings=settings, paraphrase_scorer=paraphrase_scorer)
+    """How two articles relate, with the passages they share and, for a copy, the disguises each side
+    plays. Strings are read in the .txt layout."""
+    return relate(_as_article(a, "a"), _as_article(b, "b"), settings=settings, paraphrase_scorer=paraphrase_scorer,
+                  with_disguises=True)

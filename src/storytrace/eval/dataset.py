@@ -82,6 +82,8 @@ class Dataset:
     copy_pairs: list[CopyPair] = field(default_factory=list)
     first: dict[str, str] = field(default_factory=dict)
     unrelated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # a copy -> the disguises its generator applied (kinds of storytrace.disguise), judged against its source
+    disguised: dict[str, frozenset[str]] = field(default_factory=dict)
     description: str = ""
     # records left out while loading, one line each naming the file and line ("mine.jsonl:7: not JSON ...")
     problems: list[str] = field(default_factory=list)

@@ -218,6 +218,10 @@ def load_synth(n_articles: int = 1000, seed: int = 7) -> Dataset:
 SYNTH_COPY_KIND: dict[str, CopyLabel] = {"exact": "exact", "near": "near", "partial": "partial", "same": "none",
                                          "none": "none"}
 
+#: The generator's disguise ops, as the disguise kinds storytrace names (storytrace.disguise).
+SYNTH_DISGUISE: dict[str, str] = {"glyphs": "lookalike_letters", "no_space": "missing_spaces",
+                                  "no_of": "dropped_words", "spin": "swapped_words"}
+
 
 def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
     """Turn generated items (article + truth) into a Dataset: stories, pairs, sources, passages.
@@ -237,6 +241,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
     copy_pairs: list[CopyPair] = []
     first: dict[str, str] = {}
     unrelated: dict[str, list[tuple[int, int]]] = {}
+    disguised: dict[str, frozenset[str]] = {}
     for item in items:  # type: ignore[attr-defined]
         assert isinstance(item, SynthItem)
         t = item.truth
@@ -253,6 +258,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
             if label:
                 sources[aid] = t.source
                 candidates[aid] = [t.source, *t.distractors]
+                disguised[aid] = frozenset(SYNTH_DISGUISE[op] for op in t.ops if op in SYNTH_DISGUISE)
                 if t.distractors:  # the decoy when there is one, else another original: a negative pair
                     pairs.append(LabeledPair(aid, t.distractors[0], 0.0, split[aid]))
         if t.decoy_of is not None:
@@ -283,6 +289,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         copy_pairs=copy_pairs,
         first=first,
         unrelated=unrelated,
+        disguised=disguised,
         description="synthetic content-farm corpus over the Wikinews sample (storytrace synth); split by story",
     )
 

@@ -2,7 +2,7 @@
 
 Each task runs only when the dataset has the labels for it: ``clusters`` (story labels), ``pairs`` (pair
 labels), ``copy`` (graded copy kinds of pairs), ``attribution`` (true sources), ``passages`` (character
-spans) and ``sts`` (graded pairs). Every
+spans), ``sts`` (graded pairs) and ``disguises`` (the tricks a generated copy plays). Every
 free threshold of a baseline is tuned on the dev split and then applied unchanged to the reported split;
 storytrace runs with its defaults and is tuned on nothing here.
 """
@@ -469,7 +469,33 @@ def eval_sts(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
     return res
 
 
-TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts")
+# --- disguises ------------------------------------------------------------------------------------------
+
+
+def eval_disguises(ds: Dataset, split: Split, system: Any) -> TaskResult:
+    """Per disguise kind the generator applies, precision and recall of storytrace naming it on the copy
+    against its source, over the split's copies (a copy carries none, one or several). No baseline names
+    disguises, so these are reported, not compared."""
+    res = TaskResult("disguises")
+    amap = ds.article_map()
+    truth = {c: kinds for c, kinds in ds.disguised.items() if ds.split.get(c) == split}
+    found = _timed(res, PRIMARY, lambda: {c: set(system.disguises(amap[c], amap[ds.sources[c]])) for c in truth})
+    metrics: dict[str, float] = {}
+    kinds = sorted({k for v in truth.values() for k in v})
+    for kind in kinds:
+        gold = [kind in truth[c] for c in truth]
+        predicted = [kind in found[c] for c in truth]
+        p = m.pair_prf(gold, predicted)
+        metrics[f"{kind}_precision"], metrics[f"{kind}_recall"] = p.precision, p.recall
+    gold_all = [k in truth[c] for c in truth for k in kinds]
+    pred_all = [k in found[c] for c in truth for k in kinds]
+    metrics["f1"] = m.pair_prf(gold_all, pred_all).f1
+    res.metrics[PRIMARY] = metrics
+    res.notes.update(copies=len(truth), with_disguises={k: sum(k in v for v in truth.values()) for k in kinds})
+    return res
+
+
+TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts", "disguises")
 
 
 def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | None = None,
@@ -493,6 +519,8 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
         out.tasks.append(eval_passages(ds, split, system))
     if "sts" in wanted and ds.graded:
         out.tasks.append(eval_sts(ds, split, system))
+    if "disguises" in wanted and ds.disguised and hasattr(system, "disguises"):
+        out.tasks.append(eval_disguises(ds, split, system))
     for t in out.tasks:
         t.add_intervals()
     return out

@@ -109,6 +109,10 @@ class StorytraceSystem:
         r = self.relation(copy, source)
         return [(s.start, s.end) for s in r.unrelated_a], [(s.start, s.end) for s in r.unrelated_b]
 
+    def disguises(self, copy: Article, source: Article) -> list[str]:
+        """The kinds of disguise storytrace names in ``copy`` against ``source`` (``Relation.disguises_a``)."""
+        return [d.kind for d in self.relation(copy, source).disguises_a]
+
     def sentence_similarity(self, a: str, b: str) -> float:
         from storytrace.align import sentence_similarity
 

@@ -1,0 +1,116 @@
+"""How a copy was disguised: the tricks content farms play so that a reprint does not look like one.
+
+Matching already sees through them (look-alike letters fold away, function words are left out of every
+fingerprint); this module names them, as evidence of intent that a researcher can cite. Each trick is
+measured on one text against the other, so a trait both share (a name written in Cyrillic, a writer who
+never uses "of") is not taken for a disguise. storytrace's own rules, hand-written because no library
+describes these tricks; the thresholds below are where a trick stops being chance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rapidfuzz.distance import Indel
+
+from .model import Disguise
+from .normalize import confusable_table, fold
+
+__all__ = ["DISGUISES", "disguises"]
+
+DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_words", "changed_figures")
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+# A sentence end glued to the next sentence: "said.The" (a lower-case letter or digit before the stop, so
+# that "U.S.A." and "3.5" do not count).
+_GLUED = re.compile(r"[a-z0-9][.!?][\"”’)]?[A-Z][a-z]")
+# The function words a spinner deletes wholesale; each must be common enough in the other text that
+# losing every one of them is no accident.
+_DROPPABLE = ("of", "the", "a", "an", "to", "and", "in", "that")
+_MIN_DROPPED = 5       # occurrences in the other text before a word's absence counts
+_KEPT_SHARE = 0.1      # ... and this text keeps at most this share of the expected number
+_MIN_EXTRA = 2         # look-alike words or glued stops beyond the other text's before they count
+_MAX_SWAP_WORDS = 3    # a swap replaces at most this many words by at most this many
+_EXAMPLES = 3
+
+
+def _lookalike_words(text: str) -> list[str]:
+    """Words that mix ASCII letters with letters of other scripts that look like ASCII ones ('Rоme')."""
+    table = confusable_table()
+    return [w for w in _WORD.findall(text)
+            if not w.isascii() and any(c.isascii() and c.isalpha() for c in w) and any(ord(c) in table for c in w)]
+
+
+def _dropped(text: str, other: str, spans: Sequence[tuple[int, int, int, int]]) -> list[tuple[str, int]]:
+    """Function words the other text uses often inside the copied passages and this one (almost) never:
+    counted in the passages only, since an excerpt's own paragraphs say nothing about what it dropped."""
+    words = [w.lower() for s0, s1, _, _ in spans for w in _WORD.findall(text[s0:s1])]
+    others = [w.lower() for _, _, o0, o1 in spans for w in _WORD.findall(other[o0:o1])]
+    if not words or not others:
+        return []
+    out = []
+    for w in _DROPPABLE:
+        theirs = others.count(w)
+        if theirs < _MIN_DROPPED:
+            continue
+        mine = words.count(w)
+        if mine <= _KEPT_SHARE * theirs * len(words) / len(others):
+            out.append((w, theirs - mine))
+    return out
+
+
+def _swaps(text: str, other: str, spans: Sequence[tuple[int, int, int, int]]) -> tuple[list[str], list[str]]:
+    """Word swaps inside copied passages, this text's words first: (words, figures). A passage's words are
+    compared in order (case and look-alike letters folded); a stretch of at most three words standing
+    where the other text has a different stretch of at most three is a swap."""
+    words: list[str] = []
+    figures: list[str] = []
+    for s0, s1, o0, o1 in spans:
+        mine = _WORD.findall(text[s0:s1])
+        theirs = _WORD.findall(other[o0:o1])
+        a = [fold(w) for w in mine]
+        b = [fold(w) for w in theirs]
+        ops = Indel.opcodes(b, a)
+        # Indel has no "replace": a swap is a deletion and an insertion next to each other.
+        i = 0
+        blocks = list(ops)
+        while i < len(blocks):
+            op = blocks[i]
+            if op.tag == "equal":
+                i += 1
+                continue
+            j = i
+            while j + 1 < len(blocks) and blocks[j + 1].tag != "equal":
+                j += 1
+            lo_b, hi_b = blocks[i].src_start, blocks[j].src_end
+            lo_a, hi_a = blocks[i].dest_start, blocks[j].dest_end
+            i = j + 1
+            if not (0 < hi_a - lo_a <= _MAX_SWAP_WORDS and 0 < hi_b - lo_b <= _MAX_SWAP_WORDS):
+                continue
+            old, new = " ".join(theirs[lo_b:hi_b]), " ".join(mine[lo_a:hi_a])
+            target = figures if all(w.isdigit() for w in a[lo_a:hi_a] + b[lo_b:hi_b]) else words
+            target.append(f"{old} → {new}")
+    return words, figures
+
+
+def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int]] = ()) -> tuple[Disguise, ...]:
+    """The tricks ``text`` plays that ``other`` does not. ``passages``: (start, end) in ``text`` and in
+    ``other`` of the verbatim passages they share, where dropped words, swapped words and changed figures
+    are looked for."""
+    out: list[Disguise] = []
+    mine, theirs = _lookalike_words(text), _lookalike_words(other)
+    if len(mine) - len(theirs) >= _MIN_EXTRA:
+        out.append(Disguise("lookalike_letters", len(mine) - len(theirs), tuple(dict.fromkeys(mine))[:_EXAMPLES]))
+    glued, glued_other = _GLUED.findall(text), _GLUED.findall(other)
+    if len(glued) - len(glued_other) >= _MIN_EXTRA:
+        out.append(Disguise("missing_spaces", len(glued) - len(glued_other), tuple(glued[:_EXAMPLES])))
+    dropped = _dropped(text, other, passages)
+    if dropped:
+        out.append(Disguise("dropped_words", sum(n for _, n in dropped), tuple(f'"{w}"' for w, _ in dropped)))
+    words, figures = _swaps(text, other, passages)
+    if words:
+        out.append(Disguise("swapped_words", len(words), tuple(dict.fromkeys(words))[:_EXAMPLES]))
+    if figures:
+        out.append(Disguise("changed_figures", len(figures), tuple(dict.fromkeys(figures))[:_EXAMPLES]))
+    return tuple(out)

@@ -1,0 +1,87 @@
+"""Naming the tricks a copy plays: each one found when played, none when the texts merely share a trait."""
+
+from __future__ import annotations
+
+from storytrace import compare
+from storytrace.disguise import disguises
+from storytrace.model import Disguise
+
+SOURCE = (
+    "The mayor of Nantes said on Tuesday that the first of the new trams will run in 2027. "
+    "Construction of the line is due to start next spring, and most of the money comes from the state. "
+    "Residents of the Doulon district asked for trees along the whole route of the line. "
+    "The council of the region approved a budget of 40 million euros for the project. "
+    "Critics of the plan said buses would serve the outer suburbs better."
+)
+WHOLE = [(0, len(SOURCE), 0, len(SOURCE))]
+
+
+def _kinds(found: tuple[Disguise, ...]) -> set[str]:
+    return {d.kind for d in found}
+
+
+def test_an_untouched_copy_plays_no_trick() -> None:
+    assert disguises(SOURCE, SOURCE, WHOLE) == ()
+
+
+def test_lookalike_letters_are_named_with_the_words_that_carry_them() -> None:
+    copy = SOURCE.replace("mayor", "mаyor").replace("trams", "trаms").replace("spring", "sprіng")  # Cyrillic а, і
+    (d,) = disguises(copy, SOURCE, WHOLE)
+    assert (d.kind, d.count) == ("lookalike_letters", 3) and "mаyor" in d.examples
+    # a name written in another script on both sides is no disguise, and one odd word is chance
+    both = SOURCE + " Гомель."
+    assert disguises(both, both, WHOLE) == ()
+    assert disguises(SOURCE.replace("mayor", "mаyor"), SOURCE, WHOLE) == ()
+
+
+def test_missing_spaces_after_full_stops() -> None:
+    copy = SOURCE.replace(". ", ".")
+    (d,) = disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])
+    assert (d.kind, d.count) == ("missing_spaces", 4) and d.examples[0] == "7.Co"
+    # "U.S." and "3.5" are not sentences glued together
+    text = "The U.S. Senate passed it. Growth was 3.5 percent."
+    assert disguises(text, text.replace("it. Growth", "it.Growth")) == ()  # one glued stop: below the bar
+
+
+def test_a_function_word_deleted_wherever_the_source_has_it() -> None:
+    copy = SOURCE.replace("of ", "")
+    spans = [(0, len(copy), 0, len(SOURCE))]
+    (d,) = disguises(copy, SOURCE, spans)
+    assert d.kind == "dropped_words" and d.examples == ('"of"',) and d.count == SOURCE.count("of ")
+    # counted inside the shared passages only: text outside them (an excerpt's own paragraphs) says nothing
+    assert disguises(copy, SOURCE, []) == ()
+
+
+def test_swapped_words_and_changed_figures_inside_copied_passages() -> None:
+    copy = SOURCE.replace("said on", "stated on").replace("Residents", "Inhabitants").replace("40 million", "45 million")
+    found = {d.kind: d for d in disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])}
+    assert set(found) == {"swapped_words", "changed_figures"}
+    assert found["swapped_words"].count == 2 and "said → stated" in found["swapped_words"].examples
+    assert found["changed_figures"].examples == ("40 → 45",)
+    # a whole sentence rewritten is a rewrite, not a swap
+    rewritten = SOURCE.replace("Critics of the plan said buses would serve the outer suburbs better.",
+                               "Opponents argued that more frequent bus lines were a cheaper answer for everyone.")
+    assert disguises(rewritten, SOURCE, [(0, len(rewritten), 0, len(SOURCE))]) == ()
+
+
+def test_compare_names_each_sides_tricks_for_copies_only() -> None:
+    copy = SOURCE.replace(". ", ".").replace("of ", "")
+    rel = compare(copy, SOURCE)
+    assert rel.copy in ("near", "exact", "partial")
+    assert _kinds(rel.disguises_a) == {"missing_spaces", "dropped_words"} and rel.disguises_b == ()
+    assert rel.to_dict()["disguises"]["a"][0]["kind"] in ("missing_spaces", "dropped_words")
+    unrelated = compare(SOURCE, "Heavy rain flooded the valley road overnight, closing two schools and a bridge.")
+    assert unrelated.copy == "none" and unrelated.disguises_a == unrelated.disguises_b == ()
+
+
+def test_index_pair_names_the_tricks_and_scans_decide_nothing_by_them() -> None:
+    from storytrace import Article, Index
+
+    copy = SOURCE.replace(". ", ".").replace("of ", "")
+    with Index(":memory:") as index:
+        index.add([Article(id="src", text=SOURCE, published="2024-01-01"),
+                   Article(id="cp", text=copy, published="2024-01-02")])
+        stored = next(index.pairs())
+        assert stored.disguises_a == stored.disguises_b == ()
+        full = index.pair("cp", "src")
+        assert _kinds(full.disguises_a) == {"missing_spaces", "dropped_words"} and full.copy == stored.copy
