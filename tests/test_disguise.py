@@ -85,3 +85,7 @@ def test_index_pair_names_the_tricks_and_scans_decide_nothing_by_them() -> None:
         assert stored.disguises_a == stored.disguises_b == ()
         full = index.pair("cp", "src")
         assert _kinds(full.disguises_a) == {"missing_spaces", "dropped_words"} and full.copy == stored.copy
+        # a pasted text is told which of its matches it copies in disguise
+        glued = SOURCE.replace(". ", ".")
+        best = index.query(glued)[0]
+        assert best.article.id == "src" and _kinds(best.relation.disguises_a) == {"missing_spaces"}

@@ -263,11 +263,13 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
     if as_json:
         emit_json([m.to_dict() for m in matches])
         return
-    t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "title")
+    t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "disguises", "title")
     for m in matches:
         s = m.relation.scores
+        tricks = ", ".join(d.kind.replace("_", " ") for d in m.relation.disguises_a)
         t.add_row(*map(escape, (m.article.id, m.article.site or "", m.article.published or "", m.relation.copy,
-                  m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", m.article.title[:50])))
+                  m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", tricks,
+                  m.article.title[:50])))
     out.print(t)
 
 

@@ -10,6 +10,7 @@ describes these tricks; the thresholds below are where a trick stops being chanc
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from rapidfuzz.distance import Indel
@@ -17,7 +18,7 @@ from rapidfuzz.distance import Indel
 from .model import Disguise
 from .normalize import confusable_table, fold
 
-__all__ = ["DISGUISES", "disguises"]
+__all__ = ["DISGUISES", "disguises", "pair_disguises"]
 
 DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_words", "changed_figures")
 
@@ -37,47 +38,47 @@ _EXAMPLES = 3
 
 def _lookalike_words(text: str) -> list[str]:
     """Words that mix ASCII letters with letters of other scripts that look like ASCII ones ('Rоme')."""
+    if text.isascii():
+        return []
     table = confusable_table()
     return [w for w in _WORD.findall(text)
             if not w.isascii() and any(c.isascii() and c.isalpha() for c in w) and any(ord(c) in table for c in w)]
 
 
-def _dropped(text: str, other: str, spans: Sequence[tuple[int, int, int, int]]) -> list[tuple[str, int]]:
+def _dropped(mine: list[list[str]], theirs: list[list[str]]) -> list[tuple[str, int]]:
     """Function words the other text uses often inside the copied passages and this one (almost) never:
-    counted in the passages only, since an excerpt's own paragraphs say nothing about what it dropped."""
-    words = [w.lower() for s0, s1, _, _ in spans for w in _WORD.findall(text[s0:s1])]
-    others = [w.lower() for _, _, o0, o1 in spans for w in _WORD.findall(other[o0:o1])]
-    if not words or not others:
+    counted in the passages only, since an excerpt's own paragraphs say nothing about what it dropped.
+    ``mine`` / ``theirs``: each passage's words, in this text and in the other."""
+    words = Counter(w.lower() for ws in mine for w in ws)
+    others = Counter(w.lower() for ws in theirs for w in ws)
+    n, n_other = sum(words.values()), sum(others.values())
+    if not n or not n_other:
         return []
     out = []
     for w in _DROPPABLE:
-        theirs = others.count(w)
-        if theirs < _MIN_DROPPED:
-            continue
-        mine = words.count(w)
-        if mine <= _KEPT_SHARE * theirs * len(words) / len(others):
-            out.append((w, theirs - mine))
+        if others[w] >= _MIN_DROPPED and words[w] <= _KEPT_SHARE * others[w] * n / n_other:
+            out.append((w, others[w] - words[w]))
     return out
 
 
-def _swaps(text: str, other: str, spans: Sequence[tuple[int, int, int, int]]) -> tuple[list[str], list[str]]:
+def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], list[str]]:
     """Word swaps inside copied passages, this text's words first: (words, figures). A passage's words are
     compared in order (case and look-alike letters folded); a stretch of at most three words standing
     where the other text has a different stretch of at most three is a swap."""
     words: list[str] = []
     figures: list[str] = []
-    for s0, s1, o0, o1 in spans:
-        mine = _WORD.findall(text[s0:s1])
-        theirs = _WORD.findall(other[o0:o1])
-        a = [fold(w) for w in mine]
-        b = [fold(w) for w in theirs]
-        ops = Indel.opcodes(b, a)
+    for ma, tb in zip(mine, theirs, strict=True):
+        if ma == tb:
+            continue
+        a = [fold(w) for w in ma]
+        b = [fold(w) for w in tb]
+        if a == b:
+            continue
         # Indel has no "replace": a swap is a deletion and an insertion next to each other.
+        blocks = list(Indel.opcodes(b, a))
         i = 0
-        blocks = list(ops)
         while i < len(blocks):
-            op = blocks[i]
-            if op.tag == "equal":
+            if blocks[i].tag == "equal":
                 i += 1
                 continue
             j = i
@@ -88,7 +89,7 @@ def _swaps(text: str, other: str, spans: Sequence[tuple[int, int, int, int]]) ->
             i = j + 1
             if not (0 < hi_a - lo_a <= _MAX_SWAP_WORDS and 0 < hi_b - lo_b <= _MAX_SWAP_WORDS):
                 continue
-            old, new = " ".join(theirs[lo_b:hi_b]), " ".join(mine[lo_a:hi_a])
+            old, new = " ".join(tb[lo_b:hi_b]), " ".join(ma[lo_a:hi_a])
             target = figures if all(w.isdigit() for w in a[lo_a:hi_a] + b[lo_b:hi_b]) else words
             target.append(f"{old} → {new}")
     return words, figures
@@ -98,17 +99,31 @@ def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int
     """The tricks ``text`` plays that ``other`` does not. ``passages``: (start, end) in ``text`` and in
     ``other`` of the verbatim passages they share, where dropped words, swapped words and changed figures
     are looked for."""
+    mine = [_WORD.findall(text[s0:s1]) for s0, s1, _, _ in passages]
+    theirs = [_WORD.findall(other[o0:o1]) for _, _, o0, o1 in passages]
+    return _tricks(text, other, mine, theirs)
+
+
+def pair_disguises(a: str, b: str, passages: Sequence[tuple[int, int, int, int]] = ()
+                   ) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
+    """:func:`disguises` of ``a`` against ``b`` and of ``b`` against ``a``, the passages' words read once."""
+    wa = [_WORD.findall(a[s0:s1]) for s0, s1, _, _ in passages]
+    wb = [_WORD.findall(b[o0:o1]) for _, _, o0, o1 in passages]
+    return _tricks(a, b, wa, wb), _tricks(b, a, wb, wa)
+
+
+def _tricks(text: str, other: str, mine: list[list[str]], theirs: list[list[str]]) -> tuple[Disguise, ...]:
     out: list[Disguise] = []
-    mine, theirs = _lookalike_words(text), _lookalike_words(other)
-    if len(mine) - len(theirs) >= _MIN_EXTRA:
-        out.append(Disguise("lookalike_letters", len(mine) - len(theirs), tuple(dict.fromkeys(mine))[:_EXAMPLES]))
+    own, others = _lookalike_words(text), _lookalike_words(other)
+    if len(own) - len(others) >= _MIN_EXTRA:
+        out.append(Disguise("lookalike_letters", len(own) - len(others), tuple(dict.fromkeys(own))[:_EXAMPLES]))
     glued, glued_other = _GLUED.findall(text), _GLUED.findall(other)
     if len(glued) - len(glued_other) >= _MIN_EXTRA:
         out.append(Disguise("missing_spaces", len(glued) - len(glued_other), tuple(glued[:_EXAMPLES])))
-    dropped = _dropped(text, other, passages)
+    dropped = _dropped(mine, theirs)
     if dropped:
         out.append(Disguise("dropped_words", sum(n for _, n in dropped), tuple(f'"{w}"' for w, _ in dropped)))
-    words, figures = _swaps(text, other, passages)
+    words, figures = _swaps(mine, theirs)
     if words:
         out.append(Disguise("swapped_words", len(words), tuple(dict.fromkeys(words))[:_EXAMPLES]))
     if figures:

@@ -630,7 +630,8 @@ class Index:
         found_lex: list[tuple[int, Relation]] = []
         for m in sorted(lex):
             other = stored[m][1]
-            rel = relate(art, other, fp, from_state(stored[m][2], other.content, st), st)
+            # with_disguises: a desk pasting a new article wants to know whether it is a disguised copy
+            rel = relate(art, other, fp, from_state(stored[m][2], other.content, st), st, with_disguises=True)
             if rel.related:
                 found_lex.append((m, rel))
         found_top: list[tuple[int, dict[str, float]]] = []

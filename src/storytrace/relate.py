@@ -16,7 +16,7 @@ from .align import Alignment, ParaphraseScorer, align, word_pairs
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
-from .disguise import disguises
+from .disguise import pair_disguises
 from .model import Article, CopyKind, Disguise, Relation, StoryKind
 
 __all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
@@ -218,9 +218,8 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     tricks_a: tuple[Disguise, ...] = ()
     tricks_b: tuple[Disguise, ...] = ()
     if with_disguises and copy != "none":
-        verbatim = [p for p in (al.passages if al else ()) if p.kind == "verbatim"]
-        tricks_a = disguises(a.content, b.content, [(p.a_start, p.a_end, p.b_start, p.b_end) for p in verbatim])
-        tricks_b = disguises(b.content, a.content, [(p.b_start, p.b_end, p.a_start, p.a_end) for p in verbatim])
+        verbatim = [(p.a_start, p.a_end, p.b_start, p.b_end) for p in (al.passages if al else ()) if p.kind == "verbatim"]
+        tricks_a, tricks_b = pair_disguises(a.content, b.content, verbatim)
     return Relation(
         a=a.id,
         b=b.id,
