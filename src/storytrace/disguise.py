@@ -16,13 +16,12 @@ from collections.abc import Sequence
 from rapidfuzz.distance import Indel
 
 from .model import Disguise
-from .normalize import confusable_table, fold
+from .normalize import _WORD, confusable_table, fold  # the tokenizer's own word pattern
 
 __all__ = ["DISGUISES", "disguises", "pair_disguises"]
 
 DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_words", "changed_figures")
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 # A sentence end glued to the next sentence: "said.The" (a lower-case letter or digit before the stop, so
 # that "U.S.A." and "3.5" do not count).
 _GLUED = re.compile(r"[a-z0-9][.!?][\"”’)]?[A-Z][a-z]")
