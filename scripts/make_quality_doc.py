@@ -62,6 +62,10 @@ How to read the tables:
   sequences are equal, else near / partial / none by two cut-offs on its pair score, both tuned together on
   dev for accuracy. attribution = top-1 accuracy at ranking a reused text's true source first among the
   candidates. passages = PAN plagdet over character spans. sts = Spearman correlation with graded similarity.
+  disguises = for each synth copy, whether storytrace names each disguise the generator applied (its ops:
+  glyphs, no_space, no_of, spin) when comparing the copy with its source: precision and recall per kind,
+  F1 over all (copy, kind) cells. No baseline names disguises. The generator's rewrites also spin words
+  without recording a spin op, which costs swapped-word precision here.
 """
 
 
