@@ -159,3 +159,24 @@ def test_synth_dataset_labels():
         assert p.kind == (expect[t.relation] if t.source else "none") and p.split == ds.split[p.a]
     assert {p.kind for p in ds.copy_pairs} == {"exact", "near", "partial", "none"}
     assert len(ds.copy_pairs_in("dev")) + len(ds.copy_pairs_in("test")) == len(ds.copy_pairs)
+
+
+def test_user_jsonl_lines_not_utf8_and_a_truncated_gzip_are_named(tmp_path):
+    import gzip
+
+    path = tmp_path / "mixed.jsonl"
+    path.write_bytes(b'{"id": "x1", "text": "caf\xe9 news", "story": "s1"}\n'
+                     + json.dumps({"id": "x2", "text": "fine", "story": "s1"}).encode() + b"\n")
+    ds = loaders.load_jsonl(path)
+    assert [a.id for a in ds.articles] == ["x2"]
+    assert ds.problems == [f"{path}:1: not UTF-8 (byte 0xe9 at column 26)"]
+
+    lines = b"".join(json.dumps({"id": f"a{i}", "text": f"report {i} " * 20, "story": f"s{i % 7}"}).encode() + b"\n"
+                     for i in range(3000))
+    packed = gzip.compress(lines)
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(packed[: len(packed) * 2 // 3])
+    ds = loaders.load_jsonl(cut)
+    assert 0 < len(ds.articles) < 3000
+    assert [a.id for a in ds.articles] == [f"a{i}" for i in range(len(ds.articles))]  # the lines before the break
+    assert len(ds.problems) == 1 and ds.problems[0].startswith(f"{cut}: unreadable after line ")

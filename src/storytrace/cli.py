@@ -244,7 +244,7 @@ def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
         for s in spans:
             out.print(f"unrelated in {side}: {s.text[:200]!r}", highlight=False, markup=False)
     for side, tricks in (("a", rel.disguises_a), ("b", rel.disguises_b)):
-        for d in tricks:
+        for d in tricks or ():
             out.print(f"disguise in {side}: {d.kind.replace('_', ' ')} x{d.count} ({', '.join(d.examples)})",
                       highlight=False, markup=False)
 
@@ -266,7 +266,7 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
     t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "disguises", "title")
     for m in matches:
         s = m.relation.scores
-        tricks = ", ".join(d.kind.replace("_", " ") for d in m.relation.disguises_a)
+        tricks = ", ".join(d.kind.replace("_", " ") for d in m.relation.disguises_a or ())
         t.add_row(*map(escape, (m.article.id, m.article.site or "", m.article.published or "", m.relation.copy,
                   m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", tricks,
                   m.article.title[:50])))

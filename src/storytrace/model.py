@@ -113,10 +113,11 @@ class Relation:
     unrelated_a: tuple[Span, ...] = ()
     unrelated_b: tuple[Span, ...] = ()
     earlier: Literal["a", "b"] | None = None
-    # the tricks each side plays that the other does not (storytrace.disguise), for copies; computed by
-    # compare() and Index.pair(), not during scans
-    disguises_a: tuple[Disguise, ...] = ()
-    disguises_b: tuple[Disguise, ...] = ()
+    # the tricks each side plays that the other does not (storytrace.disguise): computed by compare(),
+    # Index.pair() and Index.query() (empty when the pair is no copy); None where nobody looked (stored
+    # pairs), so that "not looked for" never reads as "none found"
+    disguises_a: tuple[Disguise, ...] | None = None
+    disguises_b: tuple[Disguise, ...] | None = None
 
     @property
     def related(self) -> bool:
@@ -135,7 +136,8 @@ class Relation:
                 "b": [s.to_dict() for s in self.unrelated_b],
             },
             "earlier": self.earlier,
-            "disguises": {"a": [d.to_dict() for d in self.disguises_a], "b": [d.to_dict() for d in self.disguises_b]},
+            "disguises": None if self.disguises_a is None or self.disguises_b is None else {
+                "a": [d.to_dict() for d in self.disguises_a], "b": [d.to_dict() for d in self.disguises_b]},
         }
 
 

@@ -215,8 +215,8 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
         # changed: the time window does not apply to copies.
         scores["story"] = scores.pop("story_unwindowed")
     story: StoryKind = "same" if (copy in ("exact", "near") or scores["story"] >= st.story_threshold) else "different"
-    tricks_a: tuple[Disguise, ...] = ()
-    tricks_b: tuple[Disguise, ...] = ()
+    tricks_a: tuple[Disguise, ...] | None = () if with_disguises else None
+    tricks_b: tuple[Disguise, ...] | None = () if with_disguises else None
     if with_disguises and copy != "none":
         verbatim = [(p.a_start, p.a_end, p.b_start, p.b_end) for p in (al.passages if al else ()) if p.kind == "verbatim"]
         tricks_a, tricks_b = pair_disguises(a.content, b.content, verbatim)

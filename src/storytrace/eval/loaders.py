@@ -12,8 +12,10 @@ import csv
 import gzip
 import json
 import os
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
@@ -294,6 +296,26 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
     )
 
 
+def _json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, Any]]:
+    """(line number, decoded JSON) of each non-blank line; a line that is not UTF-8 or not JSON is named in
+    ``problems`` and left out, and a file that breaks off (a truncated .gz) keeps the lines read before."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    n = 0
+    try:
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            for n, raw in enumerate(fh, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    yield n, json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError as exc:
+                    problems.append(f"{path}:{n}: not UTF-8 (byte {raw[exc.start]:#04x} at column {exc.start + 1})")
+                except json.JSONDecodeError as exc:
+                    problems.append(f"{path}:{n}: not JSON ({exc.msg})")
+    except (OSError, EOFError, zlib.error) as exc:
+        problems.append(f"{path}: unreadable after line {n} ({exc}); the lines before it are used")
+
+
 def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
                pair_task: PairTask = "story") -> Dataset:
     """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV
@@ -306,38 +328,29 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
     path = Path(path)
     articles, stories, split, problems = [], {}, {}, []
     seen: set[str] = set()
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8", errors="replace") as fh:  # type: ignore[operator]
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                d = json.loads(line)
-            except json.JSONDecodeError as exc:
-                problems.append(f"{path}:{n}: not JSON ({exc.msg})")
-                continue
-            if not isinstance(d, dict) or not isinstance(d.get("text"), str) or d.get("story") in (None, ""):
-                problems.append(f"{path}:{n}: needs a 'text' string and a 'story' label")
-                continue
-            aid = str(d.get("id") or f"{path.stem}-{n}")
-            if aid in seen:
-                problems.append(f"{path}:{n}: id {aid!r} was used by an earlier line")
-                continue
-            seen.add(aid)
-            articles.append(
-                Article(
-                    text=d["text"],
-                    id=aid,
-                    title=d.get("title") or "",
-                    url=d.get("url"),
-                    site=d.get("site"),
-                    author=d.get("author"),
-                    published=d.get("published") or d.get("date"),
-                    origin=f"{path}:{n}",
-                )
+    for n, d in _json_lines(path, problems):
+        if not isinstance(d, dict) or not isinstance(d.get("text"), str) or d.get("story") in (None, ""):
+            problems.append(f"{path}:{n}: needs a 'text' string and a 'story' label")
+            continue
+        aid = str(d.get("id") or f"{path.stem}-{n}")
+        if aid in seen:
+            problems.append(f"{path}:{n}: id {aid!r} was used by an earlier line")
+            continue
+        seen.add(aid)
+        articles.append(
+            Article(
+                text=d["text"],
+                id=aid,
+                title=d.get("title") or "",
+                url=d.get("url"),
+                site=d.get("site"),
+                author=d.get("author"),
+                published=d.get("published") or d.get("date"),
+                origin=f"{path}:{n}",
             )
-            stories[aid] = str(d["story"])
-            split[aid] = split_of(f"{path.stem}-story-{d['story']}")
+        )
+        stories[aid] = str(d["story"])
+        split[aid] = split_of(f"{path.stem}-story-{d['story']}")
     if not articles:
         raise InputError(f"{path}: no usable article (each line needs a 'text' string and a 'story' label)"
                          + (f"; first problem: {problems[0]}" if problems else ""))

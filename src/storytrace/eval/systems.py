@@ -111,7 +111,7 @@ class StorytraceSystem:
 
     def disguises(self, copy: Article, source: Article) -> list[str]:
         """The kinds of disguise storytrace names in ``copy`` against ``source`` (``Relation.disguises_a``)."""
-        return [d.kind for d in self.relation(copy, source).disguises_a]
+        return [d.kind for d in self.relation(copy, source).disguises_a or ()]
 
     def sentence_similarity(self, a: str, b: str) -> float:
         from storytrace.align import sentence_similarity
