@@ -790,21 +790,17 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         if not total:
             continue
         rest_words = own_words - inside_words + other_words
-        # The shared terms are >= 0, so once a partial sum passes the share (by a margin far above any
-        # rounding, in whatever order sum() adds) the whole does too and the paragraph is related: most
-        # paragraphs stop after a few words. The others get the exact sum below, as before.
+        # The shared terms are >= 0, so once the running sum passes the share (by a margin far above any
+        # rounding) the whole does too and the paragraph is related: most paragraphs stop after a few
+        # words. One that does not stop has summed every shared term, in order: the exact share.
         bar = st.unrelated_share * total * (1 + 1e-9)
-        part = 0.0
+        shared = 0.0
         for k, w in weights.items():
             if k in other_keys or own_count[k] > inside_count.get(k, 0):
-                part += w * math.exp(-rest_words * 10.0 ** -w)
-                if part >= bar:
+                shared += _beyond_chance(w, rest_words)
+                if shared >= bar:
                     break
-        if part >= bar:
-            continue
-        shared = sum(_beyond_chance(w, rest_words) for k, w in weights.items()
-                     if k in other_keys or own_count[k] > inside_count.get(k, 0))
-        if not (total and shared / total < st.unrelated_share):
+        if shared / total >= st.unrelated_share:
             continue
         rest: dict[str, float] = {}
         for s in own:

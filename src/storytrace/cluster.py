@@ -10,6 +10,7 @@ engine computed the pairs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from dataclasses import dataclass
@@ -348,9 +349,7 @@ def _attach_singletons(dist: np.ndarray, labels: list[int], n_words: Sequence[in
     if settings.attach_threshold >= settings.story_threshold:
         return labels
     n = len(labels)
-    sizes: dict[int, int] = {}
-    for lab in labels:
-        sizes[lab] = sizes.get(lab, 0) + 1
+    sizes = Counter(labels)
     alone = [i for i, lab in enumerate(labels) if sizes[lab] == 1 and n_words[i] >= settings.short_text_words]
     if not alone or len(sizes) == 1:
         return labels

@@ -296,8 +296,9 @@ def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: i
         cut = m.best_threshold(gold_dev, scorer(dp)) if dp else 0.5
         res.notes.setdefault("tuned_threshold", {})[name] = round(float(cut), 4)
         s = _timed(res, name, lambda scorer=scorer: scorer(tp))
-        res.metrics[name] = _pair_metrics(gold, [x >= cut for x in s], s)
-        res.resamplers[name] = _pair_resampler(gold, [x >= cut for x in s], s)
+        said = [x >= cut for x in s]
+        res.metrics[name] = _pair_metrics(gold, said, s)
+        res.resamplers[name] = _pair_resampler(gold, said, s)
     res.n_items = len(test)
     return res
 
