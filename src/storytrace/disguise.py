@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
+from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
@@ -40,16 +42,18 @@ def _lookalike_words(text: str) -> list[str]:
     if text.isascii():
         return []
     table = confusable_table()
+    # Most non-ASCII news text holds only curly quotes and dashes: no look-alike letter at all, and then no
+    # word needs reading.
+    if not any(ord(c) in table for c in set(text) if not c.isascii()):
+        return []
     return [w for w in _WORD.findall(text)
             if not w.isascii() and any(c.isascii() and c.isalpha() for c in w) and any(ord(c) in table for c in w)]
 
 
-def _dropped(mine: list[list[str]], theirs: list[list[str]]) -> list[tuple[str, int]]:
+def _dropped(words: Counter[str], others: Counter[str]) -> list[tuple[str, int]]:
     """Function words the other text uses often inside the copied passages and this one (almost) never:
     counted in the passages only, since an excerpt's own paragraphs say nothing about what it dropped.
-    ``mine`` / ``theirs``: each passage's words, in this text and in the other."""
-    words = Counter(w.lower() for ws in mine for w in ws)
-    others = Counter(w.lower() for ws in theirs for w in ws)
+    ``words`` / ``others``: the passages' lower-cased word counts, in this text and in the other."""
     n, n_other = sum(words.values()), sum(others.values())
     if not n or not n_other:
         return []
@@ -94,35 +98,49 @@ def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], l
     return words, figures
 
 
+@dataclass(slots=True)
+class _Side:
+    """What the tricks are measured by in one text: read once, compared against the other side."""
+
+    lookalikes: list[str]
+    glued: list[str]
+    passages: list[list[str]]  # each shared passage's words, in order
+    counts: Counter[str]       # the passages' lower-cased words
+
+
+def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
+    passages = [_WORD.findall(text[s0:s1]) for s0, s1 in spans]
+    return _Side(_lookalike_words(text), _GLUED.findall(text), passages,
+                 Counter(map(str.lower, chain.from_iterable(passages))))
+
+
 def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int]] = ()) -> tuple[Disguise, ...]:
     """The tricks ``text`` plays that ``other`` does not. ``passages``: (start, end) in ``text`` and in
     ``other`` of the verbatim passages they share, where dropped words, swapped words and changed figures
     are looked for."""
-    mine = [_WORD.findall(text[s0:s1]) for s0, s1, _, _ in passages]
-    theirs = [_WORD.findall(other[o0:o1]) for _, _, o0, o1 in passages]
-    return _tricks(text, other, mine, theirs)
+    return pair_disguises(text, other, passages)[0]
 
 
 def pair_disguises(a: str, b: str, passages: Sequence[tuple[int, int, int, int]] = ()
                    ) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
-    """:func:`disguises` of ``a`` against ``b`` and of ``b`` against ``a``, the passages' words read once."""
-    wa = [_WORD.findall(a[s0:s1]) for s0, s1, _, _ in passages]
-    wb = [_WORD.findall(b[o0:o1]) for _, _, o0, o1 in passages]
-    return _tricks(a, b, wa, wb), _tricks(b, a, wb, wa)
+    """:func:`disguises` of ``a`` against ``b`` and of ``b`` against ``a``, each text read once."""
+    sa = _side(a, [(s0, s1) for s0, s1, _, _ in passages])
+    sb = _side(b, [(o0, o1) for _, _, o0, o1 in passages])
+    return _tricks(sa, sb), _tricks(sb, sa)
 
 
-def _tricks(text: str, other: str, mine: list[list[str]], theirs: list[list[str]]) -> tuple[Disguise, ...]:
+def _tricks(mine: _Side, theirs: _Side) -> tuple[Disguise, ...]:
     out: list[Disguise] = []
-    own, others = _lookalike_words(text), _lookalike_words(other)
+    own, others = mine.lookalikes, theirs.lookalikes
     if len(own) - len(others) >= _MIN_EXTRA:
         out.append(Disguise("lookalike_letters", len(own) - len(others), tuple(dict.fromkeys(own))[:_EXAMPLES]))
-    glued, glued_other = _GLUED.findall(text), _GLUED.findall(other)
+    glued, glued_other = mine.glued, theirs.glued
     if len(glued) - len(glued_other) >= _MIN_EXTRA:
         out.append(Disguise("missing_spaces", len(glued) - len(glued_other), tuple(glued[:_EXAMPLES])))
-    dropped = _dropped(mine, theirs)
+    dropped = _dropped(mine.counts, theirs.counts)
     if dropped:
         out.append(Disguise("dropped_words", sum(n for _, n in dropped), tuple(f'"{w}"' for w, _ in dropped)))
-    words, figures = _swaps(mine, theirs)
+    words, figures = _swaps(mine.passages, theirs.passages)
     if words:
         out.append(Disguise("swapped_words", len(words), tuple(dict.fromkeys(words))[:_EXAMPLES]))
     if figures:
