@@ -195,7 +195,7 @@ def test_pairs_json(db: str, core) -> None:
     result = run("pairs", "--db", db, "--json")
     assert result.exit_code == 0, result.output
     pairs = json.loads(result.stdout)
-    assert pairs and all(set(p) == {"a", "b", "copy", "story", "earlier", "scores"} for p in pairs)
+    assert pairs and all(set(p) == {"a", "b", "copy", "story", "earlier", "scores", "disguises"} for p in pairs)
     near = json.loads(run("pairs", "--db", db, "--json", "--copy", "near").stdout)
     assert near and {p["copy"] for p in near} == {"near"}
     mine = json.loads(run("pairs", "--db", db, "--json", "--article", core["bridge_rewrite"].id).stdout)
@@ -247,7 +247,8 @@ def test_export_csv_and_parquet_files(db: str, cwd: Path, core_index: Index) -> 
     assert "headline" in table.column_names
     assert run("export", "--db", db, "--format", "csv", "--what", "sites", "--out", "sites.csv").exit_code == 0
     header = (cwd / "sites.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert header == "site,articles,copied_from,copies,copy_share,copied,median_lag_hours"
+    assert header == ("site,articles,copied_from,copies,copy_share,copied,median_lag_hours,disguised,disguised_share,"
+                      "disguises")
 
 
 def test_export_parquet_to_stdout_is_refused(db: str) -> None:

@@ -41,3 +41,50 @@ def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
     assert json.loads(big.output) == []  # every site here has one article
     bad = CliRunner().invoke(main, ["sites", "--db", str(db), "--sort", "lag"])
     assert bad.exit_code != 0 and "copy_share" in bad.output
+
+
+def test_sites_count_disguised_copies_and_pairs_keep_their_disguises(tmp_path: Path) -> None:
+    """A copy that swaps Latin letters for Cyrillic look-alikes is named as disguised at scan time: the
+    stored pair carries what compare() finds, and its site's disguised share counts it."""
+    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
+    body = seed.split("\n\n", 3)[3]
+    spoofed = body.replace("Putin", "Putіn").replace("Iran", "Irаn")  # Cyrillic і and а
+    assert spoofed != body
+    db = tmp_path / "d.db"
+    arts = [
+        Article(id="orig", text=body, title="Putin meets Velayati", site="wire.example", published="2018-07-12"),
+        Article(id="spoof", text=spoofed, title="Putin meets Velayati", site="farm.example", published="2018-07-13"),
+        Article(id="plain", text=body + "\n\nLike this post? Share it.", title="Putin meets Velayati",
+                site="paper.example", published="2018-07-14"),
+    ]
+    with Index(db) as index:
+        index.add(arts)
+        stored = {(r.a, r.b): r for r in index.pairs()}
+        live = index.pair("orig", "spoof")
+    pair = stored[("orig", "spoof")]
+    assert pair.copy != "none"
+    assert [d.kind for d in pair.disguises_b] == ["lookalike_letters"] and pair.disguises_a == ()
+    assert (pair.disguises_a, pair.disguises_b) == (live.disguises_a, live.disguises_b)
+    res = CliRunner().invoke(main, ["sites", "--db", str(db), "--json", "--sort", "disguised_share"])
+    assert res.exit_code == 0, res.output
+    rows = json.loads(res.output)
+    assert rows[0]["site"] == "farm.example"
+    assert (rows[0]["disguised"], rows[0]["disguised_share"], rows[0]["disguises"]) == (1, 1.0, {"lookalike_letters": 1})
+    paper = next(r for r in rows if r["site"] == "paper.example")
+    # the plain reprint copies both earlier articles and plays no trick against either
+    assert (paper["copies"], paper["disguised"], paper["disguised_share"]) == (1, 0, 0.0)
+    wire = next(r for r in rows if r["site"] == "wire.example")
+    assert wire["disguised_share"] is None  # it copies nobody
+    table = CliRunner().invoke(main, ["sites", "--db", str(db)], terminal_width=160)
+    assert "1 (100%)" in table.output and "0 (0%)" in table.output
+    listed = CliRunner().invoke(main, ["pairs", "--db", str(db), "--json"])
+    spoof = next(r for r in json.loads(listed.output) if {r["a"], r["b"]} == {"orig", "spoof"})
+    assert [d["kind"] for d in spoof["disguises"]["b"]] == ["lookalike_letters"]
+    table = CliRunner().invoke(main, ["pairs", "--db", str(db)], terminal_width=200)
+    assert table.exit_code == 0 and "b: lookalike" in table.output
+    out = tmp_path / "pairs.jsonl"
+    exported = CliRunner().invoke(main, ["export", "--db", str(db), "--what", "pairs", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    spoof = next(r for r in rows if {r["a"], r["b"]} == {"orig", "spoof"})
+    assert spoof["disguises"]["b"][0]["kind"] == "lookalike_letters"

@@ -74,7 +74,7 @@ def test_compare_names_each_sides_tricks_for_copies_only() -> None:
     assert unrelated.copy == "none" and unrelated.disguises_a == unrelated.disguises_b == ()
 
 
-def test_index_pair_names_the_tricks_and_scans_decide_nothing_by_them() -> None:
+def test_index_pair_names_the_tricks_and_scans_store_them() -> None:
     from storytrace import Article, Index
 
     copy = SOURCE.replace(". ", ".").replace("of ", "")
@@ -82,10 +82,10 @@ def test_index_pair_names_the_tricks_and_scans_decide_nothing_by_them() -> None:
         index.add([Article(id="src", text=SOURCE, published="2024-01-01"),
                    Article(id="cp", text=copy, published="2024-01-02")])
         stored = next(index.pairs())
-        assert stored.disguises_a is None and stored.disguises_b is None  # not looked for, not "none"
-        assert stored.to_dict()["disguises"] is None
         full = index.pair("cp", "src")
         assert _kinds(full.disguises_a) == {"missing_spaces", "dropped_words"} and full.copy == stored.copy
+        # the scan stored what Index.pair finds again (the stored pair is ordered src, cp)
+        assert (stored.a, stored.disguises_b, stored.disguises_a) == ("src", full.disguises_a, full.disguises_b)
         # a pasted text is told which of its matches it copies in disguise
         glued = SOURCE.replace(". ", ".")
         best = index.query(glued)[0]

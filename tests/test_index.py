@@ -265,7 +265,7 @@ def test_export_csv_pairs(full: Index, tmp_path: Path) -> None:
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert n == len(rows) == len(list(full.pairs()))
-    assert set(rows[0]) == {"a", "b", "copy", "story", "earlier", "scores"}
+    assert set(rows[0]) == {"a", "b", "copy", "story", "earlier", "scores", "disguises"}
     assert {r["copy"] for r in rows} >= {"exact", "near", "partial", "none"}
     assert "story" in json.loads(rows[0]["scores"])
 

@@ -9,14 +9,16 @@ from storytrace.network import CopyEdge, copy_edges, site_signals
 
 def test_copy_edges_point_from_the_later_article_to_the_earlier_one() -> None:
     rows = [
-        ("farm.example", "2020-03-02T06:00:00Z", 2, "wire.example", "2020-03-01T18:00:00Z", 1),
-        ("wire.example", "2020-03-01T18:00:00+00:00", 1, "blog.example", "2020-03-01T20:00:00+01:00", 3),
-        (None, "2020-03-01", 4, "wire.example", None, 1),  # one date missing: no direction
-        ("a.example", "2020-03-01T10:00:00Z", 5, "b.example", "2020-03-01T11:00:00+01:00", 6),  # same moment
+        ("farm.example", "2020-03-02T06:00:00Z", 2, ("swapped_words",), "wire.example", "2020-03-01T18:00:00Z", 1, ()),
+        ("wire.example", "2020-03-01T18:00:00+00:00", 1, ("missing_spaces",),
+         "blog.example", "2020-03-01T20:00:00+01:00", 3, None),
+        (None, "2020-03-01", 4, (), "wire.example", None, 1, ()),  # one date missing: no direction
+        ("a.example", "2020-03-01T10:00:00Z", 5, (), "b.example", "2020-03-01T11:00:00+01:00", 6, ()),  # same moment
     ]
+    # each edge carries the copy's own disguises, whichever side of the stored pair it was
     assert copy_edges(rows) == [
-        CopyEdge("farm.example", "wire.example", 2, 1, 12.0),
-        CopyEdge("blog.example", "wire.example", 3, 1, 1.0),  # 20:00 at +01:00 is 19:00 UTC
+        CopyEdge("farm.example", "wire.example", 2, 1, 12.0, ("swapped_words",)),
+        CopyEdge("blog.example", "wire.example", 3, 1, 1.0, None),  # 20:00 at +01:00 is 19:00 UTC
     ]
 
 
@@ -38,7 +40,26 @@ def test_site_signals_count_copies_sources_and_lag() -> None:
     assert (wire["copies"], wire["copied"], wire["median_lag_hours"]) == (0, 2, None)  # articles 1 and 2
     assert (paper["copies"], paper["copied"], paper["median_lag_hours"]) == (1, 1, 1.0)
     assert rows[-1] == {"site": None, "articles": 1, "copied_from": {}, "copies": 0, "copy_share": 0.0,
-                        "copied": 0, "median_lag_hours": None}
+                        "copied": 0, "median_lag_hours": None, "disguised": 0, "disguised_share": None,
+                        "disguises": {}}
+
+
+def test_site_signals_count_disguised_copies_once_each() -> None:
+    edges = [
+        CopyEdge("farm.example", "wire.example", 10, 1, 2.0, ("lookalike_letters",)),
+        CopyEdge("farm.example", "paper.example", 10, 7, 3.0, ("lookalike_letters", "swapped_words")),
+        CopyEdge("farm.example", "wire.example", 11, 2, 2.0, ()),  # looked at, plain
+        CopyEdge("farm.example", "wire.example", 12, 3, 2.0, None),  # stored before disguises: not counted
+        CopyEdge("farm.example", "farm.example", 13, 10, 2.0, ("missing_spaces",)),  # its own archive
+        CopyEdge("paper.example", "wire.example", 8, 1, 1.0, None),
+    ]
+    rows = {r["site"]: r for r in site_signals({"farm.example": 5, "wire.example": 3, "paper.example": 2}, edges)}
+    farm = rows["farm.example"]
+    assert farm["copies"] == 3
+    # articles 10 (two sources, two kinds between them) and 11 were looked at; 10 is disguised
+    assert (farm["disguised"], farm["disguised_share"]) == (1, 0.5)
+    assert farm["disguises"] == {"lookalike_letters": 1, "swapped_words": 1}
+    assert (rows["paper.example"]["disguised"], rows["paper.example"]["disguised_share"]) == (0, None)
 
 
 def test_rank_sites_orders_by_a_signal_and_drops_small_sites() -> None:
@@ -54,3 +75,8 @@ def test_rank_sites_orders_by_a_signal_and_drops_small_sites() -> None:
     assert [r["site"] for r in rank_sites(rows, "copied")][0] == "wire"
     with pytest.raises(ValueError, match="copy_share"):
         rank_sites(rows, "lag")
+    # a share nobody could measure goes last, not first
+    shares = {"wire": None, "farm": 0.5, "blog": 1.0, "mill": 0.5}
+    for r in rows:
+        r["disguised_share"] = shares[r["site"]]
+    assert [r["site"] for r in rank_sites(rows, "disguised_share")] == ["blog", "mill", "farm", "wire"]

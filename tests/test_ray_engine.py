@@ -47,7 +47,8 @@ def _corpus() -> list[Article]:
 
 def _state(index: Index) -> tuple:
     stories = sorted((s.id, s.members, s.reprint_groups, s.first) for s in index.stories())
-    pairs = [(r.a, r.b, r.copy, r.story, json.dumps(r.scores, sort_keys=True)) for r in index.pairs()]
+    pairs = [(r.a, r.b, r.copy, r.story, json.dumps(r.scores, sort_keys=True), r.disguises_a, r.disguises_b)
+             for r in index.pairs()]
     passages = list(index.store.iter_passages())
     relations = {a.id: [(r.a, r.b, r.copy, r.story) for r in index.relations(a.id)] for a, _ in index.store.iter_articles()}
     return stories, pairs, passages, relations
@@ -129,8 +130,13 @@ def test_scan_with_ray_writes_parquet(local_ray: None, corpus: list[Article], lo
     with Index(tmp_path / "local.db", engine=LocalEngine(1)) as index:
         index.scan([str(shard_dir)])
         assert _state(index)[:3] == (sorted((s.id, s.members, s.reprint_groups, s.first) for s in stories),
-                                     [(r.a, r.b, r.copy, r.story, json.dumps(r.scores, sort_keys=True))
-                                      for r in pairs], passages)
+                                     [(r.a, r.b, r.copy, r.story, json.dumps(r.scores, sort_keys=True),
+                                       r.disguises_a, r.disguises_b) for r in pairs], passages)
+    # every copy pair carries its disguises into the Parquet dataset too; a pair that is no copy has none
+    exported = pq.read_table(out / "pairs").to_pylist()
+    assert {r["copy"] for r in exported if r["disguises"] is None} <= {"none"}
+    assert any(json.loads(r["disguises"])["a"] or json.loads(r["disguises"])["b"] for r in exported
+               if r["disguises"])
 
 
 def test_scan_with_ray_reads_file_urls(local_ray: None, corpus: list[Article], tmp_path: Path) -> None:

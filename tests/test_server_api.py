@@ -255,6 +255,31 @@ def test_hostile_text_stays_inert(tmp_path: Path) -> None:
         assert "javascript:alert(4)" in page  # shown as text, never as a link
 
 
+def test_stored_copy_pairs_carry_their_disguises_to_sites_and_pages(tmp_path: Path) -> None:
+    db = tmp_path / "d.db"
+    build_index(db, [seeds_dir()])
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    copy = source.replace(". ", ".").replace("harbour", "hаrbour")  # glued stops, Cyrillic а
+    articles = [{"id": "genoa-wire", "text": source, "site": "wire.example", "published": "2021-05-01T08:00:00Z"},
+                {"id": "genoa-farm", "text": copy, "site": "farm.example", "published": "2021-05-01T11:00:00Z"}]
+    with ServerProcess(db, token=TOKEN) as srv, srv.client() as c:
+        added = c.post("/api/articles", json={"articles": articles}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert added.status_code == 201, added.text
+        sites = {s["site"]: s for s in c.get("/api/sites").json()["sites"]}
+        farm = sites["farm.example"]
+        assert (farm["copies"], farm["disguised"], farm["disguised_share"]) == (1, 1, 1.0)
+        assert set(farm["disguises"]) == {"lookalike_letters", "missing_spaces"}
+        assert sites["wire.example"]["disguised_share"] is None
+        assert "1 (100%)" in c.get("/sites").text
+        site_page = c.get("/sites/farm.example").text
+        assert "1 of them disguised (" in site_page and "lookalike letters 1" in site_page
+        article = c.get("/articles/genoa-farm").text
+        assert "disguised: " in article and "lookalike letters" in article
+        # the wire's page lists the farm under "Copied by", with the farm's disguises, not its own
+        assert "disguised: " in c.get("/articles/genoa-wire").text
+
+
 def test_compare_page_lists_each_sides_disguises_as_text(client: httpx.Client) -> None:
     source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
                       for n in ("one", "two", "three", "four", "five", "six"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from storytrace import Article, Passage, Story, StorytraceError
+from storytrace.model import Disguise
 from storytrace.store import SQLiteStore, open_store
 
 
@@ -35,7 +36,7 @@ def store(request, tmp_path: Path):
 
 
 def test_new_store_has_schema_and_meta(store: SQLiteStore) -> None:
-    assert store.get_meta("schema") == "1"
+    assert store.get_meta("schema") == "2"
     assert store.count() == 0 and store.story_count() == 0
     store.set_meta("k", "v")
     store.set_meta("k", "w")
@@ -101,12 +102,15 @@ def test_pairs_passages_and_links(store: SQLiteStore) -> None:
                         art("a2", site="y.example", published="2020-01-02"), art("a3", site="y.example"))
     p = Passage(0, 5, 10, 15, "verbatim", 1.0)
     with store.transaction():
-        store.put_pairs([(n1, n2, "near", "same", 0.9, 0.95, {"story": 0.9, "reuse": 0.95}),
-                         (n2, n3, "none", "same", 0.4, 0.0, {"story": 0.4})], {(n1, n2): [p]})
+        store.put_pairs([(n1, n2, "near", "same", 0.9, 0.95, {"story": 0.9, "reuse": 0.95}, LOOKALIKE),
+                         (n2, n3, "none", "same", 0.4, 0.0, {"story": 0.4}, None)], {(n1, n2): [p]})
     rels = list(store.pairs())
     assert [(r.a, r.b, r.copy, r.story) for r in rels] == [("a1", "a2", "near", "same"), ("a2", "a3", "none", "same")]
     assert rels[0].earlier == "a" and rels[1].earlier is None
     assert rels[0].scores == {"story": 0.9, "reuse": 0.95}
+    # a copy's disguises read back as written; a pair that is no copy has none
+    assert (rels[0].disguises_a, rels[0].disguises_b) == LOOKALIKE
+    assert (rels[1].disguises_a, rels[1].disguises_b) == ((), ())
     assert [r.b for r in store.pairs(copy="near")] == ["a2"]
     assert [r.b for r in store.pairs(article_id="a3")] == ["a3"]
     assert list(store.pairs(story="different")) == []
@@ -117,15 +121,64 @@ def test_pairs_passages_and_links(store: SQLiteStore) -> None:
     assert sorted(store.linked([n2])) == [(n1, n2, "near", "same"), (n2, n3, "none", "same")]
     # what the site copy network is counted from: articles per site, and both ends of each copy pair
     assert store.site_counts() == {"x.example": 1, "y.example": 2}
-    assert list(store.copy_pair_rows()) == [("x.example", "2020-01-01", n1, "y.example", "2020-01-02", n2)]
+    assert list(store.copy_pair_rows()) == [("x.example", "2020-01-01", n1, (), "y.example", "2020-01-02", n2,
+                                             ("lookalike_letters",))]
+
+
+LOOKALIKE = ((), (Disguise("lookalike_letters", 2, ("Mоscow", "Rоme")),))
+
+
+def _version_1_file(path: Path) -> tuple[int, int]:
+    """An index as storytrace wrote it before pairs had a disguises column: one copy pair in it."""
+    w = open_store(path)
+    n1, n2 = insert(w, art("a1", site="x.example", published="2020-01-01"),
+                    art("a2", site="y.example", published="2020-01-02"))
+    w.close()
+    db = sqlite3.connect(path)
+    db.executescript("""
+        DROP TABLE pairs;
+        CREATE TABLE pairs(a INTEGER NOT NULL, b INTEGER NOT NULL, copy TEXT NOT NULL, story TEXT NOT NULL,
+            story_score REAL NOT NULL, reuse REAL NOT NULL, scores TEXT NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+        UPDATE meta SET value = '1' WHERE key = 'schema';
+    """)
+    db.execute("INSERT INTO pairs VALUES (?, ?, 'near', 'same', 0.9, 0.9, '{\"story\":0.9}')", (n1, n2))
+    db.commit()
+    db.close()
+    return n1, n2
+
+
+def test_version_1_file_reads_its_copies_as_not_looked_at(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    n1, n2 = _version_1_file(path)
+    r = open_store(path, readonly=True)  # a reader leaves the file as it is
+    rel = next(r.pairs())
+    assert (rel.copy, rel.disguises_a, rel.disguises_b) == ("near", None, None)
+    assert list(r.copy_pair_rows()) == [("x.example", "2020-01-01", n1, None, "y.example", "2020-01-02", n2, None)]
+    assert r.get_meta("schema") == "1"
+    r.close()
+
+
+def test_version_1_file_gains_the_disguises_column_when_opened_to_write(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    n1, n2 = _version_1_file(path)
+    w = open_store(path)
+    assert w.get_meta("schema") == "2"
+    (n3,) = insert(w, art("a3", site="z.example", published="2020-01-03"))
+    with w.transaction():
+        w.put_pairs([(n2, n3, "near", "same", 0.9, 0.9, {"story": 0.9}, LOOKALIKE)], {})
+    rels = {(r.a, r.b): r for r in w.pairs()}
+    assert rels[("a1", "a2")].disguises_a is None  # stored before: not looked for, and nothing lost
+    assert rels[("a1", "a2")].scores == {"story": 0.9}
+    assert (rels[("a2", "a3")].disguises_a, rels[("a2", "a3")].disguises_b) == LOOKALIKE
+    w.close()
 
 
 def test_pairs_upsert(store: SQLiteStore) -> None:
     n1, n2 = insert(store, art("a1"), art("a2"))
     with store.transaction():
-        store.put_pairs([(n1, n2, "partial", "same", 0.5, 0.2, {"story": 0.5})], {})
+        store.put_pairs([(n1, n2, "partial", "same", 0.5, 0.2, {"story": 0.5}, None)], {})
     with store.transaction():
-        store.put_pairs([(n1, n2, "near", "same", 0.9, 0.9, {"story": 0.9})], {})
+        store.put_pairs([(n1, n2, "near", "same", 0.9, 0.9, {"story": 0.9}, ((), ()))], {})
     assert [(r.copy, r.scores["story"]) for r in store.pairs()] == [("near", 0.9)]
 
 

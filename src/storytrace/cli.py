@@ -20,7 +20,7 @@ from rich.table import Table
 from . import __version__
 from .errors import StorytraceError
 from .index import Index
-from .model import Article, ReadError
+from .model import Article, ReadError, Relation
 from .network import SITE_ORDERS, rank_sites
 from .relate import compare as compare_articles
 
@@ -281,18 +281,26 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
 @click.option("--article", default=None, help="Only pairs with this article.")
 @handle_errors
 def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: str | None) -> None:
-    """Every related pair with its relation and scores."""
+    """Every related pair with its relation, scores and, for a copy, the disguises each side plays."""
     with open_index(db) as index:
         rels = list(index.pairs(copy=copy, story=story, article_id=article))
     if as_json:
         emit_json([{"a": r.a, "b": r.b, "copy": r.copy, "story": r.story, "earlier": r.earlier,
-                    "scores": r.scores} for r in rels])
+                    "scores": r.scores, "disguises": r.to_dict()["disguises"]} for r in rels])
         return
-    t = Table("a", "b", "copy", "story", "story score", "reuse", "earlier")
+    t = Table("a", "b", "copy", "story", "story score", "reuse", "earlier", "disguises")
     for r in rels:
         t.add_row(*map(escape, (r.a, r.b, r.copy, r.story, f"{r.scores.get('story', 0):.2f}",
-                                f"{r.scores.get('reuse', 0):.2f}", r.earlier or "")))
+                                f"{r.scores.get('reuse', 0):.2f}", r.earlier or "", _tricks_cell(r))))
     out.print(t)
+
+
+def _tricks_cell(r: Relation) -> str:
+    """'a: swapped words; b: lookalike letters', '' for none, '?' where a stored copy was never looked at."""
+    if r.disguises_a is None or r.disguises_b is None:
+        return "?"
+    return "; ".join(f"{side}: {', '.join(d.kind.replace('_', ' ') for d in found)}"
+                     for side, found in (("a", r.disguises_a), ("b", r.disguises_b)) if found)
 
 
 @main.command()
@@ -300,14 +308,16 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
 @json_option
 @click.option("--limit", default=30, show_default=True, help="How many sites (0 for all).")
 @click.option("--sort", "order", type=click.Choice(SITE_ORDERS), default="articles", show_default=True,
-              help="Largest first by this: copy_share (with --min-articles) lists likely content farms first.")
+              help="Largest first by this: copy_share or disguised_share (with --min-articles) lists likely "
+                   "content farms first.")
 @click.option("--min-articles", default=1, show_default=True, type=click.IntRange(1),
               help="Leave out sites with fewer articles (a one-article site's share says little).")
 @handle_errors
 def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int) -> None:
     """Sites with their copy signals: how many of their articles copy an earlier article of another site
-    (and their share), how many others copied, the median hours from source to copy, and whom each
-    copies (copied text, the earlier article as source)."""
+    (and their share), how many of those copies are disguised (look-alike letters, glued sentences,
+    dropped or swapped words, changed figures), how many others copied, the median hours from source to
+    copy, and whom each copies (copied text, the earlier article as source)."""
     with open_index(db) as index:
         rows = rank_sites(index.sites(), order, min_articles)
     if limit:
@@ -315,12 +325,15 @@ def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int) -> 
     if as_json:
         emit_json(rows)
         return
-    t = Table("site", "articles", "copies (share)", "copied by others", "median lag", "copies from (pairs)")
+    t = Table("site", "articles", "copies (share)", "disguised (share)", "copied by others", "median lag",
+              "copies from (pairs)")
     for r in rows:
         sources = sorted(r["copied_from"].items(), key=lambda kv: (-kv[1], kv[0]))
         lag = r["median_lag_hours"]
+        share = r["disguised_share"]
         t.add_row(*map(escape, (r["site"] or "(unknown)", str(r["articles"]),
-                                f"{r['copies']} ({r['copy_share']:.0%})", str(r["copied"]),
+                                f"{r['copies']} ({r['copy_share']:.0%})",
+                                "–" if share is None else f"{r['disguised']} ({share:.0%})", str(r["copied"]),
                                 "–" if lag is None else f"{lag:.1f} h",
                                 ", ".join(f"{s or '(unknown)'} ({n})" for s, n in sources[:5]))))
     out.print(t)

@@ -412,8 +412,9 @@ class Index:
         passages: dict[tuple[int, int], Sequence[Any]] = {}
         for a, b, rel in relations:
             if rel.related:
+                found = None if rel.disguises_a is None or rel.disguises_b is None else (rel.disguises_a, rel.disguises_b)
                 pair_rows.append((a, b, rel.copy, rel.story, rel.scores["story"], rel.scores.get("reuse", 0.0),
-                                  rel.scores))
+                                  rel.scores, found))
                 if rel.passages:
                     passages[(a, b)] = rel.passages
         pair_rows += same_story
@@ -445,7 +446,7 @@ class Index:
             scores = story_similarity(fa, fb, pa, pb, st)
             if scores["story"] >= st.story_threshold:
                 scores["reuse"] = 0.0
-                pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores))
+                pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores, None))
         return pair_rows
 
     def _maybe_same_story(self, codes: Any, by_number: dict[int, tuple[Article, Fingerprint]]
@@ -753,7 +754,7 @@ class Index:
         elif what == "pairs":
             for rel in self.pairs():
                 yield {"a": rel.a, "b": rel.b, "copy": rel.copy, "story": rel.story, "earlier": rel.earlier,
-                       "scores": rel.scores}
+                       "scores": rel.scores, "disguises": rel.to_dict()["disguises"]}
         elif what == "sites":
             yield from self.sites()
         else:
@@ -794,4 +795,6 @@ def _relate_job(job: tuple) -> tuple[int, int, Relation]:
         fa = from_state(fa, aa.content, st)
     if not isinstance(fb, Fingerprint):
         fb = from_state(fb, ab.content, st)
-    return a, b, relate(aa, ab, fa, fb, st)
+    # Disguises are named at scan time and stored with the pair: they decide nothing, but a site's share of
+    # disguised copies is a content-farm signal (storytrace.network) that needs them for every copy.
+    return a, b, relate(aa, ab, fa, fb, st, with_disguises=True)

@@ -9,6 +9,7 @@ copy. Pure: the store hands over the rows, and these functions only count.
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -17,33 +18,36 @@ from .relate import parse_published
 
 __all__ = ["CopyEdge", "SITE_ORDERS", "copy_edges", "rank_sites", "site_signals"]
 
-#: One stored copy pair as the store reads it: (site, published, article number) of each side.
-PairRow = tuple[str | None, str | None, int, str | None, str | None, int]
+#: One stored copy pair as the store reads it: (site, published, article number, disguise kinds or None when
+#: not looked for) of each side.
+PairRow = tuple[str | None, str | None, int, tuple[str, ...] | None, str | None, str | None, int, tuple[str, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
 class CopyEdge:
-    """A copy and its source: their sites ("" when unknown), article numbers, and hours between them."""
+    """A copy and its source: their sites ("" when unknown), article numbers, hours between them, and the
+    disguises the copy plays against the source (kinds of storytrace.disguise; None when not looked for)."""
 
     copy_site: str
     source_site: str
     copy: int
     source: int
     hours: float
+    tricks: tuple[str, ...] | None = None
 
 
 def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
     """Copy pairs oriented later -> earlier; a pair without both dates, or published at the same moment,
     has no direction and is left out."""
     out = []
-    for site_a, pub_a, n_a, site_b, pub_b, n_b in rows:
+    for site_a, pub_a, n_a, tricks_a, site_b, pub_b, n_b, tricks_b in rows:
         ta, tb = parse_published(pub_a), parse_published(pub_b)
         if ta is None or tb is None or ta == tb:
             continue
         if ta > tb:
-            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600))
+            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600, tricks_a))
         else:
-            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, (tb - ta).total_seconds() / 3600))
+            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, (tb - ta).total_seconds() / 3600, tricks_b))
     return out
 
 
@@ -51,11 +55,18 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     """Per site, largest first: ``articles``; ``copied_from`` (site -> copy pairs, its own site included);
     ``copies``, its articles that copy an earlier article of another site, and their ``copy_share``;
     ``copied``, its articles another site copied later; ``median_lag_hours``, how long after the earliest
-    such source its copies appeared (None without copies). A reprint of its own archive is not copying
-    another site, so same-site pairs count only in ``copied_from``."""
+    such source its copies appeared (None without copies); ``disguised``, its copies that disguise
+    themselves against a source (look-alike letters, glued sentences, dropped or swapped words, changed
+    figures: storytrace.disguise), their ``disguised_share`` among the copies whose disguises were looked
+    for (None when none were), and ``disguises``, kind -> copies playing it. A reprint of its own archive
+    is not copying another site, so same-site pairs count only in ``copied_from``.
+
+    Why disguises count here: a newsroom that syndicates a wire story reprints it as it is; swapping
+    letters for look-alikes of other alphabets or spinning words has no purpose but to hide the copy."""
     copied_from: dict[str, dict[str, int]] = {}
     lag: dict[str, dict[int, float]] = {}  # site -> copy article -> hours after its earliest other-site source
     copied: dict[str, set[int]] = {}
+    tricks: dict[str, dict[int, set[str]]] = {}  # site -> copy article looked at -> disguise kinds it plays
     for e in edges:
         sources = copied_from.setdefault(e.copy_site, {})
         sources[e.source_site] = sources.get(e.source_site, 0) + 1
@@ -64,9 +75,14 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
         mine = lag.setdefault(e.copy_site, {})
         mine[e.copy] = max(mine.get(e.copy, 0.0), e.hours)
         copied.setdefault(e.source_site, set()).add(e.source)
+        if e.tricks is not None:
+            tricks.setdefault(e.copy_site, {}).setdefault(e.copy, set()).update(e.tricks)
     out = []
     for site, n in sorted(articles.items(), key=lambda kv: (-kv[1], kv[0])):
         hours = list(lag.get(site, {}).values())
+        looked = tricks.get(site, {})
+        disguised = sum(1 for kinds in looked.values() if kinds)
+        kinds = Counter(k for found in looked.values() for k in found)
         out.append({
             "site": site or None,
             "articles": n,
@@ -75,12 +91,16 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
             "copy_share": len(hours) / n if n else 0.0,
             "copied": len(copied.get(site, ())),
             "median_lag_hours": statistics.median(hours) if hours else None,
+            "disguised": disguised,
+            "disguised_share": disguised / len(looked) if looked else None,
+            "disguises": dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         })
     return out
 
 
-#: How :func:`rank_sites` can order sites: each key sorts largest first, ties by size then name.
-SITE_ORDERS = ("articles", "copy_share", "copies", "copied")
+#: How :func:`rank_sites` can order sites: each key sorts largest first (a share not known, last), ties by
+#: size then name.
+SITE_ORDERS = ("articles", "copy_share", "copies", "copied", "disguised_share")
 
 
 def rank_sites(rows: list[dict[str, Any]], by: str = "articles", min_articles: int = 1) -> list[dict[str, Any]]:
@@ -90,4 +110,4 @@ def rank_sites(rows: list[dict[str, Any]], by: str = "articles", min_articles: i
     if by not in SITE_ORDERS:
         raise ValueError(f"by must be one of {', '.join(SITE_ORDERS)}, got {by!r}")
     kept = [r for r in rows if r["articles"] >= min_articles]
-    return sorted(kept, key=lambda r: (-r[by], -r["articles"], r["site"] or ""))
+    return sorted(kept, key=lambda r: (r[by] is None, -(r[by] or 0), -r["articles"], r["site"] or ""))

@@ -207,7 +207,9 @@ def write_parquet_dataset(index: Any, out_dir: str | Path) -> dict[str, int]:
     for r in index.pairs():
         pairs.append({"a": r.a, "b": r.b, "copy": r.copy, "story": r.story, "earlier": r.earlier,
                       "story_score": float(r.scores.get("story", 0.0)), "reuse": float(r.scores.get("reuse", 0.0)),
-                      "scores": json.dumps(r.scores, sort_keys=True)})
+                      "scores": json.dumps(r.scores, sort_keys=True),
+                      "disguises": None if r.disguises_a is None else json.dumps(r.to_dict()["disguises"],
+                                                                                 ensure_ascii=False)})
     passages = list(index.store.iter_passages())
 
     schemas = {
@@ -218,7 +220,7 @@ def write_parquet_dataset(index: Any, out_dir: str | Path) -> dict[str, int]:
                               ("reprint_groups", pa.list_(pa.list_(pa.string())))]),
         "pairs": pa.schema([("a", pa.string()), ("b", pa.string()), ("copy", pa.string()), ("story", pa.string()),
                             ("earlier", pa.string()), ("story_score", pa.float64()), ("reuse", pa.float64()),
-                            ("scores", pa.string())]),
+                            ("scores", pa.string()), ("disguises", pa.string())]),
         "passages": pa.schema([("a", pa.string()), ("b", pa.string()), ("kind", pa.string()),
                                ("score", pa.float64()), ("a_start", pa.int64()), ("a_end", pa.int64()),
                                ("b_start", pa.int64()), ("b_end", pa.int64())]),

@@ -176,6 +176,7 @@ class Link:
     other: Article
     relation: Relation
     story_id: str | None
+    tricks: tuple[str, ...] = ()  # the disguises the later side (the copy) plays, in words
 
 
 @dataclass(slots=True)
@@ -204,8 +205,10 @@ def article_view(index: Index, article_id: str) -> ArticleView:
             other = index.article(other_id)
         except NotFound:
             continue
-        link = Link(other, rel, index.article_story(other_id))
         me = "a" if rel.a == article_id else "b"
+        later = None if rel.earlier is None else ("b" if rel.earlier == "a" else "a")
+        found = {"a": rel.disguises_a, "b": rel.disguises_b}.get(later or "") or ()
+        link = Link(other, rel, index.article_story(other_id), tuple(d.kind.replace("_", " ") for d in found))
         if rel.copy == "none" or rel.earlier is None:
             related.append(link)
         elif rel.earlier == me:
@@ -226,6 +229,9 @@ class SiteRow:
     copy_share: float
     copied: int  # its articles another site copied
     median_lag_hours: float | None
+    disguised: int = 0  # its copies that disguise themselves against a source
+    disguised_share: float | None = None  # ... among the copies whose disguises were looked for
+    disguises: list[tuple[str, int]] = field(default_factory=list)  # kind (words) -> copies, most first
 
 
 def site_rows(index: Index) -> list[SiteRow]:
@@ -238,6 +244,9 @@ def site_rows(index: Index) -> list[SiteRow]:
             copy_share=r["copy_share"],
             copied=r["copied"],
             median_lag_hours=r["median_lag_hours"],
+            disguised=r["disguised"],
+            disguised_share=r["disguised_share"],
+            disguises=[(k.replace("_", " "), n) for k, n in r["disguises"].items()],
         )
         for r in index.sites()
     ]

@@ -11,12 +11,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from ..model import Article, Passage, Relation, Story
+from ..model import Article, Disguise, Passage, Relation, Story
 
-__all__ = ["Store", "StoredArticle", "PairRow"]
+__all__ = ["CopyPairRow", "PairRow", "Store", "StoredArticle"]
 
 StoredArticle = tuple[int, Article, dict[str, Any]]  # (internal number, article, fingerprint state)
-PairRow = tuple[int, int, str, str, float, float, dict[str, float]]  # a, b, copy, story, story, reuse, scores
+# a, b, copy, story, story score, reuse, scores, and the disguises of a and of b (None: not looked for)
+PairRow = tuple[int, int, str, str, float, float, dict[str, float],
+                tuple[tuple[Disguise, ...], tuple[Disguise, ...]] | None]
+# a copy pair as storytrace.network reads it: (site, published, number, disguise kinds or None) of a, then of b
+CopyPairRow = tuple[str | None, str | None, int, tuple[str, ...] | None,
+                    str | None, str | None, int, tuple[str, ...] | None]
 
 
 class Store(ABC):
@@ -122,7 +127,7 @@ class Store(ABC):
     def site_counts(self) -> dict[str, int]: ...
 
     @abstractmethod
-    def copy_pair_rows(self) -> Iterator[tuple[str | None, str | None, int, str | None, str | None, int]]: ...
+    def copy_pair_rows(self) -> Iterator[CopyPairRow]: ...
 
     @abstractmethod
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]: ...

@@ -17,12 +17,14 @@ from typing import Any
 import orjson
 
 from ..errors import StorytraceError
-from ..model import Article, Passage, Relation, Story
-from .base import PairRow, StoredArticle, Store
+from ..model import Article, Disguise, Passage, Relation, Story
+from .base import CopyPairRow, PairRow, StoredArticle, Store
 
 __all__ = ["SQLiteStore"]
 
-SCHEMA_VERSION = "1"
+# 2: pairs.disguises (the tricks each side of a copy plays), added to a version-1 file when it is opened to
+# write; its copy pairs keep NULL there, which reads as "not looked for".
+SCHEMA_VERSION = "2"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -49,6 +51,7 @@ CREATE TABLE IF NOT EXISTS pairs(
     a INTEGER NOT NULL, b INTEGER NOT NULL,
     copy TEXT NOT NULL, story TEXT NOT NULL,
     story_score REAL NOT NULL, reuse REAL NOT NULL, scores TEXT NOT NULL,
+    disguises TEXT,
     PRIMARY KEY(a, b)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS pairs_b ON pairs(b);
@@ -113,6 +116,26 @@ def _plain(value: Any) -> bool:
         return all(map(_plain, value))
 
 
+def _dump_disguises(copy: str, found: tuple[tuple[Disguise, ...], tuple[Disguise, ...]] | None) -> str | None:
+    """A copy pair's disguises as stored: NULL for a pair that is no copy (it has none by definition) or
+    whose disguises were not looked for."""
+    if copy == "none" or found is None:
+        return None
+    return json.dumps({"a": [d.to_dict() for d in found[0]], "b": [d.to_dict() for d in found[1]]},
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def _load_disguises(copy: str, stored: str | None) -> tuple[tuple[Disguise, ...] | None, tuple[Disguise, ...] | None]:
+    """What :func:`_dump_disguises` wrote: none for a pair that is no copy, None (not looked for) for a copy
+    stored without them."""
+    if copy == "none":
+        return (), ()
+    if stored is None:
+        return None, None
+    doc = json.loads(stored)
+    return tuple(tuple(Disguise(d["kind"], d["count"], tuple(d["examples"])) for d in doc[side]) for side in "ab")
+
+
 def _article(row: Sequence[Any]) -> Article:
     return Article(id=row[1], url=row[2], site=row[3], author=row[4], title=row[5] or "", published=row[6],
                    origin=row[7] or "", text=row[8])
@@ -147,12 +170,16 @@ class SQLiteStore(Store):
                     self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(_SCHEMA)
-                if self.get_meta("schema") is None:
+                if "disguises" not in self._columns("pairs"):
+                    self.db.execute("ALTER TABLE pairs ADD COLUMN disguises TEXT")
+                if self.get_meta("schema") in (None, "1"):
                     self.set_meta("schema", SCHEMA_VERSION)
             self.db.execute("PRAGMA busy_timeout=10000")
             self.db.execute("PRAGMA cache_size=-65536")
         except sqlite3.DatabaseError as e:
             raise StorytraceError(f"{self.path}: not a storytrace index ({e})") from e
+        # A version-1 file opened read-only has no disguises column: its pairs read as "not looked for".
+        self._disguises_col = "p.disguises" if "disguises" in self._columns("pairs") else "NULL"
         self._in_tx = False
         # Keys already known to have more postings than a limit, per (table, limit): articles are never
         # removed, so such a key stays too common, and its (ever longer) postings need not be read again.
@@ -161,6 +188,12 @@ class SQLiteStore(Store):
         self._postings: dict[int, Any] = {}
         self._postings_size = 0
         self._postings_version: tuple[int, int, int] | None = None
+
+    def _columns(self, table: str) -> set[str]:
+        try:
+            return {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+        except sqlite3.DatabaseError as e:
+            raise StorytraceError(f"{self.path}: not a storytrace index ({e})") from e
 
     # writing -----------------------------------------------------------------------------------------
     @contextmanager
@@ -371,9 +404,11 @@ class SQLiteStore(Store):
 
     def put_pairs(self, rows: Sequence[PairRow], passages: dict[tuple[int, int], Sequence[Passage]]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO pairs(a, b, copy, story, story_score, reuse, scores) VALUES (?,?,?,?,?,?,?)",
-            [(a, b, c, s, ss, r, json.dumps({k: round(v, 5) for k, v in sc.items()}, separators=(",", ":")))
-             for a, b, c, s, ss, r, sc in rows],
+            "INSERT OR REPLACE INTO pairs(a, b, copy, story, story_score, reuse, scores, disguises)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [(a, b, c, s, ss, r, json.dumps({k: round(v, 5) for k, v in sc.items()}, separators=(",", ":")),
+              _dump_disguises(c, dg))
+             for a, b, c, s, ss, r, sc, dg in rows],
         )
         for (a, b), ps in passages.items():
             self.db.execute("DELETE FROM passages WHERE a = ? AND b = ?", (a, b))
@@ -493,16 +528,18 @@ class SQLiteStore(Store):
         if article_id:
             where.append("(x.id = ? OR y.id = ?)")
             args += [article_id, article_id]
-        q = ("SELECT x.id, y.id, p.copy, p.story, p.scores, x.published, y.published FROM pairs p"
-             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b")
+        q = (f"SELECT x.id, y.id, p.copy, p.story, p.scores, x.published, y.published, {self._disguises_col}"
+             " FROM pairs p JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b")
         if where:
             q += " WHERE " + " AND ".join(where)
         q += " ORDER BY p.a, p.b"
-        for a, b, c, s, sc, pa, pb in self.db.execute(q, args):
+        for a, b, c, s, sc, pa, pb, dg in self.db.execute(q, args):
             earlier = None
             if pa and pb and pa != pb:
                 earlier = "a" if pa < pb else "b"
-            yield Relation(a=a, b=b, copy=c, story=s, scores=json.loads(sc), earlier=earlier)
+            da, db = _load_disguises(c, dg)
+            yield Relation(a=a, b=b, copy=c, story=s, scores=json.loads(sc), earlier=earlier,
+                           disguises_a=da, disguises_b=db)
 
     def passages(self, a_id: str, b_id: str) -> list[Passage] | None:
         na, nb = self.number_of(a_id), self.number_of(b_id)
@@ -533,11 +570,15 @@ class SQLiteStore(Store):
         return {r[0]: r[1] for r in self.db.execute(
             "SELECT coalesce(site, ''), count(*) FROM articles GROUP BY coalesce(site, '')")}
 
-    def copy_pair_rows(self) -> Iterator[tuple[str | None, str | None, int, str | None, str | None, int]]:
-        """(site, published, number) of both articles of every stored copy pair (exact, near, partial)."""
-        yield from self.db.execute(
-            "SELECT x.site, x.published, p.a, y.site, y.published, p.b FROM pairs p"
-            " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy != 'none'")
+    def copy_pair_rows(self) -> Iterator[CopyPairRow]:
+        """(site, published, number, disguise kinds) of both articles of every stored copy pair (exact, near,
+        partial); the kinds are None where the pair was stored before disguises were."""
+        q = (f"SELECT x.site, x.published, p.a, y.site, y.published, p.b, p.copy, {self._disguises_col} FROM pairs p"
+             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy != 'none'")
+        for site_a, pub_a, a, site_b, pub_b, b, c, dg in self.db.execute(q):
+            da, db = _load_disguises(c, dg)
+            yield (site_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
+                   site_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
 
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):
