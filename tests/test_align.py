@@ -91,6 +91,21 @@ def test_spliced_paragraph_is_unrelated() -> None:
     assert al.unrelated_a == []
 
 
+def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated() -> None:
+    # "government" runs through the tram story (it is among the words its texts use most), and the
+    # spliced paragraph about a broadcaster names a government too: too common a word to make it related.
+    council = ("The regional government pays half of the cost. The national government pays the rest. "
+               "The city government pays nothing. Each government signed the deal on Monday.")
+    splice = ("A broadcaster in Manila went off the air after the government ordered it shut over an "
+              "expired licence, ending decades of evening bulletins.")
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3 + " " + council
+    b = S1 + " " + S2 + " " + S3 + " " + council + "\n\n" + splice + "\n\n" + OWN_B
+    assert [s.text for s in align(a, b).unrelated_b] == [splice]
+    # a paragraph naming a word of the story's own ("tram") stays related, however new its other words
+    aside = "Tram enthusiasts from Angers travelled over for the vote, wearing matching scarves."
+    assert align(a, b.replace(splice, aside)).unrelated_b == []
+
+
 def test_on_topic_paragraphs_sharing_names_are_not_unrelated() -> None:
     a = OWN_A + "\n\n" + S1 + "\n\n" + "Johanna Rolland said the Nantes tram would be finished by 2027."
     b = S2 + "\n\n" + OWN_B + "\n\n" + "Johanna Rolland defended the cost of the tram line."
