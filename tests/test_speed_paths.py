@@ -121,7 +121,14 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
         total = sum(weights.values())
         n_rest = sum(len(s.keys) for s in own if not (s.start >= ps and s.end <= pe)) + sum(len(s.keys) for s in other)
         shared = sum(w * math.exp(-n_rest * 10.0 ** -w) for k, w in weights.items() if k in rest)
-        core = {k for k, _ in sorted(rest.items(), key=lambda kv: (-kv[1], kv[0]))[:8]}
+        # the story's core: its 8 most used words, counting only uses rarer than the commonest English
+        # (weight >= 4; a stem's weight is that of its form in each sentence)
+        rare: dict[str, float] = {}
+        for s in [s for s in own if not (s.start >= ps and s.end <= pe)] + other:
+            for k, w in s.weights.items():
+                if w >= 4.0:
+                    rare[k] = rare.get(k, 0.0) + w
+        core = {k for k, _ in sorted(rare.items(), key=lambda kv: (-kv[1], kv[0]))[:8]}
         if total and shared / total < st.unrelated_share and not core & weights.keys():
             out.append((ps, pe))
     return out
