@@ -82,9 +82,29 @@ def test_sites_count_disguised_copies_and_pairs_keep_their_disguises(tmp_path: P
     assert [d["kind"] for d in spoof["disguises"]["b"]] == ["lookalike_letters"]
     table = CliRunner().invoke(main, ["pairs", "--db", str(db)], terminal_width=200)
     assert table.exit_code == 0 and "b: lookalike" in table.output
+    links = CliRunner().invoke(main, ["sites", "--db", str(db), "--links", "--json"])
+    assert links.exit_code == 0, links.output
+    by_pair = {(r["site"], r["copies_from"]): r for r in json.loads(links.output)}
+    assert by_pair[("farm.example", "wire.example")]["disguised"] == 1
+    assert by_pair[("paper.example", "wire.example")]["disguised"] == 0
+    assert "farm.example" in CliRunner().invoke(main, ["sites", "--db", str(db), "--links"]).output
     out = tmp_path / "pairs.jsonl"
     exported = CliRunner().invoke(main, ["export", "--db", str(db), "--what", "pairs", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     spoof = next(r for r in rows if {r["a"], r["b"]} == {"orig", "spoof"})
     assert spoof["disguises"]["b"][0]["kind"] == "lookalike_letters"
+
+
+def test_export_links_writes_the_site_copy_network_as_an_edge_list(tmp_path: Path) -> None:
+    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
+    body = seed.split("\n\n", 3)[3]
+    db = tmp_path / "l.db"
+    with Index(db) as index:
+        index.add([Article(id="orig", text=body, site="wire.example", published="2018-07-12T10:00:00Z"),
+                   Article(id="copy", text=body, site="farm.example", published="2018-07-12T16:00:00Z")])
+    out = tmp_path / "links.csv"
+    res = CliRunner().invoke(main, ["export", "--db", str(db), "--what", "links", "--format", "csv", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines == ["site,copies_from,copies,pairs,median_lag_hours,disguised", "farm.example,wire.example,1,1,6.0,0"]

@@ -41,6 +41,11 @@ def test_missing_spaces_after_full_stops() -> None:
     # "U.S." and "3.5" are not sentences glued together
     text = "The U.S. Senate passed it. Growth was 3.5 percent."
     assert disguises(text, text.replace("it. Growth", "it.Growth")) == ()  # one glued stop: below the bar
+    # counted inside the shared passages only: captions a page glued to its own lines are not the copy's
+    captions = "\n\nThe tram depot.Image: Nantes. The old station.Image: SNCF. A tram stop.Image: Ouest."
+    page = SOURCE + captions
+    assert disguises(page, SOURCE, [(0, len(SOURCE), 0, len(SOURCE))]) == ()
+    assert _kinds(disguises(page, SOURCE, [(0, len(page), 0, len(SOURCE))])) == {"missing_spaces"}
 
 
 def test_a_function_word_deleted_wherever_the_source_has_it() -> None:

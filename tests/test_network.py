@@ -9,15 +9,17 @@ from storytrace.network import CopyEdge, copy_edges, site_signals
 
 def test_copy_edges_point_from_the_later_article_to_the_earlier_one() -> None:
     rows = [
-        ("farm.example", "2020-03-02T06:00:00Z", 2, ("swapped_words",), "wire.example", "2020-03-01T18:00:00Z", 1, ()),
+        ("farm.example", "2020-03-02T06:00:00Z", 2, ("lookalike_letters", "swapped_words", "changed_figures"),
+         "wire.example", "2020-03-01T18:00:00Z", 1, ()),
         ("wire.example", "2020-03-01T18:00:00+00:00", 1, ("missing_spaces",),
          "blog.example", "2020-03-01T20:00:00+01:00", 3, None),
         (None, "2020-03-01", 4, (), "wire.example", None, 1, ()),  # one date missing: no direction
         ("a.example", "2020-03-01T10:00:00Z", 5, (), "b.example", "2020-03-01T11:00:00+01:00", 6, ()),  # same moment
     ]
-    # each edge carries the copy's own disguises, whichever side of the stored pair it was
+    # each edge carries the copy's own disguises, whichever side of the stored pair it was, and of them
+    # only the tricks no honest edit leaves (a newer figure, or a series episode's new name, is no disguise)
     assert copy_edges(rows) == [
-        CopyEdge("farm.example", "wire.example", 2, 1, 12.0, ("swapped_words",)),
+        CopyEdge("farm.example", "wire.example", 2, 1, 12.0, ("lookalike_letters",)),
         CopyEdge("blog.example", "wire.example", 3, 1, 1.0, None),  # 20:00 at +01:00 is 19:00 UTC
     ]
 
@@ -47,7 +49,7 @@ def test_site_signals_count_copies_sources_and_lag() -> None:
 def test_site_signals_count_disguised_copies_once_each() -> None:
     edges = [
         CopyEdge("farm.example", "wire.example", 10, 1, 2.0, ("lookalike_letters",)),
-        CopyEdge("farm.example", "paper.example", 10, 7, 3.0, ("lookalike_letters", "swapped_words")),
+        CopyEdge("farm.example", "paper.example", 10, 7, 3.0, ("lookalike_letters", "dropped_words")),
         CopyEdge("farm.example", "wire.example", 11, 2, 2.0, ()),  # looked at, plain
         CopyEdge("farm.example", "wire.example", 12, 3, 2.0, None),  # stored before disguises: not counted
         CopyEdge("farm.example", "farm.example", 13, 10, 2.0, ("missing_spaces",)),  # its own archive
@@ -58,7 +60,7 @@ def test_site_signals_count_disguised_copies_once_each() -> None:
     assert farm["copies"] == 3
     # articles 10 (two sources, two kinds between them) and 11 were looked at; 10 is disguised
     assert (farm["disguised"], farm["disguised_share"]) == (1, 0.5)
-    assert farm["disguises"] == {"lookalike_letters": 1, "swapped_words": 1}
+    assert farm["disguises"] == {"dropped_words": 1, "lookalike_letters": 1}
     assert (rows["paper.example"]["disguised"], rows["paper.example"]["disguised_share"]) == (0, None)
 
 
@@ -80,3 +82,22 @@ def test_rank_sites_orders_by_a_signal_and_drops_small_sites() -> None:
     for r in rows:
         r["disguised_share"] = shares[r["site"]]
     assert [r["site"] for r in rank_sites(rows, "disguised_share")] == ["blog", "mill", "farm", "wire"]
+
+
+def test_site_links_count_copies_pairs_lag_and_disguised_per_pair_of_sites() -> None:
+    from storytrace.network import site_links
+
+    edges = [
+        CopyEdge("farm.example", "wire.example", 10, 1, 2.0, ("lookalike_letters",)),
+        CopyEdge("farm.example", "wire.example", 10, 2, 4.0, ()),  # article 10 copies two wire articles
+        CopyEdge("farm.example", "wire.example", 11, 1, 9.0, ()),
+        CopyEdge("farm.example", "paper.example", 12, 7, 1.0, None),  # not looked at
+        CopyEdge("", "wire.example", 13, 3, 5.0, ()),
+    ]
+    rows = site_links(edges)
+    assert rows[0] == {"site": "farm.example", "copies_from": "wire.example", "copies": 2, "pairs": 3,
+                       "median_lag_hours": 4.0, "disguised": 1}
+    rest = {(r["site"], r["copies_from"]): r for r in rows[1:]}
+    assert rest[("farm.example", "paper.example")]["disguised"] is None
+    assert rest[(None, "wire.example")]["copies"] == 1
+    assert site_links([]) == []

@@ -271,6 +271,10 @@ def test_stored_copy_pairs_carry_their_disguises_to_sites_and_pages(tmp_path: Pa
         assert (farm["copies"], farm["disguised"], farm["disguised_share"]) == (1, 1, 1.0)
         assert set(farm["disguises"]) == {"lookalike_letters", "missing_spaces"}
         assert sites["wire.example"]["disguised_share"] is None
+        links = c.get("/api/sites/links").json()["links"]
+        # the seeds (no site) reprint each other too: a link of the unknown site to itself
+        assert {(r["site"], r["copies_from"], r["copies"], r["disguised"]) for r in links} == {
+            ("farm.example", "wire.example", 1, 1), (None, None, 1, 0)}
         assert "1 (100%)" in c.get("/sites").text
         site_page = c.get("/sites/farm.example").text
         assert "1 of them disguised (" in site_page and "lookalike letters 1" in site_page

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import StorytraceError
-from .index import Index
+from .index import EXPORTS, Index
 from .model import Article, ReadError, Relation
 from .network import SITE_ORDERS, rank_sites
 from .relate import compare as compare_articles
@@ -312,12 +312,17 @@ def _tricks_cell(r: Relation) -> str:
                    "content farms first.")
 @click.option("--min-articles", default=1, show_default=True, type=click.IntRange(1),
               help="Leave out sites with fewer articles (a one-article site's share says little).")
+@click.option("--links", is_flag=True,
+              help="List who copies whom instead: one row per pair of sites, most copies first.")
 @handle_errors
-def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int) -> None:
+def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int, links: bool) -> None:
     """Sites with their copy signals: how many of their articles copy an earlier article of another site
     (and their share), how many of those copies are disguised (look-alike letters, glued sentences,
     dropped or swapped words, changed figures), how many others copied, the median hours from source to
     copy, and whom each copies (copied text, the earlier article as source)."""
+    if links:
+        _site_links(db, as_json, limit)
+        return
     with open_index(db) as index:
         rows = rank_sites(index.sites(), order, min_articles)
     if limit:
@@ -339,15 +344,32 @@ def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int) -> 
     out.print(t)
 
 
+def _site_links(db: str, as_json: bool, limit: int) -> None:
+    with open_index(db) as index:
+        rows = index.site_links()
+    if limit:
+        rows = rows[:limit]
+    if as_json:
+        emit_json(rows)
+        return
+    t = Table("site", "copies from", "copies", "pairs", "median lag", "disguised")
+    for r in rows:
+        t.add_row(*map(escape, (r["site"] or "(unknown)", r["copies_from"] or "(unknown)", str(r["copies"]),
+                                str(r["pairs"]), f"{r['median_lag_hours']:.1f} h",
+                                "–" if r["disguised"] is None else str(r["disguised"]))))
+    out.print(t)
+
+
 @main.command()
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
-@click.option("--what", type=click.Choice(["articles", "pairs", "stories", "sites"]), default="articles", show_default=True)
+@click.option("--what", type=click.Choice(EXPORTS), default="articles", show_default=True,
+              help="links: the site copy network as an edge list (site, copies_from, copies, pairs, lag).")
 @click.option("--out", "out_path", default="-", show_default=True, help="File to write ('-' for stdout).")
 @handle_errors
 def export(db: str, fmt: str, what: str, out_path: str) -> None:
-    """Write articles (with story ids), pairs, stories or sites (with their copy signals) as JSONL, CSV or
-    Parquet."""
+    """Write articles (with story ids), pairs, stories, sites (with their copy signals) or the links
+    between sites (who copies whom) as JSONL, CSV or Parquet."""
     with open_index(db) as index:
         if out_path == "-":
             if fmt == "parquet":

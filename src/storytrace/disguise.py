@@ -20,9 +20,16 @@ from rapidfuzz.distance import Indel
 from .model import Disguise
 from .normalize import _WORD, confusable_table, fold  # the tokenizer's own word pattern
 
-__all__ = ["DISGUISES", "disguises", "pair_disguises"]
+__all__ = ["COPIER_TRICKS", "DISGUISES", "disguises", "pair_disguises"]
 
 DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_words", "changed_figures")
+#: The tricks only a copier plays: no edit of one's own text, no newer figure and no episode of a series
+#: written from a template leaves them. A site's disguised share counts these (storytrace.network).
+#: Swapped words and changed figures are named per pair, as evidence to read, but the same trace is left
+#: by an updated count or by the next "Wikinews interviews X" episode swapping in a new name: between
+#: the Wikinews sample's same-site copies, 42 of the 47 disguises named were swapped words and the
+#: other 5 changed figures.
+COPIER_TRICKS = ("lookalike_letters", "missing_spaces", "dropped_words")
 
 # A sentence end glued to the next sentence: "said.The" (a lower-case letter or digit before the stop, so
 # that "U.S.A." and "3.5" do not count).
@@ -110,8 +117,10 @@ class _Side:
 
 def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
     passages = [_WORD.findall(text[s0:s1]) for s0, s1 in spans]
-    return _Side(_lookalike_words(text), _GLUED.findall(text), passages,
-                 Counter(map(str.lower, chain.from_iterable(passages))))
+    # Glued stops are counted in the copied text only: a page whose extraction glued its image captions
+    # to the next line ("...attack.Image: ...") did so outside what it shares with the other text.
+    glued = [g for s0, s1 in spans for g in _GLUED.findall(text, s0, s1)]
+    return _Side(_lookalike_words(text), glued, passages, Counter(map(str.lower, chain.from_iterable(passages))))
 
 
 def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int]] = ()) -> tuple[Disguise, ...]:

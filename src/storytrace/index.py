@@ -29,13 +29,16 @@ from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Match, ReadError, Relation, ScanReport, Story
-from .network import copy_edges, site_signals
+from .network import copy_edges, site_links, site_signals
 from .relate import relate, story_similarity
 from .store import open_store
 
 __all__ = ["Index"]
 
 BATCH_SIZE = 1000
+#: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
+#: signals) or links (the site copy network's edges).
+EXPORTS = ("articles", "pairs", "stories", "sites", "links")
 # Pairs sharing this many heaviest terms are checked for being one story (one shared name is common).
 MIN_SHARED_TERMS = 2
 
@@ -610,6 +613,10 @@ class Index:
         """Sites by size with their copy signals (:func:`storytrace.network.site_signals`)."""
         return site_signals(self.store.site_counts(), copy_edges(self.store.copy_pair_rows()))
 
+    def site_links(self) -> list[dict[str, Any]]:
+        """Who copies whom, one row per pair of sites (:func:`storytrace.network.site_links`)."""
+        return site_links(copy_edges(self.store.copy_pair_rows()))
+
     def query(self, item: Article | str, limit: int = 20) -> list[Match]:
         """Stored articles this text copies or retells, best first. Stores nothing."""
         st = self.settings
@@ -709,12 +716,11 @@ class Index:
         return buf
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
-        """Write articles (with their story), pairs, stories or sites (with their copy signals) as jsonl, csv
-        or parquet; returns rows."""
+        """Write one of :data:`EXPORTS` as jsonl, csv or parquet; returns rows."""
         if format not in ("jsonl", "csv", "parquet"):
             raise ConfigError(f"format must be jsonl, csv or parquet, got {format!r}")
-        if what not in ("articles", "pairs", "stories", "sites"):
-            raise ConfigError(f"what must be articles, pairs, stories or sites, got {what!r}")
+        if what not in EXPORTS:
+            raise ConfigError(f"what must be one of {', '.join(EXPORTS)}, got {what!r}")
         rows = list(self._export_rows(what))
         if format == "parquet":
             import pyarrow as pa
@@ -757,6 +763,8 @@ class Index:
                        "scores": rel.scores, "disguises": rel.to_dict()["disguises"]}
         elif what == "sites":
             yield from self.sites()
+        elif what == "links":
+            yield from self.site_links()
         else:
             for s in self.stories():
                 yield s.to_dict()

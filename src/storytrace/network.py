@@ -14,9 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .disguise import COPIER_TRICKS
 from .relate import parse_published
 
-__all__ = ["CopyEdge", "SITE_ORDERS", "copy_edges", "rank_sites", "site_signals"]
+__all__ = ["CopyEdge", "SITE_ORDERS", "copy_edges", "rank_sites", "site_links", "site_signals"]
 
 #: One stored copy pair as the store reads it: (site, published, article number, disguise kinds or None when
 #: not looked for) of each side.
@@ -38,17 +39,24 @@ class CopyEdge:
 
 def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
     """Copy pairs oriented later -> earlier; a pair without both dates, or published at the same moment,
-    has no direction and is left out."""
+    has no direction and is left out. An edge keeps only the copy's tricks that no honest edit leaves
+    (:data:`storytrace.disguise.COPIER_TRICKS`)."""
     out = []
     for site_a, pub_a, n_a, tricks_a, site_b, pub_b, n_b, tricks_b in rows:
         ta, tb = parse_published(pub_a), parse_published(pub_b)
         if ta is None or tb is None or ta == tb:
             continue
         if ta > tb:
-            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600, tricks_a))
+            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600,
+                                _copier_tricks(tricks_a)))
         else:
-            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, (tb - ta).total_seconds() / 3600, tricks_b))
+            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, (tb - ta).total_seconds() / 3600,
+                                _copier_tricks(tricks_b)))
     return out
+
+
+def _copier_tricks(kinds: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return None if kinds is None else tuple(k for k in kinds if k in COPIER_TRICKS)
 
 
 def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
@@ -56,13 +64,14 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     ``copies``, its articles that copy an earlier article of another site, and their ``copy_share``;
     ``copied``, its articles another site copied later; ``median_lag_hours``, how long after the earliest
     such source its copies appeared (None without copies); ``disguised``, its copies that disguise
-    themselves against a source (look-alike letters, glued sentences, dropped or swapped words, changed
-    figures: storytrace.disguise), their ``disguised_share`` among the copies whose disguises were looked
-    for (None when none were), and ``disguises``, kind -> copies playing it. A reprint of its own archive
-    is not copying another site, so same-site pairs count only in ``copied_from``.
+    themselves against a source with a trick only copiers play (look-alike letters, glued sentences, a
+    function word dropped throughout: see :func:`copy_edges`), their ``disguised_share`` among the copies
+    whose disguises were looked for (None when none were), and ``disguises``, kind -> copies playing it.
+    A reprint of its own archive is not copying another site, so same-site pairs count only in
+    ``copied_from``.
 
     Why disguises count here: a newsroom that syndicates a wire story reprints it as it is; swapping
-    letters for look-alikes of other alphabets or spinning words has no purpose but to hide the copy."""
+    letters for look-alikes of other alphabets has no purpose but to hide the copy."""
     copied_from: dict[str, dict[str, int]] = {}
     lag: dict[str, dict[int, float]] = {}  # site -> copy article -> hours after its earliest other-site source
     copied: dict[str, set[int]] = {}
@@ -96,6 +105,35 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
             "disguises": dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
         })
     return out
+
+
+def site_links(edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
+    """The copy network as an edge list, most copies first: one row per (copying site, copied site) with
+    ``copies``, the copying site's articles that copy an article of the other, ``pairs``, the copy pairs
+    between them, ``median_lag_hours`` from source to copy over those pairs, and ``disguised``, the
+    copies that disguise themselves against that site with a copier's trick (None when none were looked
+    at). Sites without a
+    name are "" here and None in the rows. A site's own archive reprints are a link to itself.
+
+    The shape network tools read (source, target, weight: Gephi, networkx, igraph), so that who copies
+    whom can be drawn and analysed without counting the pairs again."""
+    links: dict[tuple[str, str], dict[str, Any]] = {}
+    for e in edges:
+        link = links.setdefault((e.copy_site, e.source_site), {"copies": set(), "hours": [], "looked": {}})
+        link["copies"].add(e.copy)
+        link["hours"].append(e.hours)
+        if e.tricks is not None:
+            looked = link["looked"]
+            looked[e.copy] = looked.get(e.copy, False) or bool(e.tricks)
+    out = [{
+        "site": copy_site or None,
+        "copies_from": source_site or None,
+        "copies": len(link["copies"]),
+        "pairs": len(link["hours"]),
+        "median_lag_hours": statistics.median(link["hours"]),
+        "disguised": sum(link["looked"].values()) if link["looked"] else None,
+    } for (copy_site, source_site), link in links.items()]
+    return sorted(out, key=lambda r: (-r["copies"], -r["pairs"], r["site"] or "", r["copies_from"] or ""))
 
 
 #: How :func:`rank_sites` can order sites: each key sorts largest first (a share not known, last), ties by

@@ -197,6 +197,12 @@ def list_sites(request: Request) -> dict[str, Any]:
     return {"sites": access(request).reader().sites()}
 
 
+@router.get("/sites/links")
+def list_site_links(request: Request) -> dict[str, Any]:
+    """Who copies whom: one row per (site, copies_from), most copies first."""
+    return {"links": access(request).reader().site_links()}
+
+
 @router.post("/compare")
 async def compare(request: Request, body: CompareIn) -> dict[str, Any]:
     """Align two texts: the JSON of ``Relation.to_dict()`` (``storytrace compare --json``)."""
