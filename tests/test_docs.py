@@ -25,3 +25,17 @@ def test_every_command_is_in_the_readme_tour() -> None:
     for name in ("scan", "stories", "show", "compare", "query", "pairs", "export", "eval", "serve"):
         assert name in main.commands
         assert f"storytrace {name}" in readme
+
+
+def test_the_readme_tour_shows_what_a_scan_of_the_sample_reports() -> None:
+    import re
+
+    from storytrace import Index
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = re.search(r"read (\d+) articles .*?; (\d+) related pairs; (\d+) stories", readme)
+    assert shown, "the README tour should show the scan's summary line"
+    with Index(":memory:") as index:
+        report = index.scan([ROOT / "data" / "seeds", ROOT / "data" / "wikinews-sample"])
+    assert tuple(map(int, shown.groups())) == (report.read, report.pairs, report.stories), \
+        "README.md's tour is stale: run `make run` and copy its scan line"
