@@ -208,3 +208,51 @@ def test_short_texts_do_not_depend_on_batch_size(monkeypatch) -> None:
         small = _state(index)[1]
     assert any(p[3] == "same" for p in small), "the headlines should form some same-story pairs"
     assert big == small
+
+
+def _to_schema_1(path) -> None:
+    """Rewrite an index as storytrace wrote it before pairs had a disguises column."""
+    import sqlite3
+
+    db = sqlite3.connect(path)
+    db.executescript("""
+        CREATE TABLE pairs_v1(a INTEGER NOT NULL, b INTEGER NOT NULL, copy TEXT NOT NULL, story TEXT NOT NULL,
+            story_score REAL NOT NULL, reuse REAL NOT NULL, scores TEXT NOT NULL, PRIMARY KEY(a, b)) WITHOUT ROWID;
+        INSERT INTO pairs_v1 SELECT a, b, copy, story, story_score, reuse, scores FROM pairs;
+        DROP TABLE pairs;
+        ALTER TABLE pairs_v1 RENAME TO pairs;
+        CREATE INDEX pairs_b ON pairs(b);
+        UPDATE meta SET value = '1' WHERE key = 'schema';
+    """)
+    db.commit()
+    db.close()
+
+
+def test_an_older_index_gets_its_copies_disguises_named_on_the_next_scan(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from storytrace.cli import main
+
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "wire.txt").write_text(source, encoding="utf-8")
+    (folder / "farm.txt").write_text(source.replace(". ", ".").replace("harbour", "hаrbour"), encoding="utf-8")
+    (folder / "plain.txt").write_text(source + " It closes tonight.", encoding="utf-8")
+    db = tmp_path / "old.db"
+    with Index(db) as index:
+        index.scan([folder])
+        fresh = {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()}
+        copies = sum(1 for r in index.pairs() if r.copy != "none")
+    assert copies >= 2
+    assert any(a or b for a, b in fresh.values()), "the farm's copy should play tricks"
+    _to_schema_1(db)
+    with Index(db, readonly=True) as index:
+        assert all(r.disguises_a is None for r in index.pairs() if r.copy != "none")
+    res = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert f"named the disguises of {copies} copy pairs" in res.output
+    with Index(db) as index:
+        assert {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()} == fresh
+        assert index.add([]).upgraded == 0  # done once

@@ -114,6 +114,9 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         out.print(f"read {report.read} articles ({report.added} new, {report.unchanged} already indexed), "
                   f"skipped {report.skipped}; {report.pairs} related pairs; {report.stories} stories in {db} "
                   f"[{report.seconds:.1f}s, {rate:.0f} articles/s]", highlight=False)
+        if report.upgraded:
+            out.print(f"named the disguises of {report.upgraded} copy pairs stored by an older storytrace",
+                      highlight=False)
     if report.read == 0 and report.unchanged == 0:
         err.print("error: nothing could be read", highlight=False)
         sys.exit(1)

@@ -25,10 +25,11 @@ from typing import IO, Any
 from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build_story, components, similarity_matrix
 from .config import Settings
 from .engine import Engine, get_engine
+from .disguise import pair_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
-from .model import Article, Match, ReadError, Relation, ScanReport, Story
+from .model import Article, Disguise, Match, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .relate import relate, story_similarity
 from .store import open_store
@@ -193,6 +194,7 @@ class Index:
         if self.store.readonly:
             raise StorytraceError(f"{self.path} is open read-only")
         st = self.settings
+        report.upgraded += self._name_old_disguises()
 
         def prepared() -> Iterator[tuple[int, list[Article]]]:
             for batch in _batches(articles, BATCH_SIZE):
@@ -250,6 +252,25 @@ class Index:
                 if pending is not None:
                     finish(pending[0], pending[1], pending[2].result())
         report.stories = self.store_story_count()
+
+    def _name_old_disguises(self) -> int:
+        """Name the disguises of copy pairs stored before scans named them (an index of schema 1), from
+        their stored passages: what a scan today would have stored with them. One batch per transaction,
+        so an interrupted upgrade goes on where it stopped; returns the pairs upgraded."""
+        done = 0
+        while True:
+            rows = self.store.copy_pairs_lacking_disguises(BATCH_SIZE)
+            if not rows:
+                return done
+            texts = self.store.load({x for a, b, _ in rows for x in (a, b)})
+            stored = self.store.stored_passages([(a, b) for a, b, _ in rows])
+            jobs = [(texts[a][1].content, texts[b][1].content,
+                     [(p.a_start, p.a_end, p.b_start, p.b_end) for p in stored[(a, b)] if p.kind == "verbatim"])
+                    for a, b, _ in rows]
+            found = self.engine.map(_disguise_job, jobs)
+            with self.store.transaction():
+                self.store.put_disguises([(a, b, c, f) for (a, b, c), f in zip(rows, found, strict=True)])
+            done += len(rows)
 
     def store_story_count(self) -> int:
         return self.store.story_count()
@@ -795,6 +816,10 @@ def _member(stored: tuple) -> Member:
 
 def _fingerprint_job(job: tuple[Article, Settings]) -> Fingerprint:
     return fingerprint(job[0], job[1])
+
+
+def _disguise_job(job: tuple[str, str, list[tuple[int, int, int, int]]]) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
+    return pair_disguises(*job)
 
 
 def _relate_job(job: tuple) -> tuple[int, int, Relation]:

@@ -205,6 +205,7 @@ class ScanReport:
     stories: int = 0
     pairs: int = 0
     seconds: float = 0.0
+    upgraded: int = 0  # stored copy pairs whose disguises an older storytrace had not named, named now
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

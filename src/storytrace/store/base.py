@@ -87,6 +87,19 @@ class Store(ABC):
     def put_pairs(self, rows: Sequence[PairRow], passages: dict[tuple[int, int], Sequence[Passage]]) -> None: ...
 
     @abstractmethod
+    def copy_pairs_lacking_disguises(self, limit: int) -> list[tuple[int, int, str]]:
+        """Up to ``limit`` stored copy pairs (a, b, copy) whose disguises were never looked for (stored by a
+        storytrace that did not name them), in pair order."""
+
+    @abstractmethod
+    def stored_passages(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Passage]]:
+        """The stored passages of these pairs (spans as stored: a's side first)."""
+
+    @abstractmethod
+    def put_disguises(self, rows: Sequence[tuple[int, int, str, tuple[tuple[Disguise, ...], tuple[Disguise, ...]]]]) -> None:
+        """Set the disguises of stored pairs: (a, b, copy, (disguises of a, disguises of b))."""
+
+    @abstractmethod
     def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
         """Stored related pairs touching these articles: (a, b, copy, story)."""
 

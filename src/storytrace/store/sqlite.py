@@ -417,6 +417,24 @@ class SQLiteStore(Store):
                 [(a, b, p.kind, p.score, p.a_start, p.a_end, p.b_start, p.b_end) for p in ps],
             )
 
+    def copy_pairs_lacking_disguises(self, limit: int) -> list[tuple[int, int, str]]:
+        if self._disguises_col == "NULL":
+            return []
+        return self.db.execute("SELECT a, b, copy FROM pairs WHERE copy != 'none' AND disguises IS NULL"
+                               " ORDER BY a, b LIMIT ?", (limit,)).fetchall()
+
+    def stored_passages(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Passage]]:
+        out: dict[tuple[int, int], list[Passage]] = {}
+        for a, b in pairs:
+            rows = self.db.execute("SELECT kind, score, a_start, a_end, b_start, b_end FROM passages"
+                                   " WHERE a = ? AND b = ? ORDER BY a_start, b_start", (a, b)).fetchall()
+            out[(a, b)] = [Passage(a0, a1, b0, b1, kind, score) for kind, score, a0, a1, b0, b1 in rows]
+        return out
+
+    def put_disguises(self, rows: Sequence[tuple[int, int, str, tuple[tuple[Disguise, ...], tuple[Disguise, ...]]]]) -> None:
+        self.db.executemany("UPDATE pairs SET disguises = ? WHERE a = ? AND b = ?",
+                            [(_dump_disguises(c, found), a, b) for a, b, c, found in rows])
+
     def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
         out: list[tuple[int, int, str, str]] = []
         ns = sorted(set(numbers))
