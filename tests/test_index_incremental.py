@@ -223,6 +223,7 @@ def _to_schema_1(path) -> None:
         ALTER TABLE pairs_v1 RENAME TO pairs;
         CREATE INDEX pairs_b ON pairs(b);
         UPDATE meta SET value = '1' WHERE key = 'schema';
+        DELETE FROM meta WHERE key = 'disguises_named';
     """)
     db.commit()
     db.close()
@@ -256,3 +257,4 @@ def test_an_older_index_gets_its_copies_disguises_named_on_the_next_scan(tmp_pat
     with Index(db) as index:
         assert {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()} == fresh
         assert index.add([]).upgraded == 0  # done once
+        assert index.store.get_meta("disguises_named") == "1"

@@ -256,11 +256,15 @@ class Index:
     def _name_old_disguises(self) -> int:
         """Name the disguises of copy pairs stored before scans named them (an index of schema 1), from
         their stored passages: what a scan today would have stored with them. One batch per transaction,
-        so an interrupted upgrade goes on where it stopped; returns the pairs upgraded."""
+        so an interrupted upgrade goes on where it stopped; returns the pairs upgraded. Once none is left a
+        mark in the index says so, and later writes (one article each, from the server) skip the search."""
+        if self.store.get_meta("disguises_named") == "1":
+            return 0
         done = 0
         while True:
             rows = self.store.copy_pairs_lacking_disguises(BATCH_SIZE)
             if not rows:
+                self.store.set_meta("disguises_named", "1")
                 return done
             texts = self.store.load({x for a, b, _ in rows for x in (a, b)})
             stored = self.store.stored_passages([(a, b) for a, b, _ in rows])
