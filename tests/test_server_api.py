@@ -276,6 +276,11 @@ def test_stored_copy_pairs_carry_their_disguises_to_sites_and_pages(tmp_path: Pa
         assert {(r["site"], r["copies_from"], r["copies"], r["disguised"]) for r in links} == {
             ("farm.example", "wire.example", 1, 1), (None, None, 1, 0)}
         assert "1 (100%)" in c.get("/sites").text
+        # ranked as `storytrace sites --sort` ranks: the farm first by its disguised share
+        ranked = c.get("/sites", params={"sort": "disguised_share"}).text
+        assert ranked.index("farm.example") < ranked.index("wire.example")
+        assert "wire.example" not in c.get("/sites", params={"sort": "copies", "min_articles": 2}).text
+        assert c.get("/sites", params={"sort": "lag"}).status_code == 400
         site_page = c.get("/sites/farm.example").text
         assert "1 of them disguised (" in site_page and "lookalike letters 1" in site_page
         article = c.get("/articles/genoa-farm").text

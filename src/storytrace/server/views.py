@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from storytrace.errors import NotFound
 from storytrace.model import Article, Relation, Story
+from storytrace.network import rank_sites
 from storytrace.server.highlight import Segment, coverage, relation_marks, segments
 
 if TYPE_CHECKING:
@@ -234,7 +235,8 @@ class SiteRow:
     disguises: list[tuple[str, int]] = field(default_factory=list)  # kind (words) -> copies, most first
 
 
-def site_rows(index: Index) -> list[SiteRow]:
+def site_rows(index: Index, order: str = "articles", min_articles: int = 1) -> list[SiteRow]:
+    """:meth:`Index.sites` ranked as ``storytrace sites --sort`` ranks them."""
     return [
         SiteRow(
             site=r["site"] or "",
@@ -248,7 +250,7 @@ def site_rows(index: Index) -> list[SiteRow]:
             disguised_share=r["disguised_share"],
             disguises=[(k.replace("_", " "), n) for k, n in r["disguises"].items()],
         )
-        for r in index.sites()
+        for r in rank_sites(index.sites(), order, min_articles)
     ]
 
 
