@@ -281,6 +281,9 @@ def test_stored_copy_pairs_carry_their_disguises_to_sites_and_pages(tmp_path: Pa
         assert ranked.index("farm.example") < ranked.index("wire.example")
         assert "wire.example" not in c.get("/sites", params={"sort": "copies", "min_articles": 2}).text
         assert c.get("/sites", params={"sort": "lag"}).status_code == 400
+        api = c.get("/api/sites", params={"sort": "disguised_share", "min_articles": 1}).json()["sites"]
+        assert api[0]["site"] == "farm.example"
+        assert c.get("/api/sites", params={"sort": "lag"}).status_code == 400
         site_page = c.get("/sites/farm.example").text
         assert "1 of them disguised (" in site_page and "lookalike letters 1" in site_page
         article = c.get("/articles/genoa-farm").text

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, R
 from pydantic import BaseModel, Field
 
 from storytrace.model import Article
+from storytrace.network import SITE_ORDERS, rank_sites
 from storytrace.server.access import IndexAccess, cpu_bound
 from storytrace.server.config import ServerConfig
 from storytrace.server.security import token_ok
@@ -193,8 +194,12 @@ async def get_pair(
 
 
 @router.get("/sites")
-def list_sites(request: Request) -> dict[str, Any]:
-    return {"sites": access(request).reader().sites()}
+def list_sites(request: Request, sort: str = "articles",
+               min_articles: Annotated[int, Query(ge=1)] = 1) -> dict[str, Any]:
+    """Sites with their copy signals, largest first or by ``sort`` (as ``storytrace sites --sort``)."""
+    if sort not in SITE_ORDERS:
+        raise HTTPException(400, f"sort={sort!r}: use one of {', '.join(SITE_ORDERS)}")
+    return {"sites": rank_sites(access(request).reader().sites(), sort, min_articles)}
 
 
 @router.get("/sites/links")
