@@ -258,3 +258,26 @@ def test_an_older_index_gets_its_copies_disguises_named_on_the_next_scan(tmp_pat
         assert {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()} == fresh
         assert index.add([]).upgraded == 0  # done once
         assert index.store.get_meta("disguises_named") == "1"
+
+
+def test_an_index_keyed_by_an_older_storytrace_is_named_on_scan(tmp_path) -> None:
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    from storytrace.cli import main
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Syrian prime minister survives an attack in Damascus, officials say.", encoding="utf-8")
+    db = tmp_path / "k.db"
+    first = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
+    assert first.exit_code == 0 and "keyed by an older storytrace" not in first.output
+    with Index(db) as index:
+        assert index.store.get_meta("word_keys") == "2" and not index.older_keys
+    con = sqlite3.connect(db)
+    con.execute("DELETE FROM meta WHERE key = 'word_keys'")  # as an index built before word keys had versions
+    con.commit()
+    con.close()
+    again = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
+    assert again.exit_code == 0 and "keyed by an older storytrace" in again.output

@@ -92,11 +92,13 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         from .engine.ray_engine import scan_with_ray
 
         report = scan_with_ray(list(paths), db=db, mapping=col_map or None, address=address, out_dir=out_dir)
+        older_keys = False
     else:
         def on_error(e: ReadError) -> None:
             click.echo(f"warning: {e}", err=True)
 
         with Index(db) as index:
+            older_keys = index.older_keys
             if sys.stderr.isatty() and not as_json:
                 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -114,6 +116,10 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         out.print(f"read {report.read} articles ({report.added} new, {report.unchanged} already indexed), "
                   f"skipped {report.skipped}; {report.pairs} related pairs; {report.stories} stories in {db} "
                   f"[{report.seconds:.1f}s, {rate:.0f} articles/s]", highlight=False)
+        if older_keys:
+            err.print(f"note: {db} holds articles keyed by an older storytrace (a country's adjective apart "
+                      "from the country); they match a little less well until the index is built again",
+                      highlight=False)
         if report.upgraded:
             out.print(f"named the disguises of {report.upgraded} copy pairs stored by an older storytrace",
                       highlight=False)

@@ -37,6 +37,9 @@ from .store import open_store
 __all__ = ["Index"]
 
 BATCH_SIZE = 1000
+#: The version of the word keys (normalize.word_key) an index's stored vectors were made with. 2: a
+#: country's adjective is keyed as the country ("Syrian" -> "syria").
+WORD_KEYS = "2"
 #: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
 #: signals) or links (the site copy network's edges).
 EXPORTS = ("articles", "pairs", "stories", "sites", "links")
@@ -130,6 +133,13 @@ class Index:
         self.settings = settings
         if not readonly and not stored:
             self.store.set_meta("settings", json.dumps(settings.to_dict()))
+        # Articles stored by a storytrace whose word keys differ (see WORD_KEYS) keep their old keys: they
+        # still match, a little less well, until the index is built again.
+        keys = self.store.get_meta("word_keys")
+        if keys is None and not readonly and not self.store.count():
+            self.store.set_meta("word_keys", WORD_KEYS)
+            keys = WORD_KEYS
+        self.older_keys = keys != WORD_KEYS and bool(self.store.count())
         self._owns_engine = isinstance(engine, str)
         self._vocab: dict[str, int] = {}
         self._vec_cache: dict[int, tuple] = {}

@@ -22,6 +22,7 @@ from typing import Any
 
 import blingfire
 import numpy as np
+import orjson
 import snowballstemmer
 
 __all__ = [
@@ -96,14 +97,45 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=500_000)
 def word_key(word: str) -> str:
-    """The matching key of one word: folded, possessive dropped, stemmed ('Sanctions' -> 'sanction')."""
+    """The matching key of one word: folded, possessive dropped, stemmed ('Sanctions' -> 'sanction'), and a
+    country's adjective keyed as the country ('Syrian' -> 'syria')."""
     w = fold(word)
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
     if w.isdigit():
         return w
-    return _stemmer().stemWord(w)
+    k = _stemmer().stemWord(w)
+    return country_adjectives().get(k, k)
+
+
+@lru_cache(maxsize=1)
+def country_adjectives() -> dict[str, str]:
+    """Stemmed country adjective -> stemmed country name, from countryinfo's data (one-word names only).
+
+    News names a country both ways ("Syria's prime minister" / "Syrian prime minister", "Turkish police" /
+    "police in Turkey"), and two headlines of one story often differ in just that: keyed apart, the
+    country was a word they did not share. STS-B dev Spearman 0.727 -> 0.743, GoogleNews-T dev NMI 0.914
+    -> 0.918, ECB+ and Clough dev unchanged. An adjective several countries share ("French": France,
+    Réunion, ...) goes to the most populous; a multi-word country ("British", "American") is left alone,
+    since one key cannot stand for two words.
+    """
+    stem = snowballstemmer.stemmer("english").stemWord  # its own stemmer: this may run in any thread
+    out: dict[str, str] = {}
+    population: dict[str, int] = {}
+    for path in resources.files("countryinfo").joinpath("data").iterdir():
+        if not path.name.endswith(".json"):
+            continue
+        info = orjson.loads(path.read_bytes())
+        name, adjective = info.get("name") or "", info.get("demonym") or ""
+        if not name or not adjective or not name.isalpha() or not adjective.isalpha():
+            continue
+        country, key = stem(fold(name)), stem(fold(adjective))
+        people = int(info.get("population") or 0)
+        if key != country and people > population.get(key, -1):
+            out[key] = country
+            population[key] = people
+    return out
 
 
 def is_content(key: str) -> bool:
