@@ -101,3 +101,28 @@ def test_site_links_count_copies_pairs_lag_and_disguised_per_pair_of_sites() -> 
     assert rest[("farm.example", "paper.example")]["disguised"] is None
     assert rest[(None, "wire.example")]["copies"] == 1
     assert site_links([]) == []
+
+
+def test_an_undated_copy_is_oriented_by_the_tricks_only_a_copier_plays() -> None:
+    rows = [
+        # no date on the farm's side: it alone plays look-alike letters, so it is the copy
+        ("farm.example", None, 2, ("lookalike_letters",), "wire.example", "2020-03-01T18:00:00Z", 1, ()),
+        # the copy on the b side this time, with no dates at all
+        ("wire.example", None, 3, (), "mill.example", None, 4, ("dropped_words", "swapped_words")),
+        # swapped words alone say nothing of direction; tricks on both sides, or not looked at, neither
+        ("a.example", None, 5, ("swapped_words",), "b.example", None, 6, ()),
+        ("a.example", None, 7, ("lookalike_letters",), "b.example", None, 8, ("missing_spaces",)),
+        ("a.example", None, 9, ("lookalike_letters",), "b.example", None, 10, None),
+    ]
+    assert copy_edges(rows) == [
+        CopyEdge("farm.example", "wire.example", 2, 1, None, ("lookalike_letters",)),
+        CopyEdge("mill.example", "wire.example", 4, 3, None, ("dropped_words",)),
+    ]
+    edges = copy_edges(rows) + [CopyEdge("farm.example", "wire.example", 11, 1, 6.0, ())]
+    farm = next(r for r in site_signals({"farm.example": 4, "wire.example": 2}, edges) if r["site"] == "farm.example")
+    # both copies count; the lag comes from the dated one only
+    assert (farm["copies"], farm["copy_share"], farm["median_lag_hours"], farm["disguised"]) == (2, 0.5, 6.0, 1)
+    from storytrace.network import site_links
+
+    link = next(r for r in site_links(edges) if r["site"] == "mill.example")
+    assert (link["copies"], link["median_lag_hours"]) == (1, None)

@@ -364,7 +364,8 @@ def _site_links(db: str, as_json: bool, limit: int) -> None:
     t = Table("site", "copies from", "copies", "pairs", "median lag", "disguised")
     for r in rows:
         t.add_row(*map(escape, (r["site"] or "(unknown)", r["copies_from"] or "(unknown)", str(r["copies"]),
-                                str(r["pairs"]), f"{r['median_lag_hours']:.1f} h",
+                                str(r["pairs"]),
+                                "–" if r["median_lag_hours"] is None else f"{r['median_lag_hours']:.1f} h",
                                 "–" if r["disguised"] is None else str(r["disguised"]))))
     out.print(t)
 

@@ -2,8 +2,9 @@
 
 A site whose articles mostly copy earlier articles of other sites, within hours, is what media researchers
 call a content farm (or a churnalism outlet); a site whose articles others copy is a source. Both are read
-off the stored copy pairs (exact, near or partial copies with both dates known): the later article is the
-copy. Pure: the store hands over the rows, and these functions only count.
+off the stored copy pairs (exact, near or partial copies): the later article is the copy, and where a date
+is missing, the side playing the tricks only copiers play (see :func:`copy_edges`). Pure: the store hands
+over the rows, and these functions only count.
 """
 
 from __future__ import annotations
@@ -33,18 +34,29 @@ class CopyEdge:
     source_site: str
     copy: int
     source: int
-    hours: float
+    hours: float | None  # None: a date is missing, and the direction comes from the copy's tricks
     tricks: tuple[str, ...] | None = None
 
 
 def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
-    """Copy pairs oriented later -> earlier; a pair without both dates, or published at the same moment,
-    has no direction and is left out. An edge keeps only the copy's tricks that no honest edit leaves
-    (:data:`storytrace.disguise.COPIER_TRICKS`)."""
+    """Copy pairs oriented copy -> source. An edge keeps only the copy's tricks that no honest edit leaves
+    (:data:`storytrace.disguise.COPIER_TRICKS`).
+
+    The later article is the copy. Where a date is missing, a side that plays such tricks against the
+    other while the other plays none is the copy: a source does not put look-alike letters into its own
+    text, and content farms are the sites that leave dates out. Otherwise a pair with a date missing, or
+    published at the same moment, has no direction and is left out."""
     out = []
     for site_a, pub_a, n_a, tricks_a, site_b, pub_b, n_b, tricks_b in rows:
         ta, tb = parse_published(pub_a), parse_published(pub_b)
-        if ta is None or tb is None or ta == tb:
+        if ta is None or tb is None:
+            ca, cb = _copier_tricks(tricks_a), _copier_tricks(tricks_b)
+            if ca and cb == ():
+                out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, None, ca))
+            elif cb and ca == ():
+                out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, None, cb))
+            continue
+        if ta == tb:
             continue
         if ta > tb:
             out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600,
@@ -55,15 +67,21 @@ def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
     return out
 
 
+def _median(hours: list[float | None]) -> float | None:
+    dated = [h for h in hours if h is not None]
+    return statistics.median(dated) if dated else None
+
+
 def _copier_tricks(kinds: tuple[str, ...] | None) -> tuple[str, ...] | None:
     return None if kinds is None else tuple(k for k in kinds if k in COPIER_TRICKS)
 
 
 def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
     """Per site, largest first: ``articles``; ``copied_from`` (site -> copy pairs, its own site included);
-    ``copies``, its articles that copy an earlier article of another site, and their ``copy_share``;
-    ``copied``, its articles another site copied later; ``median_lag_hours``, how long after the earliest
-    such source its copies appeared (None without copies); ``disguised``, its copies that disguise
+    ``copies``, its articles that copy an article of another site (an earlier one, or one it disguises
+    itself against: see :func:`copy_edges`), and their ``copy_share``; ``copied``, its articles another
+    site copied; ``median_lag_hours``, how long after the earliest dated such source its copies appeared
+    (None without dated copies); ``disguised``, its copies that disguise
     themselves against a source with a trick only copiers play (look-alike letters, glued sentences, a
     function word dropped throughout: see :func:`copy_edges`), their ``disguised_share`` among the copies
     whose disguises were looked for (None when none were), and ``disguises``, kind -> copies playing it.
@@ -73,7 +91,8 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     Why disguises count here: a newsroom that syndicates a wire story reprints it as it is; swapping
     letters for look-alikes of other alphabets has no purpose but to hide the copy."""
     copied_from: dict[str, dict[str, int]] = {}
-    lag: dict[str, dict[int, float]] = {}  # site -> copy article -> hours after its earliest other-site source
+    # site -> copy article -> hours after its earliest other-site source (None: no dated source)
+    lag: dict[str, dict[int, float | None]] = {}
     copied: dict[str, set[int]] = {}
     tricks: dict[str, dict[int, set[str]]] = {}  # site -> copy article looked at -> disguise kinds it plays
     for e in edges:
@@ -82,13 +101,16 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
         if e.copy_site == e.source_site:
             continue
         mine = lag.setdefault(e.copy_site, {})
-        mine[e.copy] = max(mine.get(e.copy, 0.0), e.hours)
+        mine.setdefault(e.copy, None)
+        if e.hours is not None:
+            mine[e.copy] = max(mine[e.copy] or 0.0, e.hours)
         copied.setdefault(e.source_site, set()).add(e.source)
         if e.tricks is not None:
             tricks.setdefault(e.copy_site, {}).setdefault(e.copy, set()).update(e.tricks)
     out = []
     for site, n in sorted(articles.items(), key=lambda kv: (-kv[1], kv[0])):
-        hours = list(lag.get(site, {}).values())
+        copies = lag.get(site, {})
+        hours = [h for h in copies.values() if h is not None]
         looked = tricks.get(site, {})
         disguised = sum(1 for kinds in looked.values() if kinds)
         kinds = Counter(k for found in looked.values() for k in found)
@@ -96,8 +118,8 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
             "site": site or None,
             "articles": n,
             "copied_from": copied_from.get(site, {}),
-            "copies": len(hours),
-            "copy_share": len(hours) / n if n else 0.0,
+            "copies": len(copies),
+            "copy_share": len(copies) / n if n else 0.0,
             "copied": len(copied.get(site, ())),
             "median_lag_hours": statistics.median(hours) if hours else None,
             "disguised": disguised,
@@ -110,9 +132,9 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
 def site_links(edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
     """The copy network as an edge list, most copies first: one row per (copying site, copied site) with
     ``copies``, the copying site's articles that copy an article of the other, ``pairs``, the copy pairs
-    between them, ``median_lag_hours`` from source to copy over those pairs, and ``disguised``, the
-    copies that disguise themselves against that site with a copier's trick (None when none were looked
-    at). Sites without a
+    between them, ``median_lag_hours`` from source to copy over those pairs (None when none is dated),
+    and ``disguised``, the copies that disguise themselves against that site with a copier's trick (None
+    when none were looked at). Sites without a
     name are "" here and None in the rows. A site's own archive reprints are a link to itself.
 
     The shape network tools read (source, target, weight: Gephi, networkx, igraph), so that who copies
@@ -130,7 +152,7 @@ def site_links(edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
         "copies_from": source_site or None,
         "copies": len(link["copies"]),
         "pairs": len(link["hours"]),
-        "median_lag_hours": statistics.median(link["hours"]),
+        "median_lag_hours": _median(link["hours"]),
         "disguised": sum(link["looked"].values()) if link["looked"] else None,
     } for (copy_site, source_site), link in links.items()]
     return sorted(out, key=lambda r: (-r["copies"], -r["pairs"], r["site"] or "", r["copies_from"] or ""))
