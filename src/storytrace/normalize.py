@@ -118,7 +118,8 @@ def country_adjectives() -> dict[str, str]:
     country was a word they did not share. STS-B dev Spearman 0.727 -> 0.743, GoogleNews-T dev NMI 0.914
     -> 0.918, ECB+ and Clough dev unchanged. An adjective several countries share ("French": France,
     Réunion, ...) goes to the most populous; a multi-word country ("British", "American") is left alone,
-    since one key cannot stand for two words.
+    since one key cannot stand for two words. Keys carry no case, so the verb "polish" is keyed as Poland
+    too: rare enough in news to accept.
     """
     stem = snowballstemmer.stemmer("english").stemWord  # its own stemmer: this may run in any thread
     out: dict[str, str] = {}
