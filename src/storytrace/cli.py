@@ -118,7 +118,8 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
                   f"[{report.seconds:.1f}s, {rate:.0f} articles/s]", highlight=False)
         if older_keys:
             err.print(f"note: {db} holds articles keyed by an older storytrace (a country's adjective apart "
-                      "from the country); they match a little less well until the index is built again",
+                      "from the country); they match a little less well until the index is built again: "
+                      f"storytrace export --db {db} --out articles.jsonl, then scan articles.jsonl into a new --db",
                       highlight=False)
         if report.upgraded:
             out.print(f"named the disguises of {report.upgraded} copy pairs stored by an older storytrace",
