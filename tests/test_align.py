@@ -228,3 +228,29 @@ def test_scorer_never_removes_lexical_paraphrases() -> None:
     plain = align(a, b)
     scored = align(a, b, paraphrase_scorer=_flat_scorer(0.0))
     assert scored == plain
+
+
+def test_sentences_naming_different_places_or_figures_are_less_alike() -> None:
+    # the same wording about two different bombings: each names a place and a toll the other does not
+    different = sentence_similarity("Car bomb kills 20 in northwest Syria", "Car bomb kills 40 in northwest Pakistan")
+    same_words = sentence_similarity("Car bomb kills people in northwest region", "Car bomb kills people in northwest area")
+    assert different < 0.55 < same_words
+    # a name only one side gives is no contrast (a paraphrase may add a detail)
+    assert sentence_similarity("Mursi sworn in as president", "Mohamed Mursi sworn in as president") > 0.8
+    # nor is a capitalised word opening the sentence
+    assert sentence_similarity("Floods hit the valley again", "Landslides hit the valley again") == \
+        sentence_similarity("floods hit the valley again", "landslides hit the valley again")
+
+
+def test_paraphrase_passages_score_sentences_that_name_different_things_lower() -> None:
+    from storytrace.align import _dice
+
+    a = OWN_A + "\n\n" + "A car bomb killed 20 people near Idlib on Monday, officials said."
+    b = OWN_B + "\n\n" + "A car bomb killed 40 people near Peshawar on Monday, officials said."
+    (p,) = [p for p in align(a, b).passages if p.kind == "paraphrase"]
+    dice = _dice(sentences_of(a)[1], sentences_of(b)[1])
+    assert p.score == pytest.approx(0.7 * dice) and p.score < dice
+    # the same sentences naming the same place and toll keep their full score
+    c = OWN_B + "\n\n" + "A car bomb killed 20 people near Idlib on Monday evening, officials said."
+    (q,) = [p for p in align(a, c).passages if p.kind == "paraphrase"]
+    assert q.score == pytest.approx(_dice(sentences_of(a)[1], sentences_of(c)[1]))

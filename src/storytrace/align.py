@@ -36,6 +36,7 @@ class Sentence:
     keys: list[str]            # content-word keys in order
     weights: dict[str, float]  # key -> idf weight (set semantics)
     total: float               # sum of weights
+    names: frozenset[str] = frozenset()  # keys of its names and figures (see _NAME_WEIGHT)
 
     @property
     def n(self) -> int:
@@ -59,13 +60,28 @@ def sentences_of(text: str) -> list[Sentence]:
     tokens = tokenize(text)
     mask = tokens.content
     return _sentences(sentence_spans(text), list(compress(tokens.starts, mask)), list(compress(tokens.keys, mask)),
-                      list(compress(tokens.folded, mask)))
+                      list(compress(tokens.folded, mask)), list(compress(tokens.caps, mask)))
+
+
+# A name is a capitalised word as rare as a name (weight >= 5: Zipf frequency under 4) that does not open
+# its sentence, or a figure. Two sentences that each name someone, somewhere or some figure the other does
+# not ("Car bomb kills 20 in northwest Syria" / "Car bomb kills 40 in northwest Pakistan") tell of two
+# things, however much of their wording they share: their similarity is multiplied by _NAME_CONTRAST.
+# storytrace's own rule. STS-B dev Spearman 0.743 -> 0.768 and average precision 0.842 -> 0.870 at 0.7
+# (1.0, 0.9, 0.8, 0.7, 0.6 tried: 0.743, 0.758, 0.766, 0.768, 0.763).
+_NAME_WEIGHT = 5.0
+_NAME_CONTRAST = 0.7
+
+
+def _contrast(a: Sentence, b: Sentence) -> bool:
+    """Whether each sentence has a name or figure the other lacks."""
+    return bool(a.names) and bool(b.names) and not a.names <= b.weights.keys() and not b.names <= a.weights.keys()
 
 
 def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
-               folded: list[str]) -> list[Sentence]:
+               folded: list[str], caps: list[bool] | None = None) -> list[Sentence]:
     """Sentences from the content tokens' starts, keys and folded forms (the weight of a key is that of
-    its first form in the sentence)."""
+    its first form in the sentence), with their names when ``caps`` (capitalised or not) is given."""
     out: list[Sentence] = []
     # Every form's weight in one pass of C-level calls (idf is cached); a sentence's keys then become
     # its weights dict in one dict(zip(...)) when no key repeats, which is the common case.
@@ -80,7 +96,10 @@ def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
             for k, w in zip(ks, ws[lo:hi]):
                 if k not in weights:
                     weights[k] = w
-        out.append(Sentence(a, b, ks, weights, sum(weights.values())))
+        names = frozenset() if caps is None else frozenset(
+            keys[t] for t in range(lo, hi)
+            if keys[t].isdigit() or (caps[t] and starts[t] != a and ws[t] >= _NAME_WEIGHT))
+        out.append(Sentence(a, b, ks, weights, sum(weights.values()), names))
     return out
 
 
@@ -92,26 +111,36 @@ def _dice(a: Sentence, b: Sentence) -> float:
     return shared / (a.total + b.total)
 
 
+def _similarity(a: Sentence, b: Sentence) -> float:
+    """idf-weighted Dice, lowered for two sentences that name different things (see _NAME_CONTRAST)."""
+    dice = _dice(a, b)
+    return dice * _NAME_CONTRAST if dice and _contrast(a, b) else dice
+
+
 def sentence_similarity(a: str, b: str) -> float:
-    """Similarity of two sentences in [0, 1]: idf-weighted Dice overlap of their content-word keys.
+    """Similarity of two sentences in [0, 1]: idf-weighted Dice overlap of their content-word keys, lowered
+    when each names someone, somewhere or a figure the other does not.
 
     This is the measure passage alignment uses to call a sentence pair a paraphrase; STS-B headlines
     measure how well it ranks paraphrases (docs/quality.md).
     """
     sa = _one(a)
     sb = _one(b)
-    return _dice(sa, sb)
+    return _similarity(sa, sb)
 
 
 def _one(text: str) -> Sentence:
     tokens = tokenize(text)
     keys: list[str] = []
     weights: dict[str, float] = {}
-    for k, f in zip(tokens.keys, tokens.folded):
+    names: set[str] = set()
+    for k, f, c, start in zip(tokens.keys, tokens.folded, tokens.caps, tokens.starts):
         if is_content(k):
             keys.append(k)
             weights.setdefault(k, idf(f))
-    return Sentence(0, len(text), keys, weights, sum(weights.values()))
+            if k.isdigit() or (c and start != 0 and idf(f) >= _NAME_WEIGHT):
+                names.add(k)
+    return Sentence(0, len(text), keys, weights, sum(weights.values()), frozenset(names))
 
 
 # Below this many sentence pairs the plain loop is cheaper than building sparse matrices.
@@ -181,6 +210,8 @@ def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list
         found.sort()
         for _, j, acc in found:
             dice = acc / (x.total + sb[j].total)
+            if dice >= min_dice and _contrast(x, sb[j]):
+                dice *= _NAME_CONTRAST
             if dice >= min_dice:
                 scored.append((dice, i, j, ""))
     return scored
@@ -213,6 +244,10 @@ def _candidates_plain(sa: list[Sentence], sb: list[Sentence], min_dice: float) -
             dice = w / (total + totals[j])
             if dice < min_dice:
                 continue
+            if _contrast(s, sb[j]):
+                dice *= _NAME_CONTRAST
+                if dice < min_dice:
+                    continue
             scored.append((dice, i, j, ""))
     return scored
 
@@ -254,7 +289,8 @@ def _make_doc(text: str) -> _Doc:
     keys = list(compress(tokens.keys, mask))
     starts = list(compress(tokens.starts, mask))
     ends = list(compress(tokens.ends, mask))
-    sents = _sentences(sentence_spans(text), starts, keys, list(compress(tokens.folded, mask)))
+    sents = _sentences(sentence_spans(text), starts, keys, list(compress(tokens.folded, mask)),
+                       list(compress(tokens.caps, mask)))
     which = [-1] * len(keys)
     first = [-1] * len(sents)
     last = [-1] * len(sents)
