@@ -281,3 +281,37 @@ def test_an_index_keyed_by_an_older_storytrace_is_named_on_scan(tmp_path) -> Non
     con.close()
     again = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
     assert again.exit_code == 0 and "keyed by an older storytrace" in again.output
+
+
+def test_an_interrupted_upgrade_keeps_what_it_named_and_finishes_on_the_next_scan(tmp_path, monkeypatch) -> None:
+    import storytrace.index as index_mod
+
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    db = tmp_path / "old.db"
+    with Index(db) as index:
+        index.add([Article(id=f"c{i}", text=source.replace("harbour", "hаrbour") + f" Copy {i}.") for i in range(3)]
+                  + [Article(id="wire", text=source)])
+        fresh = {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()}
+    assert len(fresh) >= 3
+    _to_schema_1(db)
+    monkeypatch.setattr(index_mod, "BATCH_SIZE", 1)
+    calls = {"n": 0}
+    real = index_mod._disguise_job
+
+    def failing(job):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt  # the run is stopped during the second batch
+        return real(job)
+
+    monkeypatch.setattr(index_mod, "_disguise_job", failing)
+    with Index(db) as index, pytest.raises(KeyboardInterrupt):
+        index.add([])
+    with Index(db, readonly=True) as index:
+        named = [r for r in index.pairs() if r.disguises_a is not None]
+        assert len(named) == 1 and len(list(index.pairs())) == len(fresh)  # the first batch kept, no pair lost
+    monkeypatch.setattr(index_mod, "_disguise_job", real)
+    with Index(db) as index:
+        assert index.add([]).upgraded == len(fresh) - 1
+        assert {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()} == fresh
