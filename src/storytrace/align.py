@@ -23,8 +23,8 @@ from scipy import sparse
 
 from .config import Settings
 from .model import Passage, Span
-from .normalize import is_content, paragraph_spans, remember, sentence_spans, tokenize
-from .weights import idf, idfs
+from .normalize import paragraph_spans, remember, sentence_spans, tokenize
+from .weights import idfs
 
 __all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of", "word_pairs"]
 
@@ -73,9 +73,11 @@ _NAME_WEIGHT = 5.0
 _NAME_CONTRAST = 0.7
 
 
-def _contrast(a: Sentence, b: Sentence) -> bool:
-    """Whether each sentence has a name or figure the other lacks."""
-    return bool(a.names) and bool(b.names) and not a.names <= b.weights.keys() and not b.names <= a.weights.keys()
+def _contrasted(dice: float, a: Sentence, b: Sentence) -> float:
+    """``dice`` lowered by _NAME_CONTRAST when each sentence has a name or figure the other lacks."""
+    if a.names and b.names and not a.names <= b.weights.keys() and not b.names <= a.weights.keys():
+        return dice * _NAME_CONTRAST
+    return dice
 
 
 def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
@@ -111,12 +113,6 @@ def _dice(a: Sentence, b: Sentence) -> float:
     return shared / (a.total + b.total)
 
 
-def _similarity(a: Sentence, b: Sentence) -> float:
-    """idf-weighted Dice, lowered for two sentences that name different things (see _NAME_CONTRAST)."""
-    dice = _dice(a, b)
-    return dice * _NAME_CONTRAST if dice and _contrast(a, b) else dice
-
-
 def sentence_similarity(a: str, b: str) -> float:
     """Similarity of two sentences in [0, 1]: idf-weighted Dice overlap of their content-word keys, lowered
     when each names someone, somewhere or a figure the other does not.
@@ -126,21 +122,15 @@ def sentence_similarity(a: str, b: str) -> float:
     """
     sa = _one(a)
     sb = _one(b)
-    return _similarity(sa, sb)
+    return _contrasted(_dice(sa, sb), sa, sb)
 
 
 def _one(text: str) -> Sentence:
+    """The whole text as one sentence."""
     tokens = tokenize(text)
-    keys: list[str] = []
-    weights: dict[str, float] = {}
-    names: set[str] = set()
-    for k, f, c, start in zip(tokens.keys, tokens.folded, tokens.caps, tokens.starts):
-        if is_content(k):
-            keys.append(k)
-            weights.setdefault(k, idf(f))
-            if k.isdigit() or (c and start != 0 and idf(f) >= _NAME_WEIGHT):
-                names.add(k)
-    return Sentence(0, len(text), keys, weights, sum(weights.values()), frozenset(names))
+    mask = tokens.content
+    return _sentences([(0, len(text))], list(compress(tokens.starts, mask)), list(compress(tokens.keys, mask)),
+                      list(compress(tokens.folded, mask)), list(compress(tokens.caps, mask)))[0]
 
 
 # Below this many sentence pairs the plain loop is cheaper than building sparse matrices.
@@ -210,8 +200,8 @@ def _candidates(sa: list[Sentence], sb: list[Sentence], min_dice: float) -> list
         found.sort()
         for _, j, acc in found:
             dice = acc / (x.total + sb[j].total)
-            if dice >= min_dice and _contrast(x, sb[j]):
-                dice *= _NAME_CONTRAST
+            if dice >= min_dice:
+                dice = _contrasted(dice, x, sb[j])
             if dice >= min_dice:
                 scored.append((dice, i, j, ""))
     return scored
@@ -244,11 +234,9 @@ def _candidates_plain(sa: list[Sentence], sb: list[Sentence], min_dice: float) -
             dice = w / (total + totals[j])
             if dice < min_dice:
                 continue
-            if _contrast(s, sb[j]):
-                dice *= _NAME_CONTRAST
-                if dice < min_dice:
-                    continue
-            scored.append((dice, i, j, ""))
+            dice = _contrasted(dice, s, sb[j])
+            if dice >= min_dice:
+                scored.append((dice, i, j, ""))
     return scored
 
 

@@ -255,7 +255,7 @@ def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
             out.print(f"unrelated in {side}: {s.text[:200]!r}", highlight=False, markup=False)
     for side, tricks in (("a", rel.disguises_a), ("b", rel.disguises_b)):
         for d in tricks or ():
-            out.print(f"disguise in {side}: {d.kind.replace('_', ' ')} x{d.count} ({', '.join(d.examples)})",
+            out.print(f"disguise in {side}: {d.label} x{d.count} ({', '.join(d.examples)})",
                       highlight=False, markup=False)
 
 
@@ -276,7 +276,7 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
     t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "disguises", "title")
     for m in matches:
         s = m.relation.scores
-        tricks = ", ".join(d.kind.replace("_", " ") for d in m.relation.disguises_a or ())
+        tricks = ", ".join(d.label for d in m.relation.disguises_a or ())
         t.add_row(*map(escape, (m.article.id, m.article.site or "", m.article.published or "", m.relation.copy,
                   m.relation.story, f"{s.get('reuse', 0):.2f}", f"{s.get('story', 0):.2f}", tricks,
                   m.article.title[:50])))
@@ -295,8 +295,7 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
     with open_index(db) as index:
         rels = list(index.pairs(copy=copy, story=story, article_id=article))
     if as_json:
-        emit_json([{"a": r.a, "b": r.b, "copy": r.copy, "story": r.story, "earlier": r.earlier,
-                    "scores": r.scores, "disguises": r.to_dict()["disguises"]} for r in rels])
+        emit_json([r.summary() for r in rels])
         return
     t = Table("a", "b", "copy", "story", "story score", "reuse", "earlier", "disguises")
     for r in rels:
@@ -309,7 +308,7 @@ def _tricks_cell(r: Relation) -> str:
     """'a: swapped words; b: lookalike letters', '' for none, '?' where a stored copy was never looked at."""
     if r.disguises_a is None or r.disguises_b is None:
         return "?"
-    return "; ".join(f"{side}: {', '.join(d.kind.replace('_', ' ') for d in found)}"
+    return "; ".join(f"{side}: {', '.join(d.label for d in found)}"
                      for side, found in (("a", r.disguises_a), ("b", r.disguises_b)) if found)
 
 

@@ -127,15 +127,19 @@ def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int
     """The tricks ``text`` plays that ``other`` does not. ``passages``: (start, end) in ``text`` and in
     ``other`` of the verbatim passages they share, where dropped words, swapped words and changed figures
     are looked for."""
-    return pair_disguises(text, other, passages)[0]
+    return _tricks(*_sides(text, other, passages))
 
 
 def pair_disguises(a: str, b: str, passages: Sequence[tuple[int, int, int, int]] = ()
                    ) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
     """:func:`disguises` of ``a`` against ``b`` and of ``b`` against ``a``, each text read once."""
-    sa = _side(a, [(s0, s1) for s0, s1, _, _ in passages])
-    sb = _side(b, [(o0, o1) for _, _, o0, o1 in passages])
+    sa, sb = _sides(a, b, passages)
     return _tricks(sa, sb), _tricks(sb, sa)
+
+
+def _sides(a: str, b: str, passages: Sequence[tuple[int, int, int, int]]) -> tuple[_Side, _Side]:
+    return (_side(a, [(s0, s1) for s0, s1, _, _ in passages]),
+            _side(b, [(o0, o1) for _, _, o0, o1 in passages]))
 
 
 def _tricks(mine: _Side, theirs: _Side) -> tuple[Disguise, ...]:

@@ -276,9 +276,10 @@ class Index:
             if not rows:
                 self.store.set_meta("disguises_named", "1")
                 return done
-            texts = self.store.load({x for a, b, _ in rows for x in (a, b)})
+            # the articles without their fingerprint states, which naming disguises does not read
+            texts = self.store.articles_with_story({x for a, b, _ in rows for x in (a, b)})
             stored = self.store.stored_passages([(a, b) for a, b, _ in rows])
-            jobs = [(texts[a][1].content, texts[b][1].content,
+            jobs = [(texts[a][0].content, texts[b][0].content,
                      [(p.a_start, p.a_end, p.b_start, p.b_end) for p in stored[(a, b)] if p.kind == "verbatim"])
                     for a, b, _ in rows]
             found = self.engine.map(_disguise_job, jobs)
@@ -794,8 +795,7 @@ class Index:
                 yield d
         elif what == "pairs":
             for rel in self.pairs():
-                yield {"a": rel.a, "b": rel.b, "copy": rel.copy, "story": rel.story, "earlier": rel.earlier,
-                       "scores": rel.scores, "disguises": rel.to_dict()["disguises"]}
+                yield rel.summary()
         elif what == "sites":
             yield from self.sites()
         elif what == "links":

@@ -96,6 +96,11 @@ class Disguise:
     count: int
     examples: tuple[str, ...] = ()
 
+    @property
+    def label(self) -> str:
+        """The kind in words ("lookalike letters"), as the CLI and the pages show it."""
+        return self.kind.replace("_", " ")
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "count": self.count, "examples": list(self.examples)}
 
@@ -136,9 +141,20 @@ class Relation:
                 "b": [s.to_dict() for s in self.unrelated_b],
             },
             "earlier": self.earlier,
-            "disguises": None if self.disguises_a is None or self.disguises_b is None else {
-                "a": [d.to_dict() for d in self.disguises_a], "b": [d.to_dict() for d in self.disguises_b]},
+            "disguises": self.disguises_dict(),
         }
+
+    def disguises_dict(self) -> dict[str, list[dict[str, Any]]] | None:
+        """Each side's disguises as plain data (None where nobody looked), as ``to_dict`` gives them."""
+        if self.disguises_a is None or self.disguises_b is None:
+            return None
+        return {"a": [d.to_dict() for d in self.disguises_a], "b": [d.to_dict() for d in self.disguises_b]}
+
+    def summary(self) -> dict[str, Any]:
+        """The pair without its passages (what pair listings and exports give): a, b, copy, story, earlier,
+        scores and disguises."""
+        return {"a": self.a, "b": self.b, "copy": self.copy, "story": self.story, "earlier": self.earlier,
+                "scores": self.scores, "disguises": self.disguises_dict()}
 
 
 @dataclass(frozen=True, slots=True)

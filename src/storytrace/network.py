@@ -49,21 +49,23 @@ def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
     out = []
     for site_a, pub_a, n_a, tricks_a, site_b, pub_b, n_b, tricks_b in rows:
         ta, tb = parse_published(pub_a), parse_published(pub_b)
-        if ta is None or tb is None:
-            ca, cb = _copier_tricks(tricks_a), _copier_tricks(tricks_b)
-            if ca and cb == ():
-                out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, None, ca))
-            elif cb and ca == ():
-                out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, None, cb))
-            continue
-        if ta == tb:
-            continue
-        if ta > tb:
-            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, (ta - tb).total_seconds() / 3600,
-                                _copier_tricks(tricks_a)))
+        ca, cb = _copier_tricks(tricks_a), _copier_tricks(tricks_b)
+        hours: float | None = None
+        if ta is not None and tb is not None:
+            if ta == tb:
+                continue
+            a_copies = ta > tb
+            hours = abs((ta - tb).total_seconds()) / 3600
+        elif ca and cb == ():
+            a_copies = True
+        elif cb and ca == ():
+            a_copies = False
         else:
-            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, (tb - ta).total_seconds() / 3600,
-                                _copier_tricks(tricks_b)))
+            continue
+        if a_copies:
+            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, hours, ca))
+        else:
+            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, hours, cb))
     return out
 
 
@@ -81,10 +83,10 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     ``copies``, its articles that copy an article of another site (an earlier one, or one it disguises
     itself against: see :func:`copy_edges`), and their ``copy_share``; ``copied``, its articles another
     site copied; ``median_lag_hours``, how long after the earliest dated such source its copies appeared
-    (None without dated copies); ``disguised``, its copies that disguise
-    themselves against a source with a trick only copiers play (look-alike letters, glued sentences, a
-    function word dropped throughout: see :func:`copy_edges`), their ``disguised_share`` among the copies
-    whose disguises were looked for (None when none were), and ``disguises``, kind -> copies playing it.
+    (None without dated copies); ``disguised``, its copies that disguise themselves against a source with
+    a trick only copiers play (look-alike letters, glued sentences, a function word dropped throughout:
+    see :func:`copy_edges`), their ``disguised_share`` among the copies whose disguises were looked for
+    (None when none were), and ``disguises``, kind -> copies playing it.
     A reprint of its own archive is not copying another site, so same-site pairs count only in
     ``copied_from``.
 
@@ -110,7 +112,6 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     out = []
     for site, n in sorted(articles.items(), key=lambda kv: (-kv[1], kv[0])):
         copies = lag.get(site, {})
-        hours = [h for h in copies.values() if h is not None]
         looked = tricks.get(site, {})
         disguised = sum(1 for kinds in looked.values() if kinds)
         kinds = Counter(k for found in looked.values() for k in found)
@@ -121,7 +122,7 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
             "copies": len(copies),
             "copy_share": len(copies) / n if n else 0.0,
             "copied": len(copied.get(site, ())),
-            "median_lag_hours": statistics.median(hours) if hours else None,
+            "median_lag_hours": _median(list(copies.values())),
             "disguised": disguised,
             "disguised_share": disguised / len(looked) if looked else None,
             "disguises": dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -134,8 +135,8 @@ def site_links(edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:
     ``copies``, the copying site's articles that copy an article of the other, ``pairs``, the copy pairs
     between them, ``median_lag_hours`` from source to copy over those pairs (None when none is dated),
     and ``disguised``, the copies that disguise themselves against that site with a copier's trick (None
-    when none were looked at). Sites without a
-    name are "" here and None in the rows. A site's own archive reprints are a link to itself.
+    when none were looked at). Sites without a name are "" here and None in the rows. A site's own archive
+    reprints are a link to itself.
 
     The shape network tools read (source, target, weight: Gephi, networkx, igraph), so that who copies
     whom can be drawn and analysed without counting the pairs again."""

@@ -40,6 +40,13 @@ def article_summary(article: Article) -> dict[str, Any]:
     return {k: v for k, v in article.to_dict().items() if k != "text"}
 
 
+def check_site_order(sort: str) -> str:
+    """Accept one of the orders ``storytrace sites --sort`` knows; reject anything else with a 400 naming them."""
+    if sort not in SITE_ORDERS:
+        raise HTTPException(400, f"sort={sort!r}: use one of {', '.join(SITE_ORDERS)}")
+    return sort
+
+
 def check_date(value: str | None, name: str) -> str | None:
     """Accept an ISO date or datetime; reject anything else with a 400 that quotes the value."""
     if value in (None, ""):
@@ -197,9 +204,7 @@ async def get_pair(
 def list_sites(request: Request, sort: str = "articles",
                min_articles: Annotated[int, Query(ge=1)] = 1) -> dict[str, Any]:
     """Sites with their copy signals, largest first or by ``sort`` (as ``storytrace sites --sort``)."""
-    if sort not in SITE_ORDERS:
-        raise HTTPException(400, f"sort={sort!r}: use one of {', '.join(SITE_ORDERS)}")
-    return {"sites": rank_sites(access(request).reader().sites(), sort, min_articles)}
+    return {"sites": rank_sites(access(request).reader().sites(), check_site_order(sort), min_articles)}
 
 
 @router.get("/sites/links")

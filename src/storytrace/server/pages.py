@@ -9,9 +9,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storytrace.errors import StorytraceError
-from storytrace.network import SITE_ORDERS
 from storytrace.server.access import IndexAccess, cpu_bound
-from storytrace.server.api import MAX_TEXT, check_date
+from storytrace.server.api import MAX_TEXT, check_date, check_site_order
 from storytrace.server.render import ServerLinks, render
 from storytrace.server.views import article_view, compare_texts, pair_view, site_rows, site_view, story_view
 
@@ -90,9 +89,7 @@ async def pair_page(
 def sites_page(request: Request, sort: str = "articles",
                min_articles: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
     """Sites by size, or by a copy signal (?sort=copy_share&min_articles=5: likely content farms first)."""
-    if sort not in SITE_ORDERS:
-        raise HTTPException(400, f"sort={sort!r}: use one of {', '.join(SITE_ORDERS)}")
-    rows = site_rows(_access(request).reader(), sort, min_articles)
+    rows = site_rows(_access(request).reader(), check_site_order(sort), min_articles)
     return page("sites.html", rows=rows, sort=sort, min_articles=min_articles)
 
 

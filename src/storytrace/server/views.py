@@ -209,7 +209,7 @@ def article_view(index: Index, article_id: str) -> ArticleView:
         me = "a" if rel.a == article_id else "b"
         later = None if rel.earlier is None else ("b" if rel.earlier == "a" else "a")
         found = {"a": rel.disguises_a, "b": rel.disguises_b}.get(later or "") or ()
-        link = Link(other, rel, index.article_story(other_id), tuple(d.kind.replace("_", " ") for d in found))
+        link = Link(other, rel, index.article_story(other_id), tuple(d.label for d in found))
         if rel.copy == "none" or rel.earlier is None:
             related.append(link)
         elif rel.earlier == me:

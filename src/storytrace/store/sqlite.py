@@ -170,7 +170,7 @@ class SQLiteStore(Store):
                     self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.executescript(_SCHEMA)
-                if "disguises" not in self._columns("pairs"):
+                if "disguises" not in self._columns("pairs"):  # a version-1 file: upgraded in place
                     self.db.execute("ALTER TABLE pairs ADD COLUMN disguises TEXT")
                 if self.get_meta("schema") in (None, "1"):
                     self.set_meta("schema", SCHEMA_VERSION)
@@ -424,12 +424,13 @@ class SQLiteStore(Store):
                                " ORDER BY a, b LIMIT ?", (limit,)).fetchall()
 
     def stored_passages(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[Passage]]:
-        out: dict[tuple[int, int], list[Passage]] = {}
-        for a, b in pairs:
-            rows = self.db.execute("SELECT kind, score, a_start, a_end, b_start, b_end FROM passages"
-                                   " WHERE a = ? AND b = ? ORDER BY a_start, b_start", (a, b)).fetchall()
-            out[(a, b)] = [Passage(a0, a1, b0, b1, kind, score) for kind, score, a0, a1, b0, b1 in rows]
-        return out
+        return {(a, b): self._pair_passages(a, b) for a, b in pairs}
+
+    def _pair_passages(self, a: int, b: int) -> list[Passage]:
+        """A stored pair's passages as stored (a's side first), in a's order."""
+        rows = self.db.execute("SELECT kind, score, a_start, a_end, b_start, b_end FROM passages"
+                               " WHERE a = ? AND b = ? ORDER BY a_start", (a, b)).fetchall()
+        return [Passage(a0, a1, b0, b1, kind, score) for kind, score, a0, a1, b0, b1 in rows]
 
     def put_disguises(self, rows: Sequence[tuple[int, int, str, tuple[tuple[Disguise, ...], tuple[Disguise, ...]]]]) -> None:
         self.db.executemany("UPDATE pairs SET disguises = ? WHERE a = ? AND b = ?",
@@ -563,17 +564,9 @@ class SQLiteStore(Store):
         na, nb = self.number_of(a_id), self.number_of(b_id)
         if na is None or nb is None:
             return None
-        flip = na > nb
-        lo, hi = (nb, na) if flip else (na, nb)
-        rows = self.db.execute(
-            "SELECT kind, score, a_start, a_end, b_start, b_end FROM passages WHERE a = ? AND b = ?"
-            " ORDER BY a_start", (lo, hi)).fetchall()
-        out = []
-        for kind, score, a0, a1, b0, b1 in rows:
-            if flip:
-                a0, a1, b0, b1 = b0, b1, a0, a1
-            out.append(Passage(a0, a1, b0, b1, kind, score))
-        return out
+        if na > nb:
+            return [Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.kind, p.score) for p in self._pair_passages(nb, na)]
+        return self._pair_passages(na, nb)
 
     def iter_passages(self) -> Iterator[dict[str, Any]]:
         """Every stored passage with the two article ids, in pair order."""
