@@ -9,6 +9,7 @@ that passages can be shown in the text the user gave us.
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import json
 import re
 import threading
@@ -18,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
 from operator import itemgetter
+from pathlib import Path
 from typing import Any
 
 import blingfire
@@ -124,9 +126,12 @@ def country_adjectives() -> dict[str, str]:
     stem = snowballstemmer.stemmer("english").stemWord  # its own stemmer: this may run in any thread
     out: dict[str, str] = {}
     population: dict[str, int] = {}
-    for path in resources.files("countryinfo").joinpath("data").iterdir():
-        if not path.name.endswith(".json"):
-            continue
+    # The package's data folder, found without importing the package (its import costs more than the read).
+    spec = importlib.util.find_spec("countryinfo")
+    folder = Path(next(iter(spec.submodule_search_locations or ()))) / "data" if spec else None
+    if folder is None or not folder.is_dir():
+        raise ImportError("countryinfo's data folder is missing: pip install 'countryinfo>=1.0.1,<2'")
+    for path in sorted(folder.glob("*.json")):
         info = orjson.loads(path.read_bytes())
         name, adjective = info.get("name") or "", info.get("demonym") or ""
         if not name or not adjective or not name.isalpha() or not adjective.isalpha():
