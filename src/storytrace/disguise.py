@@ -17,10 +17,10 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import Indel
 
-from .model import Disguise
+from .model import Disguise, Passage
 from .normalize import _WORD, confusable_table, fold  # the tokenizer's own word pattern
 
-__all__ = ["COPIER_TRICKS", "DISGUISES", "disguises", "pair_disguises"]
+__all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 
 DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_words", "changed_figures")
 #: The tricks only a copier plays: no edit of one's own text, no newer figure and no episode of a series
@@ -135,6 +135,12 @@ def pair_disguises(a: str, b: str, passages: Sequence[tuple[int, int, int, int]]
     """:func:`disguises` of ``a`` against ``b`` and of ``b`` against ``a``, each text read once."""
     sa, sb = _sides(a, b, passages)
     return _tricks(sa, sb), _tricks(sb, sa)
+
+
+def copy_disguises(a: str, b: str, passages: Sequence[Passage]) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
+    """:func:`pair_disguises` looked for in a copy's verbatim passages: what a scan names for a copy pair,
+    from its alignment or from its stored passages alike."""
+    return pair_disguises(a, b, [(p.a_start, p.a_end, p.b_start, p.b_end) for p in passages if p.kind == "verbatim"])
 
 
 def _sides(a: str, b: str, passages: Sequence[tuple[int, int, int, int]]) -> tuple[_Side, _Side]:

@@ -25,11 +25,11 @@ from typing import IO, Any
 from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build_story, components, similarity_matrix
 from .config import Settings
 from .engine import Engine, get_engine
-from .disguise import pair_disguises
+from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
-from .model import Article, Disguise, Match, ReadError, Relation, ScanReport, Story
+from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .relate import relate, story_similarity
 from .store import open_store
@@ -279,9 +279,7 @@ class Index:
             # the articles without their fingerprint states, which naming disguises does not read
             texts = self.store.articles_with_story({x for a, b, _ in rows for x in (a, b)})
             stored = self.store.stored_passages([(a, b) for a, b, _ in rows])
-            jobs = [(texts[a][0].content, texts[b][0].content,
-                     [(p.a_start, p.a_end, p.b_start, p.b_end) for p in stored[(a, b)] if p.kind == "verbatim"])
-                    for a, b, _ in rows]
+            jobs = [(texts[a][0].content, texts[b][0].content, stored[(a, b)]) for a, b, _ in rows]
             found = self.engine.map(_disguise_job, jobs)
             with self.store.transaction():
                 self.store.put_disguises([(a, b, c, f) for (a, b, c), f in zip(rows, found, strict=True)])
@@ -832,8 +830,8 @@ def _fingerprint_job(job: tuple[Article, Settings]) -> Fingerprint:
     return fingerprint(job[0], job[1])
 
 
-def _disguise_job(job: tuple[str, str, list[tuple[int, int, int, int]]]) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
-    return pair_disguises(*job)
+def _disguise_job(job: tuple[str, str, list[Passage]]) -> tuple[tuple[Disguise, ...], tuple[Disguise, ...]]:
+    return copy_disguises(*job)
 
 
 def _relate_job(job: tuple) -> tuple[int, int, Relation]:

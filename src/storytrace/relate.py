@@ -16,7 +16,7 @@ from .align import Alignment, ParaphraseScorer, align, word_pairs
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .ingest import read_text
-from .disguise import pair_disguises
+from .disguise import copy_disguises
 from .model import Article, CopyKind, Disguise, Relation, StoryKind
 
 __all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
@@ -189,7 +189,7 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     index already knows the pair shares no text), and then the copy relation is only exact or none.
     ``paraphrase_scorer`` (see :func:`storytrace.align.align`) adds passages told in other words.
     ``with_disguises`` names the tricks each side of a copy plays (:mod:`storytrace.disguise`): evidence
-    for a reader, left out of scans, which decide nothing by it."""
+    that scans store with the pair and decide nothing by."""
     st = settings or Settings()
     fa = fa or fingerprint(a, st)
     fb = fb or fingerprint(b, st)
@@ -218,8 +218,7 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     tricks_a: tuple[Disguise, ...] | None = () if with_disguises else None
     tricks_b: tuple[Disguise, ...] | None = () if with_disguises else None
     if with_disguises and copy != "none":
-        verbatim = [(p.a_start, p.a_end, p.b_start, p.b_end) for p in (al.passages if al else ()) if p.kind == "verbatim"]
-        tricks_a, tricks_b = pair_disguises(a.content, b.content, verbatim)
+        tricks_a, tricks_b = copy_disguises(a.content, b.content, al.passages if al else ())
     return Relation(
         a=a.id,
         b=b.id,
