@@ -180,3 +180,23 @@ def test_user_jsonl_lines_not_utf8_and_a_truncated_gzip_are_named(tmp_path):
     assert 0 < len(ds.articles) < 3000
     assert [a.id for a in ds.articles] == [f"a{i}" for i in range(len(ds.articles))]  # the lines before the break
     assert len(ds.problems) == 1 and ds.problems[0].startswith(f"{cut}: unreadable after line ")
+
+
+def test_synth_negative_pair_never_names_an_article_the_copy_took_text_from():
+    """A copy with a paragraph spliced in from another article reuses that article's text: the reuse pair
+    against it is no negative, even when the generator drew it as the copy's first distractor."""
+    import dataclasses
+
+    from storytrace import synth
+
+    items = list(synth.generate(synth.load_sources(), n_articles=300, seed=4).items())
+    k, item = next((k, it) for k, it in enumerate(items)
+                   if it.truth.unrelated and any(p.source != it.truth.source for p in it.truth.passages))
+    foreign = next(p.source for p in item.truth.passages if p.source != item.truth.source)
+    others = tuple(d for d in item.truth.distractors if d != foreign)
+    items[k] = synth.SynthItem(item.article, dataclasses.replace(item.truth, distractors=(foreign, *others)))
+    ds = loaders.synth_dataset(items)
+    negatives = [p.b for p in ds.pairs if p.a == item.article.id and p.label == 0.0]
+    assert negatives == [others[0]]
+    assert ds.candidates[item.article.id] == [item.truth.source, foreign, *others]
+

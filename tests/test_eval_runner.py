@@ -312,3 +312,17 @@ def test_disguises_scored_per_kind_against_the_generators_ops():
     assert task.notes == {"copies": 2, "with_disguises": {"missing_spaces": 1, "swapped_words": 2}}
     # a system that cannot name disguises gets no such task
     assert "disguises" not in {t.task for t in runner.run_eval(ds, system=Fake()).tasks}
+
+
+def test_eval_seed_is_the_synth_generators_and_only_synths(tmp_path):
+    """``--seed`` scores a synth corpus no setting was chosen on; fixed data sets and files refuse it."""
+    from storytrace.eval.loaders import SYNTH_SEED, load_dataset
+
+    default, other = load_dataset("synth"), load_dataset("synth", seed=SYNTH_SEED + 14)
+    assert len(default.articles) == len(other.articles)
+    assert {a.content for a in default.articles} != {a.content for a in other.articles}
+    assert "no setting was chosen on" in other.description and "no setting" not in default.description
+    path, _ = _topic_corpus(tmp_path)
+    for name in ("clough", path):
+        res = CliRunner().invoke(main, ["eval", name, "--seed", "3"])
+        assert res.exit_code != 0 and "--seed is the synth generator's seed" in res.output, res.output

@@ -32,6 +32,7 @@ __all__ = [
     "load_stsb",
     "load_synth",
     "load_jsonl",
+    "SYNTH_SEED",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -204,7 +205,12 @@ def load_stsb(root: Path | None = None) -> Dataset:
     )
 
 
-def load_synth(n_articles: int = 1000, seed: int = 7) -> Dataset:
+#: The synth corpus every default setting was chosen on (its dev split). Any other seed gives a corpus that
+#: no setting has seen: ``storytrace eval synth --seed N``.
+SYNTH_SEED = 7
+
+
+def load_synth(n_articles: int = 1000, seed: int = SYNTH_SEED) -> Dataset:
     """A generated content-farm corpus over the Wikinews sample, with full ground truth.
 
     Split by story so that a copy and its source are always on the same side.
@@ -212,7 +218,10 @@ def load_synth(n_articles: int = 1000, seed: int = 7) -> Dataset:
     from storytrace import synth
 
     corpus = synth.generate(synth.load_sources(), n_articles=n_articles, seed=seed)
-    return synth_dataset(corpus.items(), name="synth")
+    ds = synth_dataset(corpus.items(), name="synth")
+    if seed != SYNTH_SEED:
+        ds.description += f" (seed {seed}: a corpus no setting was chosen on)"
+    return ds
 
 
 #: The generator's relation of a derived article to its source, as the copy kind storytrace should report:
@@ -261,8 +270,12 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
                 sources[aid] = t.source
                 candidates[aid] = [t.source, *t.distractors]
                 disguised[aid] = frozenset(SYNTH_DISGUISE[op] for op in t.ops if op in SYNTH_DISGUISE)
-                if t.distractors:  # the decoy when there is one, else another original: a negative pair
-                    pairs.append(LabeledPair(aid, t.distractors[0], 0.0, split[aid]))
+                # The decoy when there is one, else another original: a negative pair. Never an article the
+                # copy took text from (a paragraph spliced in from another story is reuse of that story).
+                took = {p.source for p in t.passages}
+                negative = next((d for d in t.distractors if d not in took), None)
+                if negative is not None:
+                    pairs.append(LabeledPair(aid, negative, 0.0, split[aid]))
         if t.decoy_of is not None:
             pairs.append(LabeledPair(aid, t.decoy_of, 0.0, split[aid]))
             copy_pairs.append(CopyPair(aid, t.decoy_of, "none", split[aid]))
@@ -384,14 +397,18 @@ DATASETS: dict[str, Callable[[], Dataset]] = {
 }
 
 
-def load_dataset(name: str, *, pairs: str | Path | None = None, pair_task: PairTask | None = None) -> Dataset:
+def load_dataset(name: str, *, pairs: str | Path | None = None, pair_task: PairTask | None = None,
+                 seed: int | None = None) -> Dataset:
     """A dataset by its name, or a user's JSONL file by its path (``pairs``: see :func:`load_jsonl`; a
     bundled dataset brings its own). ``pair_task`` says which of storytrace's decisions the pair labels
-    score, for a bundled dataset too (``stsb`` with "story": its story decision against graded headlines)."""
+    score, for a bundled dataset too (``stsb`` with "story": its story decision against graded headlines).
+    ``seed`` picks the synth generator's seed (:data:`SYNTH_SEED` when None); only synth has one."""
+    if seed is not None and name != "synth":
+        raise InputError(f"--seed is the synth generator's seed; {name!r} is fixed data: leave --seed out")
     if name in DATASETS:
         if pairs is not None:
             raise InputError(f"{name} brings its own labelled pairs: --pairs is for a JSONL file")
-        ds = DATASETS[name]()
+        ds = load_synth(seed=seed) if seed is not None else DATASETS[name]()
         if pair_task is not None:
             ds.pair_task = pair_task
         return ds
