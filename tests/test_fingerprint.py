@@ -53,13 +53,16 @@ def test_same_text_same_fingerprint() -> None:
 def test_case_and_spacing_do_not_change_the_exact_hash_but_look_alikes_do() -> None:
     a = fingerprint(Article(text=TEXT))
     b = fingerprint(Article(text=TEXT.upper()))
+    spaced = fingerprint(Article(text=TEXT.replace(" ", "  \n ")))
     c = fingerprint(Article(text=look_alikes(TEXT)))
     d = fingerprint(Article(text=glued(TEXT)))
-    assert look_alikes(TEXT) != TEXT
-    assert a.exact == b.exact == d.exact
+    assert look_alikes(TEXT) != TEXT and glued(TEXT) != TEXT
+    assert a.exact == b.exact == spaced.exact == d.exact
     # a disguised copy is not letter-for-letter the same text: near, not exact (its sentences still match)
     assert c.exact != a.exact
     assert {h for h, _, _ in c.sentences} == {h for h, _, _ in a.sentences}
+    # sentences glued together ("said.The") are counted, so that relate can tell that copier's trick apart
+    assert a.glued == b.glued == spaced.glued == 0 and d.glued == TEXT.count(". ") > 0
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,27 @@ def test_exact_copy(core) -> None:
     assert len(verbatim(rel)) == 1 and verbatim(rel)[0].a_text == a.content
 
 
+def test_a_copy_gluing_its_sentences_together_is_near_not_exact(core) -> None:
+    """The exact hash ignores spacing, but "said.The" is a copier's trick (storytrace.disguise), not
+    spacing: such a copy is near, in compare and in a scan (which rebuilds stored fingerprints) alike."""
+    from storytrace import Index
+
+    a = core["bridge_original"]
+    glued = dataclasses.replace(a, id="glued", text=re.sub(r"([.!?]) (?=[A-Z])", r"\1", a.text))
+    assert glued.text != a.text
+    rel = compare(glued, a)
+    assert rel.copy == "near" and rel.story == "same"
+    assert "missing_spaces" in {d.kind for d in rel.disguises_a}
+    # glued alike, spaced otherwise: still the same text
+    respaced = dataclasses.replace(glued, id="respaced", text=glued.text.replace(" ", "  "))
+    assert compare(respaced, glued).copy == "exact"
+    with Index(":memory:") as index:
+        index.add([a, glued, respaced])
+        kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+    assert kinds == {frozenset((a.id, "glued")): "near", frozenset((a.id, "respaced")): "near",
+                     frozenset(("glued", "respaced")): "exact"}
+
+
 def test_reprint_with_new_byline_tail_and_edits_is_near(core) -> None:
     a, b = core["bridge_original"], core["bridge_reprint"]
     assert a.text != b.text and a.author != b.author

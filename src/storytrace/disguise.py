@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from .model import Disguise, Passage
-from .normalize import _WORD, confusable_table, fold  # the tokenizer's own word pattern
+from .normalize import _WORD, GLUED_STOP, confusable_table, fold  # the tokenizer's own word pattern
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 
@@ -31,9 +31,6 @@ DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_wo
 #: other 5 changed figures.
 COPIER_TRICKS = ("lookalike_letters", "missing_spaces", "dropped_words")
 
-# A sentence end glued to the next sentence: "said.The" (a lower-case letter or digit before the stop, so
-# that "U.S.A." and "3.5" do not count).
-_GLUED = re.compile(r"[a-z0-9][.!?][\"”’)]?[A-Z][a-z]")
 # The function words a spinner deletes wholesale; each must be common enough in the other text that
 # losing every one of them is no accident.
 _DROPPABLE = ("of", "the", "a", "an", "to", "and", "in", "that")
@@ -119,7 +116,7 @@ def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
     passages = [_WORD.findall(text[s0:s1]) for s0, s1 in spans]
     # Glued stops are counted in the copied text only: a page whose extraction glued its image captions
     # to the next line ("...attack.Image: ...") did so outside what it shares with the other text.
-    glued = [g for s0, s1 in spans for g in _GLUED.findall(text, s0, s1)]
+    glued = [g for s0, s1 in spans for g in GLUED_STOP.findall(text, s0, s1)]
     return _Side(_lookalike_words(text), glued, passages, Counter(map(str.lower, chain.from_iterable(passages))))
 
 

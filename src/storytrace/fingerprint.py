@@ -20,7 +20,7 @@ from rensa import RMinHash
 
 from .config import Settings
 from .model import Article
-from .normalize import _WORD, Tokens, is_content, sentence_spans, tokenize
+from .normalize import _WORD, GLUED_STOP, Tokens, is_content, sentence_spans, tokenize
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -56,6 +56,8 @@ class Fingerprint:
     entities: dict[str, float]
     title: dict[str, float]
     block: list[str]
+    # sentences glued together ("said.The"), a copier's trick: an exact copy must glue as many (relate.decide_copy)
+    glued: int = 0
 
     def to_state(self) -> dict:
         """A JSON-able dict (what the index stores), without the shingle set (derivable, and large)."""
@@ -249,6 +251,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         entities=entities,
         title=title,
         block=block,
+        glued=len(GLUED_STOP.findall(content)),
     )
 
 
@@ -266,6 +269,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         entities=state["entities"],
         title=state["title"],
         block=state["block"],
+        glued=len(GLUED_STOP.findall(content)),
     )
 
 

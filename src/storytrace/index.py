@@ -689,8 +689,10 @@ class Index:
             rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
             matches.append(Match(other, rel, story_id))
         rank = {"exact": 0, "near": 1, "partial": 2, "none": 3}
-        matches.sort(key=lambda x: (rank[x.relation.copy], -x.relation.scores.get("reuse", 0.0),
-                                    -x.relation.scores["story"], x.article.id))
+        # Among near copies, one with the query's very words (only its spacing differs) comes first.
+        same_words = {stored[m][1].id for m, _ in found_lex if stored[m][2]["exact"] == fp.exact}
+        matches.sort(key=lambda x: (rank[x.relation.copy], x.article.id not in same_words,
+                                    -x.relation.scores.get("reuse", 0.0), -x.relation.scores["story"], x.article.id))
         return matches[:limit]
 
     def _query_prefilter(self, fp: Fingerprint, top: set[int],

@@ -37,9 +37,14 @@ __all__ = [
     "paragraph_spans",
     "STOP_WORDS",
     "is_content",
+    "GLUED_STOP",
 ]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+# A sentence end glued to the next sentence: "said.The" (a lower-case letter or digit before the stop, so
+# that "U.S.A." and "3.5" do not count). A copier's trick (storytrace.disguise), so it also keeps a copy
+# from being exact (fingerprint._exact).
+GLUED_STOP = re.compile(r"[a-z0-9][.!?][\"”’)]?[A-Z][a-z]")
 # The same pattern as one capturing group, for ``re.split`` (which then keeps the words between the gaps).
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})", re.UNICODE)
 _BF_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
