@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import math
 import random
+import re
 import unicodedata
 from collections import Counter
 
@@ -296,3 +297,21 @@ def test_unrelated_paragraphs_with_any_passages_equal_the_plain_computation(seed
         st = Settings(unrelated_share=share, unrelated_min_words=rng.choice([1, 4, 8]))
         got = [(s.start, s.end) for s in _unrelated(a, own, other, covered, st)]
         assert got == _unrelated_reference(a, own, other, covered, st)
+
+
+def test_glued_stops_equal_the_plain_pattern() -> None:
+    """normalize.glued_stops scans for the stop and checks the letter before it; the plain definition is
+    one pattern from that letter on, whose matches never overlap."""
+    from storytrace.normalize import glued_stops
+
+    plain = re.compile(r"[a-z0-9][.!?][\"”’)]?[A-Z][a-z]")
+    rng = random.Random(5)
+    alphabet = "aZ.3 ?!\"”’)bQx.Tt"
+    texts = ["He said.The end", "U.S.A. and 3.5", "Ok.Ta?Tb.”Then"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
+    for t in texts:
+        assert glued_stops(t) == plain.findall(t)
+        s0 = rng.randrange(0, len(t) + 1)
+        s1 = rng.randrange(s0, len(t) + 1)
+        assert glued_stops(t, s0, s1) == plain.findall(t, s0, s1)
+    assert glued_stops("He said.The end") == ["d.Th"] and glued_stops("U.S.A. and 3.5") == []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 from .model import Disguise, Passage
-from .normalize import _WORD, GLUED_STOP, confusable_table, fold  # the tokenizer's own word pattern
+from .normalize import _WORD, confusable_table, fold, glued_stops  # the tokenizer's own word pattern
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 
@@ -116,7 +116,7 @@ def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
     passages = [_WORD.findall(text[s0:s1]) for s0, s1 in spans]
     # Glued stops are counted in the copied text only: a page whose extraction glued its image captions
     # to the next line ("...attack.Image: ...") did so outside what it shares with the other text.
-    glued = [g for s0, s1 in spans for g in GLUED_STOP.findall(text, s0, s1)]
+    glued = [g for s0, s1 in spans for g in glued_stops(text, s0, s1)]
     return _Side(_lookalike_words(text), glued, passages, Counter(map(str.lower, chain.from_iterable(passages))))
 
 

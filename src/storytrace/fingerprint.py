@@ -20,7 +20,7 @@ from rensa import RMinHash
 
 from .config import Settings
 from .model import Article
-from .normalize import _WORD, GLUED_STOP, Tokens, is_content, sentence_spans, tokenize
+from .normalize import _WORD, Tokens, glued_stops, is_content, sentence_spans, tokenize
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -251,7 +251,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         entities=entities,
         title=title,
         block=block,
-        glued=len(GLUED_STOP.findall(content)),
+        glued=len(glued_stops(content)),
     )
 
 
@@ -269,7 +269,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         entities=state["entities"],
         title=state["title"],
         block=state["block"],
-        glued=len(GLUED_STOP.findall(content)),
+        glued=len(glued_stops(content)),
     )
 
 
