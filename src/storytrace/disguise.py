@@ -9,7 +9,6 @@ describes these tricks; the thresholds below are where a trick stops being chanc
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from itertools import chain

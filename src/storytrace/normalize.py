@@ -12,6 +12,7 @@ import ctypes
 import importlib.util
 import json
 import re
+import string
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -41,26 +42,6 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
-# A sentence end glued to the next sentence: "said.The" (a lower-case letter or digit before the stop, so
-# that "U.S.A." and "3.5" do not count). A copier's trick (storytrace.disguise), so it also keeps a copy
-# from being exact (relate.decide_copy). The pattern starts at the stop, which is rare, rather than at the
-# letter before it (three times faster over a text): glued_stops checks that letter.
-_GLUED_TAIL = re.compile(r"[.!?][\"”’)]?[A-Z][a-z]")
-_BEFORE_GLUED = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
-def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:
-    """Each sentence end glued to the next sentence inside ``text[start:end]``, as its letter before the
-    stop, the stop and the next two letters ("d.Th")."""
-    stop = len(text) if end is None else end
-    out: list[str] = []
-    reach = start  # matches do not overlap: the letter before a stop cannot end the previous match
-    for m in _GLUED_TAIL.finditer(text, start, stop):
-        at = m.start() - 1
-        if at >= reach and text[at] in _BEFORE_GLUED:
-            out.append(text[at : m.end()])
-            reach = m.end()
-    return out
 # The same pattern as one capturing group, for ``re.split`` (which then keeps the words between the gaps).
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})", re.UNICODE)
 _BF_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
@@ -263,6 +244,29 @@ _MAY_GLUE = re.compile(rf"[.!?][\"“‘”’]?[{_UPPER}]")
 _MAY_TITLE = re.compile(r"[.!?]\s+(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev)\.\s")
 # A fragment that ends in a title abbreviation or an initial ("Dr.", "John F.") is not a sentence end.
 _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev|[A-Z])\.$")
+
+
+# A sentence end glued to the next sentence as a copier's trick: "said.The" (an ASCII lower-case letter or
+# digit before the stop, so that "U.S.A." and "3.5" do not count; narrower than _GLUED, which repairs the
+# sentence splitter for any script). storytrace.disguise names it, and it keeps a copy from being exact
+# (relate.decide_copy). The pattern starts at the stop, which is rare, rather than at the letter before it
+# (three times faster over a text): glued_stops checks that letter.
+_GLUED_TAIL = re.compile(r"[.!?][\"”’)]?[A-Z][a-z]")
+_BEFORE_GLUED = frozenset(string.ascii_lowercase + string.digits)
+
+
+def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:
+    """Each sentence end glued to the next sentence inside ``text[start:end]``, as its letter before the
+    stop, the stop and the next two letters ("d.Th")."""
+    stop = len(text) if end is None else end
+    out: list[str] = []
+    reach = start  # matches do not overlap: the letter before a stop cannot end the previous match
+    for m in _GLUED_TAIL.finditer(text, start, stop):
+        at = m.start() - 1
+        if at >= reach and text[at] in _BEFORE_GLUED:
+            out.append(text[at : m.end()])
+            reach = m.end()
+    return out
 
 
 def _abbrev_tail(fragment: str) -> bool:
