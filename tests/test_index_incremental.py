@@ -315,3 +315,57 @@ def test_an_interrupted_upgrade_keeps_what_it_named_and_finishes_on_the_next_sca
     with Index(db) as index:
         assert index.add([]).upgraded == len(fresh) - 1
         assert {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()} == fresh
+
+
+def test_exact_copies_an_older_storytrace_stored_are_near_when_one_glues_its_sentences(tmp_path, monkeypatch) -> None:
+    """An older storytrace called a copy that glues its sentences together exact; the next scan calls the
+    stored pair near, as a scan today would, a batch at a time, resuming where an interrupted pass stopped."""
+    import sqlite3
+
+    from click.testing import CliRunner
+
+    import storytrace.index as index_mod
+    from storytrace.cli import main
+
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "wire.txt").write_text(source, encoding="utf-8")
+    (folder / "glued.txt").write_text(source.replace(". ", "."), encoding="utf-8")
+    (folder / "glued2.txt").write_text(source.replace(". ", ".").replace("Genoa", "GENOA"), encoding="utf-8")
+    (folder / "reprint.txt").write_text(source.replace("harbour", "HARBOUR"), encoding="utf-8")
+    db = tmp_path / "old.db"
+    with Index(db) as index:
+        index.scan([folder])
+        fresh = {(r.a, r.b): r.copy for r in index.pairs()}
+    assert sorted(fresh.values()) == ["exact", "exact", "near", "near", "near", "near"]
+    con = sqlite3.connect(db)  # as an older storytrace stored them: every same-words pair exact
+    con.execute("UPDATE pairs SET copy = 'exact' WHERE copy = 'near'")
+    con.execute("DELETE FROM meta WHERE key LIKE 'glued_exact%'")
+    con.commit()
+    con.close()
+    monkeypatch.setattr(index_mod, "BATCH_SIZE", 2)
+    real = index_mod.glued_stops
+    calls = {"n": 0}
+
+    def failing(text, *args):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt  # stopped in the second batch
+        return real(text, *args)
+
+    monkeypatch.setattr(index_mod, "glued_stops", failing)
+    with Index(db) as index, pytest.raises(KeyboardInterrupt):
+        index.add([])
+    with Index(db, readonly=True) as index:
+        first = {(r.a, r.b): r.copy for r in index.pairs()}
+    assert first != fresh and len(first) == len(fresh)  # the first batch kept, no pair lost
+    monkeypatch.setattr(index_mod, "glued_stops", real)
+    res = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    changed = sum(1 for k in fresh if first[k] != fresh[k])
+    assert f"{changed} stored exact copies are near now" in res.output
+    with Index(db) as index:
+        assert {(r.a, r.b): r.copy for r in index.pairs()} == fresh
+        assert index.add([]).relabelled == 0 and index.store.get_meta("glued_exact_checked") == "1"

@@ -124,6 +124,9 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         if report.upgraded:
             out.print(f"named the disguises of {report.upgraded} copy pairs stored by an older storytrace",
                       highlight=False)
+        if report.relabelled:
+            out.print(f"{report.relabelled} stored exact copies are near now: one side glues its sentences "
+                      "together, which an older storytrace did not tell apart", highlight=False)
     if report.read == 0 and report.unchanged == 0:
         err.print("error: nothing could be read", highlight=False)
         sys.exit(1)

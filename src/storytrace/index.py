@@ -28,6 +28,7 @@ from .engine import Engine, get_engine
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
+from .normalize import glued_stops
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
@@ -205,6 +206,7 @@ class Index:
             raise StorytraceError(f"{self.path} is open read-only")
         st = self.settings
         report.upgraded += self._name_old_disguises()
+        report.relabelled += self._relabel_glued_exact()
 
         def prepared() -> Iterator[tuple[int, list[Article]]]:
             for batch in _batches(articles, BATCH_SIZE):
@@ -284,6 +286,31 @@ class Index:
             with self.store.transaction():
                 self.store.put_disguises([(a, b, c, f) for (a, b, c), f in zip(rows, found, strict=True)])
             done += len(rows)
+
+    def _relabel_glued_exact(self) -> int:
+        """Call near the stored exact copies of which one side glues more sentences together ("said.The")
+        than the other: an older storytrace called them exact, a scan today calls them near
+        (relate.decide_copy). Stories are unchanged (exact and near copies both bind one). One batch per
+        transaction, with the last pair checked kept in the index, so an interrupted pass goes on where it
+        stopped; a mark says when it is done. Returns the pairs relabelled."""
+        if self.store.get_meta("glued_exact_checked") == "1":
+            return 0
+        done = 0
+        cursor = self.store.get_meta("glued_exact_after")
+        after = tuple(int(x) for x in cursor.split(",")) if cursor else (-1, -1)
+        while True:
+            rows = self.store.exact_pairs_after(after, BATCH_SIZE)  # type: ignore[arg-type]
+            if not rows:
+                self.store.set_meta("glued_exact_checked", "1")
+                return done
+            texts = self.store.articles_with_story({x for pair in rows for x in pair})
+            glued = {n: len(glued_stops(art.content)) for n, (art, _) in texts.items()}
+            near = [(a, b, "near") for a, b in rows if glued[a] != glued[b]]
+            after = rows[-1]
+            with self.store.transaction():
+                self.store.set_copy(near)
+                self.store.set_meta("glued_exact_after", f"{after[0]},{after[1]}")
+            done += len(near)
 
     def store_story_count(self) -> int:
         return self.store.story_count()

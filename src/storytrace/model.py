@@ -222,6 +222,7 @@ class ScanReport:
     pairs: int = 0
     seconds: float = 0.0
     upgraded: int = 0  # stored copy pairs whose disguises an older storytrace had not named, named now
+    relabelled: int = 0  # stored exact copies an older storytrace called exact though one glues its sentences, now near
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -100,6 +100,14 @@ class Store(ABC):
         """Set the disguises of stored pairs: (a, b, copy, (disguises of a, disguises of b))."""
 
     @abstractmethod
+    def exact_pairs_after(self, after: tuple[int, int], limit: int) -> list[tuple[int, int]]:
+        """Up to ``limit`` stored exact-copy pairs (a, b) after ``after`` in pair order."""
+
+    @abstractmethod
+    def set_copy(self, rows: Sequence[tuple[int, int, str]]) -> None:
+        """Set the copy kind of stored pairs: (a, b, copy)."""
+
+    @abstractmethod
     def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
         """Stored related pairs touching these articles: (a, b, copy, story)."""
 

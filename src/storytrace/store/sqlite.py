@@ -436,6 +436,13 @@ class SQLiteStore(Store):
         self.db.executemany("UPDATE pairs SET disguises = ? WHERE a = ? AND b = ?",
                             [(_dump_disguises(c, found), a, b) for a, b, c, found in rows])
 
+    def exact_pairs_after(self, after: tuple[int, int], limit: int) -> list[tuple[int, int]]:
+        return self.db.execute("SELECT a, b FROM pairs WHERE copy = 'exact' AND (a > ? OR (a = ? AND b > ?))"
+                               " ORDER BY a, b LIMIT ?", (after[0], after[0], after[1], limit)).fetchall()
+
+    def set_copy(self, rows: Sequence[tuple[int, int, str]]) -> None:
+        self.db.executemany("UPDATE pairs SET copy = ? WHERE a = ? AND b = ?", [(c, a, b) for a, b, c in rows])
+
     def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
         out: list[tuple[int, int, str, str]] = []
         ns = sorted(set(numbers))
