@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import hashlib
-import itertools
 import os
 import subprocess
 import sys
@@ -105,9 +104,15 @@ def main() -> int:
                   f"pairs, {counts['passage']} passages; base {digest(old)} new {digest(new)}", flush=True)
             if not same:
                 ok = False
-                lines = difflib.unified_diff(old.read_text(encoding="utf-8").splitlines(),
-                                             new.read_text(encoding="utf-8").splitlines(), "base", "new", lineterm="")
-                for line in itertools.islice(lines, 40):
+                lines = list(difflib.unified_diff(old.read_text(encoding="utf-8").splitlines(),
+                                                  new.read_text(encoding="utf-8").splitlines(), "base", "new",
+                                                  lineterm=""))
+                # How many records differ, by kind, so that a cut diff is not read as the whole of it.
+                changed = {w: sum(1 for x in lines if x.startswith(("-" + w + " ", "+" + w + " ")))
+                           for w in ("story", "pair", "passage")}
+                print(f"  lines removed or added: {changed['story']} story, {changed['pair']} pair, "
+                      f"{changed['passage']} passage (the first 40 diff lines follow)", file=sys.stderr)
+                for line in lines[:40]:
                     print(line[:300], file=sys.stderr)
         if args.query_db:
             old = dump_queries(args.base.resolve(), args.query_db, args.query_corpus, work, "qbase")
