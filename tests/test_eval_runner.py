@@ -326,3 +326,52 @@ def test_eval_seed_is_the_synth_generators_and_only_synths(tmp_path):
     for name in ("clough", path):
         res = CliRunner().invoke(main, ["eval", name, "--seed", "3"])
         assert res.exit_code != 0 and "--seed is the synth generator's seed" in res.output, res.output
+
+
+class _Wrong(Fake):
+    """The fake, made wrong on purpose: it merges two topics' stories, calls every same-topic pair near, and
+    ranks candidates backwards."""
+
+    def cluster(self, articles):
+        return Clustering({a.id: "merged" if a.id.startswith(("t2", "t3")) else a.id for a in articles})
+
+    def pair_scores(self, pairs, task):
+        s = [1.0 - float(a.text.split()[0] == b.text.split()[0]) for a, b in pairs]
+        return s, [x > 0.5 for x in s]
+
+
+def test_misses_list_the_items_storytrace_decides_wrongly():
+    ds = _dataset()
+    res = runner.run_eval(ds, system=_Wrong())
+    tasks = {t.task: t for t in res.tasks}
+    # pairs: the scores are inverted, so both test pairs of each topic are wrong (4 pairs on test)
+    assert sorted((m["a"], m["b"], m["truth"], m["storytrace"]) for m in tasks["pairs"].misses) == [
+        ("t2a1", "t2a0", True, False), ("t2a1", "t3a0", False, True),
+        ("t3a1", "t0a0", False, True), ("t3a1", "t3a0", True, False)]
+    # copy: the partial copies called near, and the cross-topic "none" pairs too (first words differ: none)
+    assert sorted((m["a"], m["b"], m["truth"], m["storytrace"]) for m in tasks["copy"].misses) == [
+        ("t2a2", "t2a0", "partial", "near"), ("t3a2", "t3a0", "partial", "near")]
+    # attribution: the inverted score ranks the other topic's original first
+    assert sorted((m["item"], m["truth"], m["storytrace"]) for m in tasks["attribution"].misses) == [
+        ("t2a1", "t2a0", "t3a0"), ("t3a1", "t3a0", "t0a0")]
+    # clusters: topics 2 and 3 in one cluster headed by t2a0 (dated first, id first): t3a0 does not head it
+    [story_miss] = tasks["clusters"].misses
+    assert story_miss["original"] == "t3a0" and story_miss["named_first"] == "t2a0"
+    assert story_miss["found_its_story"] and story_miss["other_stories"] == ["s2"]
+    assert "misses" not in res.to_dict()["tasks"]["pairs"]
+    assert res.to_dict(misses=True)["tasks"]["pairs"]["misses"] == tasks["pairs"].misses
+    from storytrace.eval.report import render_misses
+
+    console = Console(record=True, width=200, file=io.StringIO())
+    render_misses(res, 1, console)
+    out = console.export_text()
+    assert "pairs: 4 items storytrace gets wrong (the first 1)" in out and "copy: 2 items" in out
+
+
+def test_eval_misses_option_prints_and_dumps_them(tmp_path):
+    path, _ = _topic_corpus(tmp_path)
+    res = CliRunner().invoke(main, ["eval", str(path), "--json", "--task", "clusters", "--misses", "3"])
+    assert res.exit_code == 0, res.output
+    assert "misses" in json.loads(res.output)["tasks"]["clusters"]
+    plain = CliRunner().invoke(main, ["eval", str(path), "--json", "--task", "clusters"])
+    assert "misses" not in json.loads(plain.output)["tasks"]["clusters"]

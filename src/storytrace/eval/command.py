@@ -35,9 +35,12 @@ __all__ = ["eval_cmd"]
 @click.option("--seed", type=int, default=None,
               help="For synth: the generator's seed. The default corpus (seed 7) is the one every setting was "
                    "chosen on; any other seed is a corpus none was, a held-out check of the synth numbers.")
+@click.option("--misses", default=0, show_default=True, type=click.IntRange(0), metavar="N",
+              help="Also list up to N items per task that storytrace decides wrongly (pairs, copy kinds, "
+                   "attribution, stories whose first publisher it misses); with --json, all of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, pair_task: str | None,
-             max_pairs: int, overrides: tuple[str, ...], seed: int | None, as_json: bool) -> None:
+             max_pairs: int, overrides: tuple[str, ...], seed: int | None, misses: int, as_json: bool) -> None:
     """Score storytrace and the baselines on DATASET: synth, clough, stsb, ecbplus, googlenews, or a
     labelled JSONL file (a ``story`` field per article). A bad line of a JSONL or pairs file gets one
     warning naming it and is left out."""
@@ -51,13 +54,15 @@ def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str |
     except StorytraceError as exc:
         raise click.ClickException(str(exc)) from None
     if as_json:
-        click.echo(json.dumps(result.to_dict(), indent=2))
+        click.echo(json.dumps(result.to_dict(misses=misses > 0), indent=2))
         return
-    from storytrace.eval.report import render_table
+    from storytrace.eval.report import render_misses, render_table
 
     if split == "dev":
         click.echo("note: reporting on dev, the split baselines are tuned on", err=True)
     render_table(result)
+    if misses:
+        render_misses(result, misses)
     sys.stdout.flush()
 
 

@@ -115,6 +115,30 @@ def render_table(result: EvalResult, console: Console | None = None) -> None:
             console.print(f"[dim]every system's confusion matrix: --json, tasks.{t.task}.notes.confusion[/dim]")
 
 
+def render_misses(result: EvalResult, limit: int, console: Console | None = None) -> None:
+    """Up to ``limit`` of each task's items storytrace decides wrongly, as a table per task, with how many
+    there are in all (``--json`` lists every one)."""
+    console = console or Console()
+    for t in result.tasks:
+        if not t.misses:
+            continue
+        columns = list(dict.fromkeys(k for miss in t.misses for k in miss))
+        console.print(f"{t.task}: {len(t.misses)} items storytrace gets wrong"
+                      + (f" (the first {limit})" if len(t.misses) > limit else ""), highlight=False)
+        table = Table()
+        for c in columns:
+            table.add_column(c)
+        for miss in t.misses[:limit]:
+            table.add_row(*(_cell(miss.get(c)) for c in columns))
+        console.print(table)
+
+
+def _cell(value: object) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value))
+    return "–" if value is None else str(value)
+
+
 def render_markdown(result: EvalResult) -> str:
     """A Markdown table; the margin column names the baseline it is measured against, with the margin's
     95% paired-bootstrap interval where the task's items allow one."""

@@ -46,6 +46,8 @@ class TaskResult:
     resamplers: dict[str, Resampler] = field(default_factory=dict, repr=False)
     n_items: int = 0
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # the items storytrace decides wrongly, one dict each, for reading the errors behind a number
+    misses: list[dict[str, Any]] = field(default_factory=list)
 
     def margin(self, metric: str) -> tuple[float | None, str | None]:
         """storytrace minus the best baseline on ``metric`` (sign flipped where lower is better)."""
@@ -81,7 +83,7 @@ class TaskResult:
 
         self.intervals = m.paired_bootstrap(differences, self.n_items, rounds=rounds, seed=seed)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, misses: bool = False) -> dict[str, Any]:
         metric_names = sorted({k for v in self.metrics.values() for k in v})
         margins: dict[str, dict[str, Any]] = {}
         for k in metric_names:
@@ -90,12 +92,15 @@ class TaskResult:
                 margins[k] = {"margin": round(d, 4), "best_baseline": who}
                 if k in self.intervals:
                     margins[k]["ci95"] = [round(x, 4) for x in self.intervals[k]]
-        return {
+        out = {
             "metrics": {s: {k: round(v, 4) for k, v in ms.items()} for s, ms in self.metrics.items()},
             "margins": margins,
             "notes": self.notes,
             "seconds": {s: round(v, 2) for s, v in self.seconds.items()},
         }
+        if misses:
+            out["misses"] = self.misses
+        return out
 
 
 @dataclass(slots=True)
@@ -106,14 +111,15 @@ class EvalResult:
     summary: dict[str, int]
     tasks: list[TaskResult] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, misses: bool = False) -> dict[str, Any]:
+        """``misses``: also each task's list of the items storytrace decides wrongly."""
         return {
             "dataset": self.dataset,
             "split": self.split,
             "tuned_on": "dev",
             "description": self.description,
             "summary": self.summary,
-            "tasks": {t.task: t.to_dict() for t in self.tasks},
+            "tasks": {t.task: t.to_dict(misses) for t in self.tasks},
         }
 
 
@@ -183,11 +189,12 @@ def _originals_with_copies(ds: Dataset, articles: Sequence[Article]) -> list[str
     return originals
 
 
-def first_publisher_story_accuracy(ds: Dataset, articles: Sequence[Article], c: Clustering) -> float | None:
+def first_publisher_story_accuracy(ds: Dataset, articles: Sequence[Article], c: Clustering,
+                                   misses: list[dict[str, Any]] | None = None) -> float | None:
     """Per story: share of true stories with an original and at least one copy of it (exact, near or
     partial) whose original's predicted story is headed by that original and also holds at least one other
     article of the true story. An original left alone, or heading only articles of other stories, counts as
-    wrong: heading a story that was not found proves nothing."""
+    wrong: heading a story that was not found proves nothing. ``misses`` gets one dict per wrong story."""
     originals = _originals_with_copies(ds, articles)
     if not originals:
         return None
@@ -197,7 +204,13 @@ def first_publisher_story_accuracy(ds: Dataset, articles: Sequence[Article], c: 
         label = c.labels[o]
         story = ds.stories[o]
         found = any(x.id != o and ds.stories.get(x.id) == story for x in members[label])
-        right += found and _named_first(c, members, label) == o
+        first = _named_first(c, members, label)
+        ok = found and first == o
+        right += ok
+        if not ok and misses is not None:
+            others = sorted({ds.stories.get(x.id, "?") for x in members[label]} - {story})
+            misses.append({"metric": "first_publisher_story_acc", "original": o, "named_first": first,
+                           "found_its_story": found, "members": len(members[label]), "other_stories": others})
     return right / len(originals)
 
 
@@ -221,7 +234,7 @@ def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskRe
         fp = first_publisher_accuracy(ds, test, c)
         if fp is not None:
             res.metrics[name]["first_publisher_acc"] = fp
-        fs = first_publisher_story_accuracy(ds, test, c)
+        fs = first_publisher_story_accuracy(ds, test, c, res.misses if name == PRIMARY else None)
         if fs is not None:
             res.metrics[name]["first_publisher_story_acc"] = fs
         res.notes.setdefault("clusters_found", {})[name] = len(set(c.labels.values()))
@@ -291,6 +304,8 @@ def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: i
     res.notes.update(task=ds.pair_task, pairs=len(test), positives=sum(gold), dev_pairs=len(dev))
     scores, decided = _timed(res, PRIMARY, lambda: system.pair_scores(tp, ds.pair_task))
     res.metrics[PRIMARY] = _pair_metrics(gold, decided, scores)
+    res.misses = [{"a": p.a, "b": p.b, "truth": g, "storytrace": d, "score": round(float(x), 4)}
+                  for p, g, d, x in zip(test, gold, decided, scores, strict=True) if g != d]
     res.resamplers[PRIMARY] = _pair_resampler(gold, decided, scores)
     for name, scorer in PAIR_BASELINES.items():
         cut = m.best_threshold(gold_dev, scorer(dp)) if dp else 0.5
@@ -335,7 +350,10 @@ def eval_copy(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult
 
     res.n_items = len(test)
 
-    record(PRIMARY, _timed(res, PRIMARY, lambda: list(system.copy_kinds(tp))))
+    ours = _timed(res, PRIMARY, lambda: list(system.copy_kinds(tp)))
+    record(PRIMARY, ours)
+    res.misses = [{"a": p.a, "b": p.b, "truth": g, "storytrace": k}
+                  for p, g, k in zip(test, gold, ours, strict=True) if g != k]
     for name, scorer in PAIR_BASELINES.items():
         if dp:
             near, part = m.best_kind_cuts(gold_dev, scorer(dp), [bl.same_tokens(a, b) for a, b in dp])
@@ -380,6 +398,9 @@ def eval_attribution(ds: Dataset, split: Split, system: StorytraceSystem) -> Tas
 
         ranked = _timed(res, name, run)
         res.metrics[name] = {"top1_acc": m.top1_accuracy(truth, ranked)}
+        if name == PRIMARY:
+            res.misses = [{"item": d, "truth": src, "storytrace": (ranked.get(d) or [None])[0]}
+                          for d, src in truth.items() if not ranked.get(d) or ranked[d][0] != src]
         right = np.array([bool(ranked.get(d)) and ranked[d][0] == src for d, src in truth.items()], dtype=float)
         res.resamplers[name] = lambda idx, right=right: {"top1_acc": float(right[idx].mean())}
     res.n_items = len(truth)
