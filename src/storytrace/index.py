@@ -28,10 +28,10 @@ from .engine import Engine, get_engine
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
-from .normalize import glued_stops
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
+from .normalize import glued_stops
 from .relate import relate, story_similarity
 from .store import open_store
 
