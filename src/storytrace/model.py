@@ -15,6 +15,11 @@ PassageKind = Literal["verbatim", "paraphrase"]
 
 TITLE_SEPARATOR = "\n\n"
 
+#: A stored copy pair as the store hands it to storytrace.network: (site, published, article number, the
+#: disguise kinds it plays or None when not looked for) of a, then the same of b.
+CopyPairRow = tuple[str | None, str | None, int, tuple[str, ...] | None,
+                    str | None, str | None, int, tuple[str, ...] | None]
+
 
 @dataclass(frozen=True, slots=True)
 class Article:
@@ -87,6 +92,11 @@ class Span:
         return {"start": self.start, "end": self.end, "text": self.text}
 
 
+def disguise_label(kind: str) -> str:
+    """A disguise kind in words: "lookalike_letters" -> "lookalike letters"."""
+    return kind.replace("_", " ")
+
+
 @dataclass(frozen=True, slots=True)
 class Disguise:
     """One trick a copy plays to hide that it is one (see storytrace.disguise): its kind, how many times,
@@ -99,7 +109,7 @@ class Disguise:
     @property
     def label(self) -> str:
         """The kind in words ("lookalike letters"), as the CLI and the pages show it."""
-        return self.kind.replace("_", " ")
+        return disguise_label(self.kind)
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "count": self.count, "examples": list(self.examples)}

@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .disguise import COPIER_TRICKS
+from .model import CopyPairRow
 from .relate import parse_published
 
 __all__ = ["CopyEdge", "SITE_ORDERS", "copy_edges", "rank_sites", "site_links", "site_signals"]
 
-#: One stored copy pair as the store reads it: (site, published, article number, disguise kinds or None when
-#: not looked for) of each side.
-PairRow = tuple[str | None, str | None, int, tuple[str, ...] | None, str | None, str | None, int, tuple[str, ...] | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +36,7 @@ class CopyEdge:
     tricks: tuple[str, ...] | None = None
 
 
-def copy_edges(rows: Iterable[PairRow]) -> list[CopyEdge]:
+def copy_edges(rows: Iterable[CopyPairRow]) -> list[CopyEdge]:
     """Copy pairs oriented copy -> source. An edge keeps only the copy's tricks that no honest edit leaves
     (:data:`storytrace.disguise.COPIER_TRICKS`).
 

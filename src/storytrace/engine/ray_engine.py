@@ -208,8 +208,7 @@ def write_parquet_dataset(index: Any, out_dir: str | Path) -> dict[str, int]:
         pairs.append({"a": r.a, "b": r.b, "copy": r.copy, "story": r.story, "earlier": r.earlier,
                       "story_score": float(r.scores.get("story", 0.0)), "reuse": float(r.scores.get("reuse", 0.0)),
                       "scores": json.dumps(r.scores, sort_keys=True),
-                      "disguises": None if r.disguises_a is None else json.dumps(r.disguises_dict(),
-                                                                                 ensure_ascii=False)})
+                      "disguises": None if (d := r.disguises_dict()) is None else json.dumps(d, ensure_ascii=False)})
     passages = list(index.store.iter_passages())
 
     schemas = {

@@ -12,7 +12,7 @@ from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from storytrace.errors import NotFound
-from storytrace.model import Article, Relation, Story
+from storytrace.model import Article, Relation, Story, disguise_label
 from storytrace.network import rank_sites
 from storytrace.server.highlight import Segment, coverage, relation_marks, segments
 
@@ -248,7 +248,7 @@ def site_rows(index: Index, order: str = "articles", min_articles: int = 1) -> l
             median_lag_hours=r["median_lag_hours"],
             disguised=r["disguised"],
             disguised_share=r["disguised_share"],
-            disguises=[(k.replace("_", " "), n) for k, n in r["disguises"].items()],
+            disguises=[(disguise_label(k), n) for k, n in r["disguises"].items()],
         )
         for r in rank_sites(index.sites(), order, min_articles)
     ]

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
-from ..model import Article, Disguise, Passage, Relation, Story
+from ..model import Article, CopyPairRow, Disguise, Passage, Relation, Story
 
 __all__ = ["CopyPairRow", "PairRow", "Store", "StoredArticle"]
 
@@ -19,9 +19,6 @@ StoredArticle = tuple[int, Article, dict[str, Any]]  # (internal number, article
 # a, b, copy, story, story score, reuse, scores, and the disguises of a and of b (None: not looked for)
 PairRow = tuple[int, int, str, str, float, float, dict[str, float],
                 tuple[tuple[Disguise, ...], tuple[Disguise, ...]] | None]
-# a copy pair as storytrace.network reads it: (site, published, number, disguise kinds or None) of a, then of b
-CopyPairRow = tuple[str | None, str | None, int, tuple[str, ...] | None,
-                    str | None, str | None, int, tuple[str, ...] | None]
 
 
 class Store(ABC):
