@@ -34,6 +34,15 @@ def test_lookalike_letters_are_named_with_the_words_that_carry_them() -> None:
     assert disguises(SOURCE.replace("mayor", "mаyor"), SOURCE, WHOLE) == ()
 
 
+def test_upright_stroke_lookalikes_are_letters_not_swapped_words() -> None:
+    # Cyrillic І for I, palochka for l: Unicode's data reads both wrongly, and each word then looked swapped
+    source = SOURCE.replace("The council", "In March the council")
+    copy = (source.replace("In March", "\u0406n March").replace("will", "wi\u04cf\u04cf")
+            .replace("Doulon", "Dou\u04cfon").replace("line", "\u04cfine"))
+    assert _kinds(disguises(copy, source, WHOLE)) == {"lookalike_letters"}
+    assert compare(copy, source).copy == "near"
+
+
 def test_missing_spaces_after_full_stops() -> None:
     copy = SOURCE.replace(". ", ".")
     (d,) = disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])

@@ -13,6 +13,7 @@ import pytest
 import storytrace.index as index_module
 from storytrace import Index
 from storytrace.engine import LocalEngine
+from storytrace.index import WORD_KEYS
 from storytrace.ingest import read_paths
 from storytrace.model import Article
 
@@ -274,7 +275,7 @@ def test_an_index_keyed_by_an_older_storytrace_is_named_on_scan(tmp_path) -> Non
     first = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
     assert first.exit_code == 0 and "keyed by an older storytrace" not in first.output
     with Index(db) as index:
-        assert index.store.get_meta("word_keys") == "2" and not index.older_keys
+        assert index.store.get_meta("word_keys") == WORD_KEYS and not index.older_keys
     con = sqlite3.connect(db)
     con.execute("DELETE FROM meta WHERE key = 'word_keys'")  # as an index built before word keys had versions
     con.commit()

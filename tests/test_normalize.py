@@ -37,6 +37,28 @@ def test_fold_maps_look_alike_letters_onto_latin(disguised: str, plain: str) -> 
     assert fold(disguised) == plain
 
 
+@pytest.mark.parametrize(
+    ("disguised", "plain"),
+    [
+        ("\u0406ran", "iran"),            # Cyrillic capital І: Unicode's prototype is "l"
+        ("\u0399raq", "iraq"),            # Greek capital Iota
+        ("he\u04cfp", "help"),            # Cyrillic palochka for l: Unicode's data reads it as "i"
+        ("\u04c0nternational", "international"),
+        ("m\u0456\u04cf\u04cfion", "million"),  # a dotted Cyrillic і and two strokes
+        ("Kosza\u04cfin", "koszalin"),    # a name no reading makes known: a small stroke reads as l
+        ("\u0406vanov", "ivanov"),        # ... and a capital one as I
+        ("A\u0406S", "ais"),              # in a word of capitals, an I (not "ALS", the commoner word)
+    ],
+)
+def test_fold_reads_upright_strokes_by_the_word_around_them(disguised: str, plain: str) -> None:
+    assert fold(disguised) == plain
+
+
+def test_fold_leaves_a_dotted_i_alone_where_l_would_make_a_word_too() -> None:
+    assert fold("fa\u0456l") == "fail"   # Cyrillic і has its dot: never read as l ("fall")
+    assert fold("fa\u04cfl") == "fall"   # a dotless stroke: the commoner word
+
+
 @pytest.mark.parametrize(("word", "plain"), [("Café", "cafe"), ("Zürich", "zurich"), ("São", "sao"),
                                              ("NAÏVE", "naive"), ("Ｇｅｎｏａ", "genoa")])
 def test_fold_removes_accents_width_and_case(word: str, plain: str) -> None:

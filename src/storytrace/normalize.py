@@ -83,9 +83,57 @@ def confusable_table() -> dict[int, str]:
         for g in glyphs:
             c = g.get("c", "")
             if len(c) == 1 and c.isascii() and c.isalnum():
-                table[ord(ch)] = c
+                # Unicode's prototype of every upright stroke is "l", so Greek Iota and Cyrillic І would
+                # fold "Іran" to "lran": a capital stroke stands for a capital I.
+                table[ord(ch)] = "I" if c == "l" and ch.isupper() else c
                 break
     return table
+
+
+#: Cyrillic palochka: Unicode's data reads it as "i", though it is drawn, dotless, like "l" and "I".
+_PALOCHKA = "\u04cf"
+
+
+@lru_cache(maxsize=1)
+def _strokes() -> frozenset[str]:
+    """Look-alike letters drawn as one upright stroke, which a copier may put for "l" as well as "I"."""
+    return frozenset([chr(k) for k, v in confusable_table().items() if v in "lI"] + [_PALOCHKA])
+
+
+_MAX_STROKES = 4  # at most 2**4 readings of one word are tried
+
+
+def _read_strokes(word: str, mapped: str) -> str:
+    """The reading of a word's upright strokes ("l" or "i" each) that makes the commonest English word.
+
+    storytrace's own rule: no table can say whether a stroke in "heӏp" or "Ӏran" stands for l or I, but the
+    word around it can. A word that no reading makes known (a name) reads each stroke by its shape: a
+    capital one as I, a small one, dotless, as l. In a word of capitals ("AІS") every stroke is an I.
+    """
+    at = [i for i, c in enumerate(word) if c in _strokes()]
+    chars = list(mapped)
+    for i in at:
+        chars[i] = "I" if word[i].isupper() else "l"
+    best = "".join(chars)
+    if len(at) > _MAX_STROKES or best.isupper():
+        return best
+    freq = _english_frequencies()
+    best_freq = freq.get(best.casefold().replace("’", "'"), 0.0)
+    for bits in range(1 << len(at)):
+        for n, i in enumerate(at):
+            chars[i] = "l" if bits >> n & 1 else "i"
+        reading = "".join(chars)
+        f = freq.get(reading.casefold().replace("’", "'"), 0.0)
+        if f > best_freq:
+            best, best_freq = reading, f
+    return best
+
+
+@lru_cache(maxsize=1)
+def _english_frequencies() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
 
 
 @lru_cache(maxsize=500_000)
@@ -93,7 +141,8 @@ def fold(word: str) -> str:
     """Case, width, accents and look-alike letters folded away: 'Rоme' (Cyrillic о) -> 'rome'."""
     w = unicodedata.normalize("NFKC", word)
     if not w.isascii():
-        w = w.translate(confusable_table())
+        mapped = w.translate(confusable_table())
+        w = _read_strokes(w, mapped) if not _strokes().isdisjoint(w) else mapped
         if not w.isascii():
             w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     return w.casefold().replace("’", "'")

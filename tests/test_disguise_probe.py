@@ -1,0 +1,41 @@
+"""scripts/disguise_probe.py: tricks the generator never plays, each doing what it says, on real articles."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+from storytrace.normalize import fold
+
+SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "disguise_probe.py"
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("disguise_probe", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_each_trick_changes_the_text_the_way_its_name_says():
+    probe = _script()
+    rng = random.Random(0)
+    text = "The police said 12 people of the city were hurt. It is the third attack of the year in Ohio."
+    glyphs = probe.lookalikes(text * 5, rng)
+    assert glyphs != text * 5 and [fold(w) for w in glyphs.split()] == [fold(w) for w in (text * 5).split()]
+    assert probe.no_spaces(text, rng) == text.replace("hurt. It", "hurt.It")
+    assert " of " not in probe.no_of(text, rng)
+    assert probe.synonyms(text, rng).startswith("The law enforcement stated 12 persons")
+    assert "15 people" in probe.figures(text, rng)
+    assert "Ohio" not in probe.names(text + " Ohio again.", rng)
+
+
+def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_letters():
+    out = subprocess.run([sys.executable, str(SCRIPT), "--articles", "3"], capture_output=True, text=True,
+                         check=True).stdout
+    lines = {line.split(":")[0]: line for line in out.splitlines() if ": copy " in line}
+    assert len(lines) == len(_script().COMBOS)
+    assert lines["lookalikes"].startswith("lookalikes: copy {'near': 3}; named {'lookalike_letters': 3}")
