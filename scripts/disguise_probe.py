@@ -2,8 +2,8 @@
 
 The generator's disguises (storytrace.synth) are the ones storytrace was tuned against, so its scores say
 nothing about a trick it does not play. This script disguises real Wikinews articles with tricks written
-independently of it (other look-alike alphabets and letters, a different synonym list, figures and names
-changed, several tricks at once), compares each copy with its original, and counts the copy kinds and the
+independently of it (other look-alike alphabets and letters, zero-width characters inside words, a
+different synonym list, figures and names changed, several tricks at once), compares each copy with its original, and counts the copy kinds and the
 disguises named. Every copy here is the whole original, so "near" is the right call for each one.
 
     python scripts/disguise_probe.py [--articles 40] [--seed 1]
@@ -39,6 +39,11 @@ def lookalikes(text: str, rng: random.Random) -> str:
     return "".join(LOOKALIKES[c] if c in LOOKALIKES and rng.random() < 0.3 else c for c in text)
 
 
+def hidden(text: str, rng: random.Random) -> str:
+    """A zero-width space inside half the words of four letters or more."""
+    return re.sub(r"\b(\w\w)(\w\w+)\b", lambda m: m[1] + "\u200b" + m[2] if rng.random() < 0.5 else m[0], text)
+
+
 def no_spaces(text: str, rng: random.Random) -> str:
     return re.sub(r'([.!?]["”’)]?) (?=\S)', r"\1", text)
 
@@ -63,13 +68,15 @@ def names(text: str, rng: random.Random) -> str:
     return text
 
 
+# Played in this order: words are deleted and swapped before letters are disguised, as a spinner would (a
+# deletion after the look-alikes would miss the words they disguised).
 TRICKS: dict[str, Callable[[str, random.Random], str]] = {
-    "lookalikes": lookalikes, "no_spaces": no_spaces, "no_of": no_of, "synonyms": synonyms,
-    "figures": figures, "names": names}
-COMBOS = [[t] for t in TRICKS] + [["lookalikes", "no_spaces", "no_of", "synonyms"], list(TRICKS)]
+    "no_of": no_of, "synonyms": synonyms, "figures": figures, "names": names, "lookalikes": lookalikes,
+    "hidden": hidden, "no_spaces": no_spaces}
+COMBOS = [[t] for t in TRICKS] + [["no_of", "synonyms", "lookalikes", "hidden", "no_spaces"], list(TRICKS)]
 
 
-NAMED = {"lookalikes": "lookalike_letters", "no_spaces": "missing_spaces", "no_of": "dropped_words",
+NAMED = {"lookalikes": "lookalike_letters", "hidden": "hidden_characters", "no_spaces": "missing_spaces", "no_of": "dropped_words",
          "synonyms": "swapped_words", "figures": "changed_figures", "names": "swapped_words"}
 
 

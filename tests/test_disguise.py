@@ -43,6 +43,20 @@ def test_upright_stroke_lookalikes_are_letters_not_swapped_words() -> None:
     assert compare(copy, source).copy == "near"
 
 
+def test_hidden_characters_are_named_by_name_but_a_soft_hyphen_is_not() -> None:
+    copy = SOURCE.replace("mayor", "ma\u200byor").replace("trams", "tr\u2060ams").replace("spring", "spr\ufeffing")
+    (d,) = disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])
+    assert (d.kind, d.count) == ("hidden_characters", 3) and d.examples[0] == "ma[ZWSP]yor"
+    assert disguises(copy, copy, WHOLE) == ()  # both sides alike: no trick
+    # Persian writes a non-joiner inside words as spelling ("می‌شود"): no trick either
+    farsi = SOURCE + " می\u200cشود می\u200cکنیم می\u200cرود"
+    assert disguises(farsi, SOURCE + " میشود میکنیم میرود", [(0, len(SOURCE), 0, len(SOURCE))]) == ()
+    # a CMS hyphenates long words with soft hyphens: invisible too, but no copier's mark
+    hyphenated = (SOURCE.replace("Construction", "Con\u00adstruc\u00adtion").replace("Residents", "Res\u00adidents")
+                  .replace("approved", "ap\u00adproved"))
+    assert disguises(hyphenated, SOURCE, [(0, len(hyphenated), 0, len(SOURCE))]) == ()
+
+
 def test_missing_spaces_after_full_stops() -> None:
     copy = SOURCE.replace(". ", ".")
     (d,) = disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])

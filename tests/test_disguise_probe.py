@@ -27,6 +27,8 @@ def test_each_trick_changes_the_text_the_way_its_name_says():
     glyphs = probe.lookalikes(text * 5, rng)
     assert glyphs != text * 5 and [fold(w) for w in glyphs.split()] == [fold(w) for w in (text * 5).split()]
     assert probe.no_spaces(text, rng) == text.replace("hurt. It", "hurt.It")
+    zero_width = probe.hidden(text * 5, rng)
+    assert "\u200b" in zero_width and zero_width.replace("\u200b", "") == text * 5
     assert " of " not in probe.no_of(text, rng)
     assert probe.synonyms(text, rng).startswith("The law enforcement stated 12 persons")
     assert "15 people" in probe.figures(text, rng)

@@ -59,6 +59,17 @@ def test_fold_leaves_a_dotted_i_alone_where_l_would_make_a_word_too() -> None:
     assert fold("fa\u04cfl") == "fall"   # a dotless stroke: the commoner word
 
 
+def test_invisible_characters_belong_to_their_word_and_fold_away() -> None:
+    text = "Pu\u200btin met Ve\u00adla\u2060ya\ufeffti in Mos\u200ccow."
+    tokens = tokenize(text)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == [
+        "Pu\u200btin", "met", "Ve\u00adla\u2060ya\ufeffti", "in", "Mos\u200ccow"]
+    assert tokens.keys == tokenize("Putin met Velayati in Moscow.").keys
+    assert fold("Pu\u200btin") == "putin"
+    # between two words, a zero-width space still separates them
+    assert len(tokenize("Putin \u200bmet").keys) == 2
+
+
 @pytest.mark.parametrize(("word", "plain"), [("Café", "cafe"), ("Zürich", "zurich"), ("São", "sao"),
                                              ("NAÏVE", "naive"), ("Ｇｅｎｏａ", "genoa")])
 def test_fold_removes_accents_width_and_case(word: str, plain: str) -> None:

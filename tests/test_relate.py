@@ -38,6 +38,11 @@ def no_of(text: str) -> str:
     return re.sub(r"\bof\s+", "", text)
 
 
+def hidden(text: str) -> str:
+    """A zero-width space inside every word of five letters or more, a soft hyphen inside the others."""
+    return re.sub(r"\b(\w\w)(\w+)", lambda m: m[1] + ("\u200b" if len(m[0]) >= 5 else "\u00ad") + m[2], text)
+
+
 def disguised(article: Article, change) -> Article:
     return dataclasses.replace(article, id=article.id + "-disguised", title=change(article.title),
                                text=change(article.text), site="farm.example", author=None)
@@ -190,6 +195,7 @@ DISGUISES = {
     "of-deleted": no_of,
     "look-alikes+of-deleted": lambda t: look_alikes(no_of(t)),
     "glued+of-deleted": lambda t: glued(no_of(t)),
+    "hidden-characters": hidden,
 }
 
 
@@ -208,6 +214,14 @@ def test_copy_with_all_three_disguises_is_near(core) -> None:
     a = core["bridge_original"]
     b = disguised(a, lambda t: look_alikes(glued(no_of(t))))
     assert compare(a, b).copy == "near"
+
+
+def test_hidden_characters_make_a_copy_near_and_are_named(core) -> None:
+    a = core["bridge_original"]
+    b = disguised(a, hidden)
+    rel = compare(b, a)
+    assert rel.copy == "near"  # every word still matches; the text is not the same, as with look-alikes
+    assert [d.kind for d in rel.disguises_a] == ["hidden_characters"] and rel.disguises_b == ()
 
 
 def test_copy_with_all_three_disguises_is_still_detected(core) -> None:

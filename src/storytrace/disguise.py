@@ -21,21 +21,22 @@ from .normalize import _WORD, confusable_table, fold, glued_stops  # the tokeniz
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 
-DISGUISES = ("lookalike_letters", "missing_spaces", "dropped_words", "swapped_words", "changed_figures")
+DISGUISES = ("lookalike_letters", "hidden_characters", "missing_spaces", "dropped_words", "swapped_words",
+             "changed_figures")
 #: The tricks only a copier plays: no edit of one's own text, no newer figure and no episode of a series
 #: written from a template leaves them. A site's disguised share counts these (storytrace.network).
 #: Swapped words and changed figures are named per pair, as evidence to read, but the same trace is left
 #: by an updated count or by the next "Wikinews interviews X" episode swapping in a new name: between
 #: the Wikinews sample's same-site copies, 42 of the 47 disguises named were swapped words and the
 #: other 5 changed figures.
-COPIER_TRICKS = ("lookalike_letters", "missing_spaces", "dropped_words")
+COPIER_TRICKS = ("lookalike_letters", "hidden_characters", "missing_spaces", "dropped_words")
 
 # The function words a spinner deletes wholesale; each must be common enough in the other text that
 # losing every one of them is no accident.
 _DROPPABLE = ("of", "the", "a", "an", "to", "and", "in", "that")
 _MIN_DROPPED = 5       # occurrences in the other text before a word's absence counts
 _KEPT_SHARE = 0.1      # ... and this text keeps at most this share of the expected number
-_MIN_EXTRA = 2         # look-alike words or glued stops beyond the other text's before they count
+_MIN_EXTRA = 2         # look-alike words, words with hidden characters or glued stops beyond the other text's
 _MAX_SWAP_WORDS = 3    # a swap replaces at most this many words by at most this many
 _EXAMPLES = 3
 
@@ -53,10 +54,25 @@ def _lookalike_words(text: str) -> list[str]:
             if not w.isascii() and any(c.isascii() and c.isalpha() for c in w) and any(ord(c) in table for c in w)]
 
 
+# Zero-width characters inside words, shown by name in the examples. A soft hyphen is invisible too, and
+# folded away for matching, but a CMS puts it into long words to hyphenate them: no copier's mark.
+_HIDDEN = {"\u200b": "ZWSP", "\u200c": "ZWNJ", "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM"}
+
+
+def _hidden_words(text: str) -> list[str]:
+    """Words of Latin letters carrying a zero-width character, each one named: 'Pu[ZWSP]tin'. Persian and
+    the Indic scripts write the joiners inside words as spelling, so only words with ASCII letters count."""
+    if text.isascii() or not any(c in text for c in _HIDDEN):
+        return []
+    return ["".join(f"[{_HIDDEN[c]}]" if c in _HIDDEN else c for c in w)
+            for w in _WORD.findall(text)
+            if any(c in _HIDDEN for c in w) and any(c.isascii() and c.isalpha() for c in w)]
+
+
 def _dropped(words: Counter[str], others: Counter[str]) -> list[tuple[str, int]]:
     """Function words the other text uses often inside the copied passages and this one (almost) never:
     counted in the passages only, since an excerpt's own paragraphs say nothing about what it dropped.
-    ``words`` / ``others``: the passages' lower-cased word counts, in this text and in the other."""
+    ``words`` / ``others``: the passages' folded word counts, in this text and in the other."""
     n, n_other = sum(words.values()), sum(others.values())
     if not n or not n_other:
         return []
@@ -106,9 +122,10 @@ class _Side:
     """What the tricks are measured by in one text: read once, compared against the other side."""
 
     lookalikes: list[str]
+    hidden: list[str]
     glued: list[str]
     passages: list[list[str]]  # each shared passage's words, in order
-    counts: Counter[str]       # the passages' lower-cased words
+    counts: Counter[str]       # the passages' folded words (a disguised "tһe" is still "the")
 
 
 def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
@@ -116,7 +133,7 @@ def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
     # Glued stops are counted in the copied text only: a page whose extraction glued its image captions
     # to the next line ("...attack.Image: ...") did so outside what it shares with the other text.
     glued = [g for s0, s1 in spans for g in glued_stops(text, s0, s1)]
-    return _Side(_lookalike_words(text), glued, passages, Counter(map(str.lower, chain.from_iterable(passages))))
+    return _Side(_lookalike_words(text), _hidden_words(text), glued, passages, Counter(map(fold, chain.from_iterable(passages))))
 
 
 def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int]] = ()) -> tuple[Disguise, ...]:
@@ -149,6 +166,10 @@ def _tricks(mine: _Side, theirs: _Side) -> tuple[Disguise, ...]:
     own, others = mine.lookalikes, theirs.lookalikes
     if len(own) - len(others) >= _MIN_EXTRA:
         out.append(Disguise("lookalike_letters", len(own) - len(others), tuple(dict.fromkeys(own))[:_EXAMPLES]))
+    hidden, hidden_other = mine.hidden, theirs.hidden
+    if len(hidden) - len(hidden_other) >= _MIN_EXTRA:
+        out.append(Disguise("hidden_characters", len(hidden) - len(hidden_other),
+                            tuple(dict.fromkeys(hidden))[:_EXAMPLES]))
     glued, glued_other = mine.glued, theirs.glued
     if len(glued) - len(glued_other) >= _MIN_EXTRA:
         out.append(Disguise("missing_spaces", len(glued) - len(glued_other), tuple(glued[:_EXAMPLES])))

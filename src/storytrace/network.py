@@ -82,8 +82,8 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     itself against: see :func:`copy_edges`), and their ``copy_share``; ``copied``, its articles another
     site copied; ``median_lag_hours``, how long after the earliest dated such source its copies appeared
     (None without dated copies); ``disguised``, its copies that disguise themselves against a source with
-    a trick only copiers play (look-alike letters, glued sentences, a function word dropped throughout:
-    see :func:`copy_edges`), their ``disguised_share`` among the copies whose disguises were looked for
+    a trick only copiers play (look-alike letters, hidden characters, glued sentences, a function word
+    dropped throughout: see :func:`copy_edges`), their ``disguised_share`` among the copies whose disguises were looked for
     (None when none were), and ``disguises``, kind -> copies playing it.
     A reprint of its own archive is not copying another site, so same-site pairs count only in
     ``copied_from``.

@@ -39,9 +39,15 @@ __all__ = [
     "STOP_WORDS",
     "is_content",
     "glued_stops",
+    "INVISIBLE",
 ]
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*", re.UNICODE)
+#: Characters that show nothing: zero-width space, non-joiner and joiner, word joiner, byte-order mark, soft
+#: hyphen. Put inside a word ("Pu\u200btin"), they split it for any matcher that reads \w, while a reader
+#: sees the word whole; so they belong to the word they sit in, and fold drops them.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_NO_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_WORD = re.compile(rf"\w[\w{INVISIBLE}]*(?:['’][\w{INVISIBLE}]+)*", re.UNICODE)
 # The same pattern as one capturing group, for ``re.split`` (which then keeps the words between the gaps).
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})", re.UNICODE)
 _BF_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
@@ -138,9 +144,11 @@ def _english_frequencies() -> dict[str, float]:
 
 @lru_cache(maxsize=500_000)
 def fold(word: str) -> str:
-    """Case, width, accents and look-alike letters folded away: 'Rоme' (Cyrillic о) -> 'rome'."""
+    """Case, width, accents, invisible characters and look-alike letters folded away: 'Rоme' (Cyrillic о)
+    -> 'rome'."""
     w = unicodedata.normalize("NFKC", word)
     if not w.isascii():
+        w = w.translate(_NO_INVISIBLE)
         mapped = w.translate(confusable_table())
         w = _read_strokes(w, mapped) if not _strokes().isdisjoint(w) else mapped
         if not w.isascii():
