@@ -86,6 +86,15 @@ def test_disguised_copy_keeps_sentence_hashes(change) -> None:
     assert a.shingles == b.shingles
 
 
+def test_text_stored_decomposed_has_the_exact_hash_of_the_same_text_composed() -> None:
+    import unicodedata
+
+    accented = TEXT.replace("e", "é")
+    decomposed = unicodedata.normalize("NFD", accented)
+    assert decomposed != accented
+    assert fingerprint(Article(text=decomposed)).exact == fingerprint(Article(text=accented)).exact
+
+
 def test_deleting_words_changes_the_exact_hash() -> None:
     # the exact hash keeps function words: a copy with words deleted is near, not exact
     assert fingerprint(Article(text=TEXT)).exact != fingerprint(Article(text=no_of(TEXT))).exact

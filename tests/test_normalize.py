@@ -70,6 +70,13 @@ def test_invisible_characters_belong_to_their_word_and_fold_away() -> None:
     assert len(tokenize("Putin \u200bmet").keys) == 2
 
 
+def test_combining_marks_belong_to_their_word() -> None:
+    decomposed = "Cafe\u0301 owners in Zu\u0308rich"  # accents stored as separate marks (NFD)
+    assert tokenize(decomposed).keys == tokenize("Café owners in Zürich").keys
+    assert len(tokenize("नमस्ते मेरा").keys) == 2  # Devanagari vowel signs are marks too
+    assert fold("Pu\u0307tin") == fold("Pu\u034ftin") == "putin"  # a dot added above; a grapheme joiner
+
+
 @pytest.mark.parametrize(("word", "plain"), [("Café", "cafe"), ("Zürich", "zurich"), ("São", "sao"),
                                              ("NAÏVE", "naive"), ("Ｇｅｎｏａ", "genoa")])
 def test_fold_removes_accents_width_and_case(word: str, plain: str) -> None:

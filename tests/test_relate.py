@@ -224,6 +224,12 @@ def test_hidden_characters_make_a_copy_near_and_are_named(core) -> None:
     assert [d.kind for d in rel.disguises_a] == ["hidden_characters"] and rel.disguises_b == ()
 
 
+def test_marks_added_to_letters_keep_a_copy_near(core) -> None:
+    a = core["bridge_original"]
+    b = disguised(a, lambda t: re.sub(r"\b(\w\w)(\w\w+)", lambda m: m[1] + "\u0307" + m[2], t))
+    assert compare(b, a).copy == "near"
+
+
 def test_copy_with_all_three_disguises_is_still_detected(core) -> None:
     a = core["bridge_original"]
     b = disguised(a, lambda t: look_alikes(glued(no_of(t))))

@@ -56,7 +56,7 @@ def _lookalike_words(text: str) -> list[str]:
 
 # Zero-width characters inside words, shown by name in the examples. A soft hyphen is invisible too, and
 # folded away for matching, but a CMS puts it into long words to hyphenate them: no copier's mark.
-_HIDDEN = {"\u200b": "ZWSP", "\u200c": "ZWNJ", "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM"}
+_HIDDEN = {"\u200b": "ZWSP", "\u200c": "ZWNJ", "\u200d": "ZWJ", "\u2060": "WJ", "\ufeff": "BOM", "\u034f": "CGJ"}
 
 
 def _hidden_words(text: str) -> list[str]:

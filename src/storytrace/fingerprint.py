@@ -112,8 +112,9 @@ def _exact(content: str, words: list[str] | None = None) -> int:
         # folding the joined words equals joining the folded ones.
         return _h("\x1f".join(words).lower())
     # The same holds for any text: the separator is a starter that composes with nothing, so NFKC of the
-    # joined words is the joined NFKC of each (no \w character is a combining mark), and casefold has no
-    # context; one call over the whole string is cheaper than a cached call per word.
+    # joined words is the joined NFKC of each (a word's marks follow its first letter, never the
+    # separator), and casefold has no context; one call over the whole string is cheaper than a cached call
+    # per word.
     return _h(unicodedata.normalize("NFKC", "\x1f".join(words)).casefold())
 
 
