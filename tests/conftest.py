@@ -14,9 +14,11 @@ The fixture articles under ``tests/fixtures/core/`` are small hand-written news 
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -32,6 +34,17 @@ SEEDS = REPO / "data" / "seeds"
 def repo() -> Path:
     """The repository root."""
     return REPO
+
+
+@pytest.fixture(scope="session")
+def load_script() -> Callable[[str], ModuleType]:
+    """A script of ``scripts/`` imported as a module (the folder is no package), by its file name."""
+    def load(name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(name.removesuffix(".py"), REPO / "scripts" / name)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module
+    return load
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import random
 import subprocess
 import sys
@@ -13,15 +12,8 @@ from storytrace.normalize import fold
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "disguise_probe.py"
 
 
-def _script():
-    spec = importlib.util.spec_from_file_location("disguise_probe", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_each_trick_changes_the_text_the_way_its_name_says():
-    probe = _script()
+def test_each_trick_changes_the_text_the_way_its_name_says(load_script):
+    probe = load_script("disguise_probe.py")
     rng = random.Random(0)
     text = "The police said 12 people of the city were hurt. It is the third attack of the year in Ohio."
     glyphs = probe.lookalikes(text * 5, rng)
@@ -35,9 +27,9 @@ def test_each_trick_changes_the_text_the_way_its_name_says():
     assert "Ohio" not in probe.names(text + " Ohio again.", rng)
 
 
-def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_letters():
+def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_letters(load_script):
     out = subprocess.run([sys.executable, str(SCRIPT), "--articles", "3"], capture_output=True, text=True,
                          check=True).stdout
     lines = {line.split(":")[0]: line for line in out.splitlines() if ": copy " in line}
-    assert len(lines) == len(_script().COMBOS)
+    assert len(lines) == len(load_script("disguise_probe.py").COMBOS)
     assert lines["lookalikes"].startswith("lookalikes: copy {'near': 3}; named {'lookalike_letters': 3}")

@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 from storytrace.eval.runner import EvalResult, TaskResult
-
-SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_quality_doc.py"
-
-
-def _script():
-    spec = importlib.util.spec_from_file_location("make_quality_doc", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 def _result(ours: float, baselines: dict[str, float]) -> EvalResult:
     clusters = TaskResult("clusters", metrics={"storytrace": {"bcubed_f1": ours},
@@ -24,8 +11,8 @@ def _result(ours: float, baselines: dict[str, float]) -> EvalResult:
     return EvalResult("synth", "test", "", {}, tasks=[clusters, copy])
 
 
-def test_seed_rows_give_each_seed_the_mean_the_best_baselines_mean_and_seeds_at_or_above_it():
-    doc = _script()
+def test_seed_rows_give_each_seed_the_mean_the_best_baselines_mean_and_seeds_at_or_above_it(load_script):
+    doc = load_script("make_quality_doc.py")
     text = doc._seeds_section({22: _result(0.90, {"x": 0.95, "y": 0.60}), 21: _result(0.80, {"x": 0.70})})
     rows = {line.split(" | ")[1]: line for line in text.splitlines() if line.startswith("| ")}
     # seeds in order; storytrace's mean 0.85; best baselines 0.70 (seed 21) and 0.95 (seed 22): mean 0.825;
