@@ -186,6 +186,21 @@ def test_ties_do_not_favour_the_listed_order():
     assert 0 < ranked.count("true") < 40
 
 
+def test_a_task_with_no_labels_in_the_split_is_named_not_scored_as_zeros():
+    ds = _dataset()
+    ds.pairs = [p for p in ds.pairs if p.split == "dev"]
+    res = runner.run_eval(ds, system=Fake(), tasks=["clusters", "pairs"])
+    assert [t.task for t in res.tasks] == ["clusters"]
+    assert res.skipped == {"pairs": "none of the 4 labelled pairs is in the test split (--split dev scores them)"}
+    assert res.to_dict()["skipped"] == res.skipped
+    console = Console(file=io.StringIO(), width=200)
+    render_table(res, console)
+    assert "not scored: pairs: none of the 4 labelled pairs" in console.file.getvalue()
+    # scored on the split that has them, and nothing said when nothing is skipped
+    dev = runner.run_eval(ds, split="dev", system=Fake(), tasks=["pairs"])
+    assert [t.task for t in dev.tasks] == ["pairs"] and "skipped" not in dev.to_dict()
+
+
 def test_unknown_task_rejected():
     with pytest.raises(ValueError, match="unknown tasks"):
         runner.run_eval(_dataset(), system=Fake(), tasks=["nope"])

@@ -108,6 +108,8 @@ def render_table(result: EvalResult, console: Console | None = None) -> None:
         notes = {k: v for k, v in t.notes.items() if k != "confusion"}  # baselines' matrices: see --json
         if notes:
             console.print(f"[dim]{t.task}: {notes}[/dim]")
+    for task, why in result.skipped.items():
+        console.print(f"not scored: {task}: {why}")
     for t in result.tasks:
         matrix = confusion_of(t)
         if matrix:

@@ -110,10 +110,12 @@ class EvalResult:
     description: str
     summary: dict[str, int]
     tasks: list[TaskResult] = field(default_factory=list)
+    # task -> why it was not scored although the dataset has its labels (none of them in this split)
+    skipped: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self, misses: bool = False) -> dict[str, Any]:
         """``misses``: also each task's list of the items storytrace decides wrongly."""
-        return {
+        out = {
             "dataset": self.dataset,
             "split": self.split,
             "tuned_on": "dev",
@@ -121,6 +123,9 @@ class EvalResult:
             "summary": self.summary,
             "tasks": {t.task: t.to_dict(misses) for t in self.tasks},
         }
+        if self.skipped:
+            out["skipped"] = self.skipped
+        return out
 
 
 def _timed(result: TaskResult, system: str, fn: Callable[[], Any]) -> Any:
@@ -529,17 +534,28 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
     if unknown:
         raise ValueError(f"unknown tasks {sorted(unknown)}; known: {', '.join(TASKS)}")
     out = EvalResult(ds.name, split, ds.description, ds.summary())
-    if "clusters" in wanted and ds.stories:
+
+    def scorable(task: str, labelled: int, in_split: int, what: str) -> bool:
+        # A task whose labels all fell in the other split would print zeros for every system: say why instead.
+        if task not in wanted or not labelled:
+            return False
+        if not in_split:
+            other = "dev" if split == "test" else "test"
+            out.skipped[task] = (f"none of the {labelled} labelled {what} is in the {split} split "
+                                 f"(--split {other} scores them)")
+        return in_split > 0
+
+    if scorable("clusters", len(ds.stories), len(ds.articles_in(split)), "articles"):
         out.tasks.append(eval_clusters(ds, split, system))
-    if "pairs" in wanted and ds.pairs:
+    if scorable("pairs", len(ds.pairs), len(ds.pairs_in(split)), "pairs"):
         out.tasks.append(eval_pairs(ds, split, system, max_pairs))
-    if "copy" in wanted and ds.copy_pairs:
+    if scorable("copy", len(ds.copy_pairs), len(ds.copy_pairs_in(split)), "copy pairs"):
         out.tasks.append(eval_copy(ds, split, system))
-    if "attribution" in wanted and ds.sources:
+    if scorable("attribution", len(ds.sources), len(ds.sources_in(split)), "copies"):
         out.tasks.append(eval_attribution(ds, split, system))
-    if "passages" in wanted and ds.passages:
+    if scorable("passages", len(ds.passages), len(ds.passages_in(split)), "passages"):
         out.tasks.append(eval_passages(ds, split, system))
-    if "sts" in wanted and ds.graded:
+    if "sts" in wanted and ds.graded and scorable("sts", len(ds.pairs), len(ds.pairs_in(split)), "pairs"):
         out.tasks.append(eval_sts(ds, split, system))
     if "disguises" in wanted and ds.disguised and hasattr(system, "disguises"):
         out.tasks.append(eval_disguises(ds, split, system))
