@@ -73,6 +73,20 @@ def test_consecutive_copied_sentences_merge_into_one_passage() -> None:
     assert verbatim[0].b_text == verbatim[0].a_text
 
 
+def test_aligned_share_counts_the_passages_as_joined_and_only_shared_text() -> None:
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3
+    b = S1 + " " + S2 + " " + S3 + "\n\n" + OWN_B
+    al = align(a, b)
+    n_own, n_shared = len(sentences_of(OWN_A)[0].keys), sum(len(s.keys) for s in sentences_of(S1 + " " + S2 + " " + S3))
+    assert al.aligned_a == pytest.approx(n_shared / (n_own + n_shared))
+    assert al.aligned_a == pytest.approx(al.coverage_a)  # nothing edited: the verbatim passage is all there is
+    # a sentence with three words changed has no run of words left to seed a verbatim passage, but it lies
+    # inside the passage as joined
+    s2 = S2.replace("line", "route").replace("spring", "summer").replace("2027", "2028")
+    edited = align(S1 + " " + S2 + " " + S3, S1 + " " + s2 + " " + S3)
+    assert len(edited.passages) == 1 and edited.aligned_a == edited.aligned_b == 1.0 > edited.coverage_a
+
+
 def test_reordered_sentences_are_separate_passages() -> None:
     a = S1 + " " + S2 + " " + S3
     b = S3 + " " + S1

@@ -117,3 +117,13 @@ def test_settings_stored_before_attach_threshold_existed_keep_singletons_alone()
     old = Settings.from_dict(d)
     assert old.attach_threshold == 1.0 >= old.story_threshold
     assert Settings.from_dict(Settings().to_dict()).attach_threshold == Settings().attach_threshold < Settings().story_threshold
+
+
+def test_settings_stored_before_edited_reprints_were_near_keep_calling_them_partial() -> None:
+    """An index written before ``edited_near_verbatim`` existed stored edited reprints as partial copies:
+    read back, the rule is off (all of both texts verbatim, which the plain near rule already takes)."""
+    d = Settings().to_dict()
+    del d["edited_near_verbatim"], d["edited_near_coverage"]
+    old = Settings.from_dict(d)
+    assert old.edited_near_verbatim == 1.0 and old.edited_near_coverage == Settings().edited_near_coverage
+    assert Settings.from_dict(Settings().to_dict()).edited_near_verbatim == Settings().edited_near_verbatim < 1.0

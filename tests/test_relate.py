@@ -224,6 +224,41 @@ def test_hidden_characters_make_a_copy_near_and_are_named(core) -> None:
     assert [d.kind for d in rel.disguises_a] == ["hidden_characters"] and rel.disguises_b == ()
 
 
+# Names, figures and common words swapped throughout, as a spinner does: few runs of four content words
+# survive between the edits, so less than near_coverage of the copy is verbatim.
+SWAPS = {"Genoa": "Savona", "bridge": "viaduct", "Tuesday": "Wednesday", "motorway": "highway", "35": "38",
+         "said": "stated", "people": "persons", "collapse": "failure", "45": "50", "Toninelli": "Rossi",
+         "Salvini": "Bianchi", "1967": "1966", "440": "450", "rescue": "relief", "workers": "crews",
+         "storm": "downpour"}
+
+
+def spun(text: str) -> str:
+    return re.sub(r"\b(" + "|".join(SWAPS) + r")\b", lambda m: SWAPS[m[1]], text)
+
+
+def test_a_reprint_with_words_swapped_throughout_is_near_and_says_why(core) -> None:
+    a = core["bridge_original"]
+    b = disguised(a, spun)
+    rel = compare(b, a)
+    assert max(rel.scores["coverage_a"], rel.scores["coverage_b"]) < Settings().near_coverage  # not near as verbatim
+    assert rel.copy == "near"
+    assert min(rel.scores["aligned_a"], rel.scores["aligned_b"]) >= Settings().edited_near_coverage
+    assert "swapped_words" in {d.kind for d in rel.disguises_a}
+    # the rule off (as in an index stored before it): the same pair is a partial copy
+    assert compare(b, a, settings=Settings(edited_near_verbatim=1.0)).copy == "partial"
+
+
+def test_edited_copies_that_leave_text_out_or_reorder_it_stay_partial(core) -> None:
+    a = core["bridge_original"]
+    paragraphs = a.text.split("\n\n")
+    # the sentences in another order: the passages no longer follow the source
+    reordered = dataclasses.replace(a, id="reordered", text=spun("\n\n".join(paragraphs[::-1])))
+    assert compare(reordered, a).copy == "partial"
+    # half the source, edited: an excerpt, however faithful
+    excerpt = dataclasses.replace(a, id="excerpt", text=spun("\n\n".join(paragraphs[:3])))
+    assert compare(excerpt, a).copy == "partial"
+
+
 def test_marks_added_to_letters_keep_a_copy_near(core) -> None:
     a = core["bridge_original"]
     b = disguised(a, lambda t: re.sub(r"\b(\w\w)(\w\w+)", lambda m: m[1] + "\u0307" + m[2], t))

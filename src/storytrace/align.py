@@ -54,6 +54,10 @@ class Alignment:
     paraphrase_a: float  # share of a's content words inside paraphrase passages
     paraphrase_b: float = 0.0
     in_order: float = 1.0  # share of aligned text (by a's characters) whose order b keeps
+    # share of a's content words inside the passages as shown: verbatim and paraphrase pieces and the
+    # edits between them that joined them (relate.decide_copy: a reprint edited in place)
+    aligned_a: float = 0.0
+    aligned_b: float = 0.0
 
 
 def sentences_of(text: str) -> list[Sentence]:
@@ -721,6 +725,8 @@ def align(a: str, b: str, settings: Settings | None = None, *,
 
     total_a = len(da.keys) or 1
     total_b = len(db.keys) or 1
+    aligned_a = _words_inside(da, [(p.a_start, p.a_end) for p in passages]) / total_a
+    aligned_b = _words_inside(db, [(p.b_start, p.b_end) for p in passages]) / total_b
     unrelated_a = _unrelated(a, da.sentences, db.sentences, [(p.a_start, p.a_end) for p in passages], st)
     unrelated_b = _unrelated(b, db.sentences, da.sentences, [(p.b_start, p.b_end) for p in passages], st)
     return Alignment(
@@ -733,7 +739,20 @@ def align(a: str, b: str, settings: Settings | None = None, *,
         paraphrase_a=para_a / total_a,
         paraphrase_b=para_b / total_b,
         in_order=in_order,
+        aligned_a=aligned_a,
+        aligned_b=aligned_b,
     )
+
+
+def _words_inside(doc: _Doc, spans: list[tuple[int, int]]) -> int:
+    """Content words starting inside any of the character spans (counted once where spans overlap)."""
+    total, reach = 0, 0
+    for lo, hi in sorted(spans):
+        lo = max(lo, reach)
+        if hi > lo:
+            total += bisect_left(doc.starts, hi) - bisect_left(doc.starts, lo)
+            reach = hi
+    return total
 
 
 _CORE_TERMS = 8
