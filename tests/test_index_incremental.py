@@ -16,6 +16,7 @@ from storytrace.engine import LocalEngine
 from storytrace.index import WORD_KEYS
 from storytrace.ingest import read_paths
 from storytrace.model import Article
+from storytrace.normalize import GLUED_STOPS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -369,4 +370,26 @@ def test_exact_copies_an_older_storytrace_stored_are_near_when_one_glues_its_sen
     assert f"{changed} stored exact copies are near now" in res.output
     with Index(db) as index:
         assert {(r.a, r.b): r.copy for r in index.pairs()} == fresh
-        assert index.add([]).relabelled == 0 and index.store.get_meta("glued_exact_checked") == "1"
+        assert index.add([]).relabelled == 0 and index.store.get_meta("glued_exact_checked") == GLUED_STOPS
+
+
+def test_a_relabel_pass_done_with_older_glued_stops_runs_again(tmp_path) -> None:
+    # glued only where version 1 of glued_stops did not look: before "I" and after a capital ("D.C.It")
+    source = " ".join(f"In Washington, D.C. It rained on day {n} of the summit and I said so. I did." for n in
+                      ("one", "two", "three", "four"))
+    glued = source.replace("D.C. It", "D.C.It").replace("so. I", "so.I")
+    import sqlite3
+
+    db = tmp_path / "v1.db"
+    with Index(db) as index:
+        index.add([Article(id="wire", text=source), Article(id="farm", text=glued)])
+        assert [r.copy for r in index.pairs()] == ["near"]
+    con = sqlite3.connect(db)  # as version 1 left it: exact, its pass done, a cursor of its own form
+    con.execute("UPDATE pairs SET copy = 'exact'")
+    con.execute("UPDATE meta SET value = '1' WHERE key = 'glued_exact_checked'")
+    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('glued_exact_after', '9,9')")
+    con.commit()
+    con.close()
+    with Index(db) as index:
+        assert index.add([]).relabelled == 1 and [r.copy for r in index.pairs()] == ["near"]
+        assert index.store.get_meta("glued_exact_checked") == GLUED_STOPS

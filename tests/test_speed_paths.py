@@ -304,10 +304,10 @@ def test_glued_stops_equal_the_plain_pattern() -> None:
     one pattern from that letter on, whose matches never overlap."""
     from storytrace.normalize import glued_stops
 
-    plain = re.compile(r"[a-z0-9][.!?][\"”’)]?[A-Z][a-z]")
+    plain = re.compile(r"[a-z0-9][.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’]))|[A-Z][.!?][\"”’)]?[A-Z][a-z]")
     rng = random.Random(5)
-    alphabet = "aZ.3 ?!\"”’)bQx.Tt"
-    texts = ["He said.The end", "U.S.A. and 3.5", "Ok.Ta?Tb.”Then"]
+    alphabet = "aZ.3 ?!\"”’)bQx.TtIA.C'"
+    texts = ["He said.The end", "U.S.A. and 3.5", "Ok.Ta?Tb.”Then", "D.C.It is", "so.I said", "U.S.A said"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
     for t in texts:
         assert glued_stops(t) == plain.findall(t)
@@ -315,3 +315,5 @@ def test_glued_stops_equal_the_plain_pattern() -> None:
         s1 = rng.randrange(s0, len(t) + 1)
         assert glued_stops(t, s0, s1) == plain.findall(t, s0, s1)
     assert glued_stops("He said.The end") == ["d.Th"] and glued_stops("U.S.A. and 3.5") == []
+    assert glued_stops("D.C.It is") == ["C.It"] and glued_stops("so.I said") == ["o.I"]
+    assert glued_stops("U.S.A said") == []  # an initialism, not "A" starting a sentence

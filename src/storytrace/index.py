@@ -31,7 +31,7 @@ from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
-from .normalize import glued_stops
+from .normalize import GLUED_STOPS, glued_stops
 from .relate import relate, story_similarity
 from .store import open_store
 
@@ -295,16 +295,18 @@ class Index:
         than the other: an older storytrace called them exact, a scan today calls them near
         (relate.decide_copy). Stories are unchanged (exact and near copies both bind one). One batch per
         transaction, with the last pair checked kept in the index, so an interrupted pass goes on where it
-        stopped; a mark says when it is done. Returns the pairs relabelled."""
-        if self.store.get_meta("glued_exact_checked") == "1":
+        stopped; a mark names the version of glued_stops it is done with (normalize.GLUED_STOPS: a later
+        version counts more glued stops, so the pass runs again). Returns the pairs relabelled."""
+        if self.store.get_meta("glued_exact_checked") == GLUED_STOPS:
             return 0
         done = 0
-        cursor = self.store.get_meta("glued_exact_after")
-        after = tuple(int(x) for x in cursor.split(",")) if cursor else (-1, -1)
+        version, _, cursor = (self.store.get_meta("glued_exact_after") or "").rpartition(":")
+        # a cursor left by another version's pass (version 1 wrote none) starts this one from the beginning
+        after = tuple(int(x) for x in cursor.split(",")) if cursor and version == GLUED_STOPS else (-1, -1)
         while True:
             rows = self.store.exact_pairs_after(after, BATCH_SIZE)  # type: ignore[arg-type]
             if not rows:
-                self.store.set_meta("glued_exact_checked", "1")
+                self.store.set_meta("glued_exact_checked", GLUED_STOPS)
                 return done
             texts = self.store.articles_with_story({x for pair in rows for x in pair})
             glued = {n: len(glued_stops(art.content)) for n, (art, _) in texts.items()}
@@ -312,7 +314,7 @@ class Index:
             after = rows[-1]
             with self.store.transaction():
                 self.store.set_copy(near)
-                self.store.set_meta("glued_exact_after", f"{after[0]},{after[1]}")
+                self.store.set_meta("glued_exact_after", f"{GLUED_STOPS}:{after[0]},{after[1]}")
             done += len(near)
 
     def store_story_count(self) -> int:

@@ -323,13 +323,17 @@ _MAY_TITLE = re.compile(r"[.!?]\s+(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Co
 _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|Col|Capt|Lt|Rev|[A-Z])\.$")
 
 
-# A sentence end glued to the next sentence as a copier's trick: "said.The" (an ASCII lower-case letter or
-# digit before the stop, so that "U.S.A." and "3.5" do not count; narrower than _GLUED, which repairs the
-# sentence splitter for any script). storytrace.disguise names it, and it keeps a copy from being exact
+# A sentence end glued to the next sentence as a copier's trick: "said.The", "D.C.It", "well.I think" (an
+# ASCII letter or digit before the stop and a capitalised word after it, or the word "I" or "A" after a
+# lower-case letter or digit, so that "U.S.A." and "3.5" do not count; narrower than _GLUED, which repairs
+# the sentence splitter for any script). storytrace.disguise names it, and it keeps a copy from being exact
 # (relate.decide_copy). The pattern starts at the stop, which is rare, rather than at the letter before it
 # (three times faster over a text): glued_stops checks that letter.
-_GLUED_TAIL = re.compile(r"[.!?][\"”’)]?[A-Z][a-z]")
+_GLUED_TAIL = re.compile(r"[.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’]))")
 _BEFORE_GLUED = frozenset(string.ascii_lowercase + string.digits)
+_BEFORE_GLUED_WORD = frozenset(string.ascii_uppercase)  # "D.C.It": only before a capitalised word
+#: The version of glued_stops an index's exact copies were checked with (Index._relabel_glued_exact).
+GLUED_STOPS = "2"
 
 
 def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:
@@ -340,7 +344,8 @@ def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:
     reach = start  # matches do not overlap: the letter before a stop cannot end the previous match
     for m in _GLUED_TAIL.finditer(text, start, stop):
         at = m.start() - 1
-        if at >= reach and text[at] in _BEFORE_GLUED:
+        if at >= reach and (text[at] in _BEFORE_GLUED
+                            or (text[at] in _BEFORE_GLUED_WORD and text[m.end() - 1].islower())):
             out.append(text[at : m.end()])
             reach = m.end()
     return out
