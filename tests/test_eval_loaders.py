@@ -90,6 +90,25 @@ def test_user_jsonl_and_pairs(tmp_path):
         loaders.load_dataset("clough", pairs=pairs)
 
 
+def test_user_jsonl_labelled_by_pairs_alone(tmp_path):
+    rows = [{"id": f"x{i}", "text": f"text {i}"} for i in range(8)] + [{"id": "s", "text": "t", "story": "k"}]
+    path = tmp_path / "pairs-only.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("a,b,label\nx0,x1,1\nx1,x2,0\nx3,x4,1\nx5,x6,0\nx6,s,1\n")
+    ds = loaders.load_jsonl(path, pairs, pair_task="reuse")
+    assert len(ds.articles) == 9 and ds.problems == [] and ds.stories == {"s": "k"}
+    # articles joined by pairs fall on one side, a story's side where one of them has a story
+    assert ds.split["x0"] == ds.split["x1"] == ds.split["x2"] and ds.split["x3"] == ds.split["x4"]
+    assert ds.split["x5"] == ds.split["x6"] == ds.split["s"]
+    assert {p.split for p in ds.pairs} <= {"dev", "test"} and all(p.split == ds.split[p.a] for p in ds.pairs)
+    # without a pairs file the story label is what a line is scored by, and it is required
+    unlabelled = tmp_path / "no-stories.jsonl"
+    unlabelled.write_text(json.dumps({"id": "x", "text": "t"}) + "\n")
+    with pytest.raises(InputError, match="needs a 'text' string and a 'story' label"):
+        loaders.load_jsonl(unlabelled)
+
+
 def test_pair_task_overrides_a_bundled_datasets_own(monkeypatch):
     tiny = loaders.Dataset("tiny", [], {}, pair_task="paraphrase")
     monkeypatch.setitem(loaders.DATASETS, "tiny", lambda: tiny)
@@ -99,7 +118,7 @@ def test_pair_task_overrides_a_bundled_datasets_own(monkeypatch):
 
 def test_user_jsonl_bad_records_are_named_and_left_out(tmp_path):
     good = [{"id": "x1", "text": "a b c", "story": "s1"}, {"id": "x2", "text": "d e f", "story": "s1"}]
-    lines = [json.dumps(good[0]), "{not json", json.dumps({"id": "x9", "text": "no label"}),
+    lines = [json.dumps(good[0]), "{not json", json.dumps({"id": "x9", "story": "s1", "title": "no text"}),
              json.dumps(good[1]), json.dumps({"id": "x1", "text": "again", "story": "s2"}), "[1, 2]"]
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(lines) + "\n")

@@ -251,6 +251,25 @@ def test_eval_set_scores_storytrace_with_changed_settings(tmp_path):
         assert res.exit_code != 0 and message in res.output, res.output
 
 
+def test_eval_command_scores_a_corpus_labelled_by_pairs_alone(tmp_path):
+    path, _ = _topic_corpus(tmp_path)
+    lines = [json.loads(x) for x in open(path)]
+    for d in lines[1:]:
+        del d["story"]  # one article keeps its story label: clusters are scored on it alone
+    open(path, "w").write("\n".join(json.dumps(d) for d in lines) + "\n")
+    pairs = tmp_path / "pairs.csv"
+    rows = [f"t{t}-{k},t{t}-0,1" for t in range(4) for k in (1, 2)] + [f"t{t}-1,t{(t + 1) % 4}-0,0" for t in range(4)]
+    pairs.write_text("a,b,label\n" + "\n".join(rows) + "\n")
+    res = CliRunner().invoke(main, ["eval", path, "--pairs", str(pairs), "--pair-task", "reuse", "--split", "dev",
+                                    "--json"])
+    assert res.exit_code == 0, res.output
+    doc = json.loads(res.output[res.output.index("{"):])
+    scored = [p for p in ("dev", "test") if doc["summary"][f"{p}_pairs"]]
+    assert doc["summary"]["dev_pairs"] + doc["summary"]["test_pairs"] == len(rows) and scored
+    assert ("pairs" in doc["tasks"]) == (doc["summary"]["dev_pairs"] > 0)
+    assert doc["tasks"].get("clusters", {"notes": {"articles": 1}})["notes"]["articles"] <= 1
+
+
 def test_settings_with_reads_each_value_as_its_fields_type():
     from storytrace.eval.command import settings_with
 

@@ -23,7 +23,7 @@ __all__ = ["eval_cmd"]
               help="Split to report. Baseline thresholds are always tuned on dev.")
 @click.option("--task", "tasks", multiple=True, type=click.Choice(TASKS), help="Run only these tasks (repeatable).")
 @click.option("--pairs", "pairs_path", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="For a JSONL dataset: CSV of labelled pairs (a,b,label).")
+              help="For a JSONL dataset: CSV of labelled pairs (a,b,label). With it, articles need no story field.")
 @click.option("--pair-task", type=click.Choice(["story", "reuse", "paraphrase"]), default=None,
               help="What the pair labels mean, so which decision of storytrace they score: same story (the "
                    "default for --pairs), text reuse, or paraphrase. Overrides a bundled dataset's own.")
@@ -42,7 +42,7 @@ __all__ = ["eval_cmd"]
 def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, pair_task: str | None,
              max_pairs: int, overrides: tuple[str, ...], seed: int | None, misses: int, as_json: bool) -> None:
     """Score storytrace and the baselines on DATASET: synth, clough, stsb, ecbplus, googlenews, or a
-    labelled JSONL file (a ``story`` field per article). A bad line of a JSONL or pairs file gets one
+    labelled JSONL file (a ``story`` field per article, or labelled pairs with --pairs). A bad line of a JSONL or pairs file gets one
     warning naming it and is left out."""
     try:
         system = StorytraceSystem(settings_with(overrides)) if overrides else None

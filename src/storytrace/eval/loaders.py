@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from storytrace.cluster import components
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
 from storytrace.model import Article
@@ -332,18 +333,23 @@ def _json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, Any]]:
 def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
                pair_task: PairTask = "story") -> Dataset:
     """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV
-    whose labels mean ``pair_task`` (same story, text reuse, or paraphrase).
+    whose labels mean ``pair_task`` (same story, text reuse, or paraphrase). With a pairs file the ``story``
+    field may be left out: the pairs are then the labels (clusters are scored on the articles that have one).
 
-    Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story. A bad
-    line or row (not JSON, no ``text`` or ``story``, a pair naming an article the file lacks) is left out
-    and named in ``Dataset.problems``, as a scan would; only a file with no usable article is an error.
+    Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story, and an
+    article without one by the pairs it is in (all articles joined by pairs fall on one side, so that no
+    article is scored on the split its pairs were tuned on). A bad line or row (not JSON, no ``text``, no
+    ``story`` where no pairs file is given, a pair naming an article the file lacks) is left out and named
+    in ``Dataset.problems``, as a scan would; only a file with no usable article is an error.
     """
     path = Path(path)
+    need = "a 'text' string" + ("" if pairs_path is not None else " and a 'story' label")
     articles, stories, split, problems = [], {}, {}, []
     seen: set[str] = set()
     for n, d in _json_lines(path, problems):
-        if not isinstance(d, dict) or not isinstance(d.get("text"), str) or d.get("story") in (None, ""):
-            problems.append(f"{path}:{n}: needs a 'text' string and a 'story' label")
+        labelled = isinstance(d, dict) and d.get("story") not in (None, "")
+        if not isinstance(d, dict) or not isinstance(d.get("text"), str) or (pairs_path is None and not labelled):
+            problems.append(f"{path}:{n}: needs {need}")
             continue
         aid = str(d.get("id") or f"{path.stem}-{n}")
         if aid in seen:
@@ -362,12 +368,13 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
                 origin=f"{path}:{n}",
             )
         )
-        stories[aid] = str(d["story"])
-        split[aid] = split_of(f"{path.stem}-story-{d['story']}")
+        if labelled:
+            stories[aid] = str(d["story"])
+            split[aid] = split_of(f"{path.stem}-story-{d['story']}")
     if not articles:
-        raise InputError(f"{path}: no usable article (each line needs a 'text' string and a 'story' label)"
+        raise InputError(f"{path}: no usable article (each line needs {need})"
                          + (f"; first problem: {problems[0]}" if problems else ""))
-    pairs = []
+    rows: list[tuple[str, str, float]] = []
     if pairs_path is not None:
         with open(pairs_path, newline="", encoding="utf-8", errors="replace") as fh:
             reader = csv.DictReader(fh)
@@ -379,13 +386,30 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
                 except (TypeError, ValueError):
                     problems.append(f"{pairs_path}:{n}: expected a,b,label with a number for label")
                     continue
-                missing = [x for x in (a, b) if x not in split]
+                missing = [x for x in (a, b) if x not in seen]
                 if missing:
                     problems.append(f"{pairs_path}:{n}: no article {missing[0]!r} in {path}")
                     continue
-                pairs.append(LabeledPair(a, b, label, split[a]))
+                rows.append((a, b, label))
+    _split_by_pairs(split, [a.id for a in articles], rows, path.stem)
+    pairs = [LabeledPair(a, b, label, split[a]) for a, b, label in rows]
     return Dataset(name=path.stem, articles=articles, split=split, stories=stories, pairs=pairs,
                    pair_task=pair_task, description=f"user corpus {path}", problems=problems)
+
+
+def _split_by_pairs(split: dict[str, Split], ids: list[str], pairs: list[tuple[str, str, float]],
+                    stem: str) -> None:
+    """Give each article without a story the split of the articles its pairs join it to (a story's, when
+    one of them has a story; else one hash of the group's first id)."""
+    groups = components(ids, [(a, b) for a, b, _ in pairs])
+    for group in groups:
+        open_ids = [x for x in group if x not in split]
+        if not open_ids:
+            continue
+        known = next((split[x] for x in group if x in split), None)
+        side = known or split_of(f"{stem}-pairs-{min(group)}")
+        for x in open_ids:
+            split[x] = side
 
 
 DATASETS: dict[str, Callable[[], Dataset]] = {
