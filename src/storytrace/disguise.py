@@ -133,7 +133,8 @@ def _side(text: str, spans: Sequence[tuple[int, int]]) -> _Side:
     # Glued stops are counted in the copied text only: a page whose extraction glued its image captions
     # to the next line ("...attack.Image: ...") did so outside what it shares with the other text.
     glued = [g for s0, s1 in spans for g in glued_stops(text, s0, s1)]
-    return _Side(_lookalike_words(text), _hidden_words(text), glued, passages, Counter(map(fold, chain.from_iterable(passages))))
+    words = Counter(map(fold, chain.from_iterable(passages)))
+    return _Side(_lookalike_words(text), _hidden_words(text), glued, passages, words)
 
 
 def disguises(text: str, other: str, passages: Sequence[tuple[int, int, int, int]] = ()) -> tuple[Disguise, ...]:
