@@ -18,8 +18,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from storytrace import compare
-from storytrace.synth import load_sources
+from storytrace import Relation, compare
+from storytrace.synth import delete_of, load_sources
 
 # Greek and Cyrillic look-alikes, upright strokes (І, Ӏ, palochka) included, which the generator never uses.
 LOOKALIKES = {"a": "а", "o": "ο", "e": "е", "p": "р", "c": "с", "i": "і", "x": "х", "l": "ӏ", "h": "һ",
@@ -49,7 +49,7 @@ def no_spaces(text: str, rng: random.Random) -> str:
 
 
 def no_of(text: str, rng: random.Random) -> str:
-    return re.sub(r"\bof ", "", text)
+    return delete_of(text)  # one way to delete a word: the generator's
 
 
 def synonyms(text: str, rng: random.Random) -> str:
@@ -80,9 +80,9 @@ NAMED = {"lookalikes": "lookalike_letters", "hidden": "hidden_characters", "no_s
          "synonyms": "swapped_words", "figures": "changed_figures", "names": "swapped_words"}
 
 
-def trick_missed(rel: object, combo: list[str]) -> bool:
-    named = {d.kind for d in rel.disguises_a or ()}  # type: ignore[attr-defined]
-    return rel.copy != "near" or any(NAMED[t] not in named for t in combo)  # type: ignore[attr-defined]
+def trick_missed(rel: Relation, combo: list[str]) -> bool:
+    named = {d.kind for d in rel.disguises_a or ()}
+    return rel.copy != "near" or any(NAMED[t] not in named for t in combo)
 
 
 def main() -> None:
@@ -113,7 +113,8 @@ def main() -> None:
             kinds[rel.copy] += 1
             named.update(d.kind for d in rel.disguises_a or ())
         print(f"{'+'.join(combo)}: copy {dict(sorted(kinds.items()))}; named {dict(sorted(named.items()))}")
-        print("\n".join(missed)) if missed else None
+        if missed:
+            print("\n".join(missed))
 
 
 if __name__ == "__main__":

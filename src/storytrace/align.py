@@ -725,10 +725,12 @@ def align(a: str, b: str, settings: Settings | None = None, *,
 
     total_a = len(da.keys) or 1
     total_b = len(db.keys) or 1
-    aligned_a = _words_inside(da, [(p.a_start, p.a_end) for p in passages]) / total_a
-    aligned_b = _words_inside(db, [(p.b_start, p.b_end) for p in passages]) / total_b
-    unrelated_a = _unrelated(a, da.sentences, db.sentences, [(p.a_start, p.a_end) for p in passages], st)
-    unrelated_b = _unrelated(b, db.sentences, da.sentences, [(p.b_start, p.b_end) for p in passages], st)
+    spans_a = [(p.a_start, p.a_end) for p in passages]
+    spans_b = [(p.b_start, p.b_end) for p in passages]
+    aligned_a = _words_inside(da, spans_a) / total_a
+    aligned_b = _words_inside(db, spans_b) / total_b
+    unrelated_a = _unrelated(a, da.sentences, db.sentences, spans_a, st)
+    unrelated_b = _unrelated(b, db.sentences, da.sentences, spans_b, st)
     return Alignment(
         passages=passages,
         unrelated_a=unrelated_a,

@@ -10,9 +10,10 @@ describes these tricks; the thresholds below are where a trick stops being chanc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from itertools import chain
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz.distance import Indel
 
@@ -41,17 +42,23 @@ _MAX_SWAP_WORDS = 3    # a swap replaces at most this many words by at most this
 _EXAMPLES = 3
 
 
-def _lookalike_words(text: str) -> list[str]:
-    """Words that mix ASCII letters with letters of other scripts that look like ASCII ones ('Rоme')."""
-    if text.isascii():
-        return []
-    table = confusable_table()
-    # Most non-ASCII news text holds only curly quotes and dashes: no look-alike letter at all, and then no
-    # word needs reading.
-    if not any(ord(c) in table for c in set(text) if not c.isascii()):
+def _latin_words_with(text: str, marks: Container[str]) -> list[str]:
+    """Words that mix ASCII letters with characters of ``marks``. Most non-ASCII news text holds only curly
+    quotes and dashes: no mark at all, and then no word needs reading."""
+    if text.isascii() or not any(c in marks for c in set(text)):
         return []
     return [w for w in _WORD.findall(text)
-            if not w.isascii() and any(c.isascii() and c.isalpha() for c in w) and any(ord(c) in table for c in w)]
+            if any(c in marks for c in w) and any(c.isascii() and c.isalpha() for c in w)]
+
+
+@lru_cache(maxsize=1)
+def _lookalikes() -> frozenset[str]:
+    return frozenset(map(chr, confusable_table()))
+
+
+def _lookalike_words(text: str) -> list[str]:
+    """Words that mix ASCII letters with letters of other scripts that look like ASCII ones ('Rоme')."""
+    return _latin_words_with(text, _lookalikes())
 
 
 # Zero-width characters inside words, shown by name in the examples. A soft hyphen is invisible too, and
@@ -62,11 +69,7 @@ _HIDDEN = {"\u200b": "ZWSP", "\u200c": "ZWNJ", "\u200d": "ZWJ", "\u2060": "WJ", 
 def _hidden_words(text: str) -> list[str]:
     """Words of Latin letters carrying a zero-width character, each one named: 'Pu[ZWSP]tin'. Persian and
     the Indic scripts write the joiners inside words as spelling, so only words with ASCII letters count."""
-    if text.isascii() or not any(c in text for c in _HIDDEN):
-        return []
-    return ["".join(f"[{_HIDDEN[c]}]" if c in _HIDDEN else c for c in w)
-            for w in _WORD.findall(text)
-            if any(c in _HIDDEN for c in w) and any(c.isascii() and c.isalpha() for c in w)]
+    return ["".join(f"[{_HIDDEN[c]}]" if c in _HIDDEN else c for c in w) for w in _latin_words_with(text, _HIDDEN)]
 
 
 def _dropped(words: Counter[str], others: Counter[str]) -> list[tuple[str, int]]:

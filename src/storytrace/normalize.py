@@ -39,6 +39,7 @@ __all__ = [
     "STOP_WORDS",
     "is_content",
     "glued_stops",
+    "GLUED_STOPS",
     "INVISIBLE",
 ]
 

@@ -91,6 +91,10 @@ class Dataset:
     def articles_in(self, split: Split) -> list[Article]:
         return [a for a in self.articles if self.split.get(a.id) == split]
 
+    def storied_in(self, split: Split) -> list[Article]:
+        """The articles of ``split`` with a story label (a corpus labelled by pairs may leave some without)."""
+        return [a for a in self.articles_in(split) if a.id in self.stories]
+
     def pairs_in(self, split: Split) -> list[LabeledPair]:
         return [p for p in self.pairs if p.split == split]
 

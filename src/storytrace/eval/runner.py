@@ -221,9 +221,8 @@ def first_publisher_story_accuracy(ds: Dataset, articles: Sequence[Article], c: 
 
 def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
     res = TaskResult("clusters")
-    # only the articles with a story label (a user's corpus labelled by pairs may give some none)
-    test = [a for a in ds.articles_in(split) if a.id in ds.stories]
-    dev = [a for a in ds.articles_in("dev") if a.id in ds.stories]
+    test = ds.storied_in(split)
+    dev = ds.storied_in("dev")
     gold = {a.id: ds.stories[a.id] for a in test}
     gold_dev = {a.id: ds.stories[a.id] for a in dev}
     res.notes["articles"] = len(test)
@@ -546,7 +545,7 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
                                  f"(--split {other} scores them)")
         return in_split > 0
 
-    if scorable("clusters", len(ds.stories), sum(a.id in ds.stories for a in ds.articles_in(split)), "articles"):
+    if scorable("clusters", len(ds.stories), len(ds.storied_in(split)), "articles"):
         out.tasks.append(eval_clusters(ds, split, system))
     if scorable("pairs", len(ds.pairs), len(ds.pairs_in(split)), "pairs"):
         out.tasks.append(eval_pairs(ds, split, system, max_pairs))
