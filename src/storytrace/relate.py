@@ -139,7 +139,7 @@ def word_pairs_kept(a: str, b: str) -> float:
 
 
 # Share of the aligned text whose order the other text keeps for an edited reprint: all of it but a stray
-# sentence (synth dev: rewrites that reorder keep 0.38-0.86 of it, in-order copies 1.0).
+# sentence (synth dev: partial copies that reorder keep 0.25-0.86 of it, in-order copies 1.0).
 _IN_ORDER = 0.9
 
 
