@@ -59,6 +59,19 @@ def test_fold_leaves_a_dotted_i_alone_where_l_would_make_a_word_too() -> None:
     assert fold("fa\u04cfl") == "fall"   # a dotless stroke: the commoner word
 
 
+@pytest.mark.parametrize(
+    ("disguised", "plain"),
+    [
+        ("\u0299\u0280\u1d07\u1d00\u1d0b\u026a\u0274\u0262", "breaking"),  # small capitals: Unicode's
+        ("\ua731\u1d0d\u1d00\u029f\u029f", "small"),                          # confusables lack most
+        ("\u1d1b\u029c\u1d07", "the"),
+        ("\u029ft", "lt"),   # a small capital L is drawn as an L, never read as I
+    ],
+)
+def test_fold_maps_small_capitals_onto_their_letters(disguised: str, plain: str) -> None:
+    assert fold(disguised) == plain
+
+
 def test_invisible_characters_belong_to_their_word_and_fold_away() -> None:
     text = "Pu\u200btin met Ve\u00adla\u2060ya\ufeffti in Mos\u200ccow."
     tokens = tokenize(text)

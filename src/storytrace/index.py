@@ -42,8 +42,8 @@ BATCH_SIZE = 1000
 #: country's adjective is keyed as the country ("Syrian" -> "syria"). 3: a look-alike letter drawn as an
 #: upright stroke reads as l or I by the word around it ("Іran" -> "iran", not "lran"), and a zero-width
 #: character or a combining mark inside a word belongs to it ("Pu\u200btin" -> "putin", not "pu" and "tin";
-#: "Cafe\u0301" -> "cafe", not "caf" and "e").
-WORD_KEYS = "3"
+#: "Cafe\u0301" -> "cafe", not "caf" and "e"). 4: small capitals read as their letters ("ʙʀᴇᴀᴋɪɴɢ" -> "break").
+WORD_KEYS = "4"
 #: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
 #: signals) or links (the site copy network's edges).
 EXPORTS = ("articles", "pairs", "stories", "sites", "links")

@@ -114,6 +114,13 @@ def confusable_table() -> dict[int, str]:
                 # fold "Іran" to "lran": a capital stroke stands for a capital I.
                 table[ord(ch)] = "I" if c == "l" and ch.isupper() else c
                 break
+    # Small capitals (ᴀ, ʙ, ɢ, ʜ), the letters of "small caps" text generators, have no prototype there
+    # for most letters: their Unicode names say which letter each one is.
+    for letter in string.ascii_uppercase:
+        try:
+            table.setdefault(ord(unicodedata.lookup(f"LATIN LETTER SMALL CAPITAL {letter}")), letter.lower())
+        except KeyError:  # no small capital X in Unicode
+            pass
     return table
 
 
@@ -124,7 +131,10 @@ _PALOCHKA = "\u04cf"
 @lru_cache(maxsize=1)
 def _strokes() -> frozenset[str]:
     """Look-alike letters drawn as one upright stroke, which a copier may put for "l" as well as "I"."""
-    return frozenset([chr(k) for k, v in confusable_table().items() if v in "lI"] + [_PALOCHKA])
+    # small capital L is drawn as an L, never as I
+    return frozenset([chr(k) for k, v in confusable_table().items()
+                      if v in "lI" and not unicodedata.name(chr(k), "").startswith("LATIN LETTER SMALL CAPITAL")]
+                     + [_PALOCHKA])
 
 
 _MAX_STROKES = 4  # at most 2**4 readings of one word are tried
