@@ -2,9 +2,11 @@
 
 The generator's disguises (storytrace.synth) are the ones storytrace was tuned against, so its scores say
 nothing about a trick it does not play. This script disguises real Wikinews articles with tricks written
-independently of it (other look-alike alphabets and letters, zero-width characters inside words, a
-different synonym list, figures and names changed, several tricks at once), compares each copy with its original, and counts the copy kinds and the
-disguises named. Every copy here is the whole original, so "near" is the right call for each one.
+independently of it (other look-alike alphabets and letters, small capitals, zero-width characters inside
+words, a different synonym list, figures and names changed, a paragraph of another story spliced into a
+whole copy, lines of links to other stories between its paragraphs, several tricks at once), compares each
+copy with its original, and counts the copy kinds and the disguises named. Every copy here holds the whole
+original, so "near" is the right call for each one.
 
     python scripts/disguise_probe.py [--articles 40] [--seed 1]
 """
@@ -15,10 +17,11 @@ import argparse
 import random
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from functools import partial
 
-from storytrace import Relation, compare
+from storytrace import Article, Relation, compare
 from storytrace.synth import delete_of, load_sources
 
 # Greek and Cyrillic look-alikes, upright strokes (І, Ӏ, palochka) included, which the generator never uses.
@@ -31,12 +34,31 @@ SYNONYMS = {"said": "stated", "says": "states", "people": "persons", "government
             "city": "town", "children": "kids", "important": "significant", "president": "head of state",
             "week": "seven days", "meeting": "gathering", "announced": "declared", "reported": "stated",
             "told": "informed", "officials": "authorities"}
+# Small capitals, as "small caps" text generators write them; Unicode's confusables know only a few.
+SMALL_CAPITALS = dict(zip("abdeghklmnprt", "ᴀʙᴅᴇɢʜᴋʟᴍɴᴘʀᴛ"))
 _SYNONYM = re.compile(r"\b(" + "|".join(SYNONYMS) + r")\b")
 NEW_NAMES = ("Kowalski", "Brandt")
 
 
 def lookalikes(text: str, rng: random.Random) -> str:
     return "".join(LOOKALIKES[c] if c in LOOKALIKES and rng.random() < 0.3 else c for c in text)
+
+
+def small_capitals(text: str, rng: random.Random) -> str:
+    return "".join(SMALL_CAPITALS[c] if c in SMALL_CAPITALS and rng.random() < 0.3 else c for c in text)
+
+
+def spliced(text: str, rng: random.Random, others: Sequence[Article] = ()) -> str:
+    """A paragraph of another story put into the middle of the copy (a whole copy still)."""
+    paras = text.split("\n\n")
+    other = rng.choice(others).text.split("\n\n")
+    paras.insert(len(paras) // 2, max(other, key=len))
+    return "\n\n".join(paras)
+
+
+def link_lines(text: str, rng: random.Random, others: Sequence[Article] = ()) -> str:
+    """A "Related:" line with another story's headline after every paragraph, as scraped pages keep them."""
+    return "\n\n".join(f"{p}\n\nRelated: {rng.choice(others).title}" for p in text.split("\n\n"))
 
 
 def hidden(text: str, rng: random.Random) -> str:
@@ -72,17 +94,22 @@ def names(text: str, rng: random.Random) -> str:
 # deletion after the look-alikes would miss the words they disguised).
 TRICKS: dict[str, Callable[[str, random.Random], str]] = {
     "no_of": no_of, "synonyms": synonyms, "figures": figures, "names": names, "lookalikes": lookalikes,
-    "hidden": hidden, "no_spaces": no_spaces}
-COMBOS = [[t] for t in TRICKS] + [["no_of", "synonyms", "lookalikes", "hidden", "no_spaces"], list(TRICKS)]
+    "small_capitals": small_capitals, "hidden": hidden, "no_spaces": no_spaces}
+# Tricks that add another story's text to the body (the title stays), played after the others.
+ADDITIONS = {"spliced": spliced, "link_lines": link_lines}
+BODY_ONLY = {"no_spaces", *ADDITIONS}
+COMBOS = ([[t] for t in [*TRICKS, *ADDITIONS]]
+          + [["no_of", "synonyms", "lookalikes", "hidden", "no_spaces"], list(TRICKS), [*TRICKS, *ADDITIONS]])
 
 
-NAMED = {"lookalikes": "lookalike_letters", "hidden": "hidden_characters", "no_spaces": "missing_spaces", "no_of": "dropped_words",
-         "synonyms": "swapped_words", "figures": "changed_figures", "names": "swapped_words"}
+NAMED = {"lookalikes": "lookalike_letters", "small_capitals": "lookalike_letters", "hidden": "hidden_characters",
+         "no_spaces": "missing_spaces", "no_of": "dropped_words", "synonyms": "swapped_words",
+         "figures": "changed_figures", "names": "swapped_words"}
 
 
 def trick_missed(rel: Relation, combo: list[str]) -> bool:
     named = {d.kind for d in rel.disguises_a or ()}
-    return rel.copy != "near" or any(NAMED[t] not in named for t in combo)
+    return rel.copy != "near" or any(NAMED[t] not in named for t in combo if t in NAMED)
 
 
 def main() -> None:
@@ -91,7 +118,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--show", action="store_true", help="print each copy not called near, or with a trick unnamed")
     args = ap.parse_args()
-    originals = [a for a in load_sources() if len(a.content.split()) > 150][: args.articles]
+    sources = load_sources()
+    originals = [a for a in sources if len(a.content.split()) > 150][: args.articles]
+    copied = {a.id for a in originals}
+    others = [a for a in sources if a.id not in copied]  # what is spliced in never comes from a copied story
+    tricks = {**TRICKS, **{k: partial(f, others=others) for k, f in ADDITIONS.items()}}
     rng = random.Random(args.seed)
     print(f"{len(originals)} originals; every copy is whole, so each should be near")
     for combo in COMBOS:
@@ -101,8 +132,8 @@ def main() -> None:
         for a in originals:
             text, title = a.text, a.title
             for trick in combo:
-                text = TRICKS[trick](text, rng)
-                title = title if trick == "no_spaces" else TRICKS[trick](title, rng)
+                text = tricks[trick](text, rng)
+                title = title if trick in BODY_ONLY else tricks[trick](title, rng)
             if (text, title) == (a.text, a.title):
                 kinds["unchanged"] += 1  # nothing for the trick to act on (an article without figures)
                 continue

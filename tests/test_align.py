@@ -105,6 +105,21 @@ def test_spliced_paragraph_is_unrelated() -> None:
     assert al.unrelated_a == []
 
 
+def test_two_paragraphs_spliced_in_together_are_unrelated_as_a_block() -> None:
+    # Each names the wedding the other names too, so neither is unrelated on its own.
+    splice_2 = ("Delgado and her Brazilian surfer husband will live in Rio de Janeiro after the ceremony, "
+                "her publicist said of the actress.")
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3
+    b = S1 + "\n\n" + SPLICE + "\n\n" + splice_2 + "\n\n" + S2 + " " + S3
+    al = align(a, b)
+    check_spans(a, b, al)
+    assert [s.text for s in al.unrelated_b] == [SPLICE, splice_2]
+    assert al.unrelated_share_b == pytest.approx(
+        sum(len(s.keys) for s in sentences_of(SPLICE + " " + splice_2)) / sum(len(s.keys) for s in sentences_of(b)))
+    # an on-topic paragraph beside them is not part of the block, and the splice alone is still found
+    assert [s.text for s in align(a, b.replace(splice_2, OWN_B)).unrelated_b] == [SPLICE]
+
+
 def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated() -> None:
     # "government" runs through the tram story (it is among the words its texts use most), and the
     # spliced paragraph about a broadcaster names a government too: too common a word to make it related.

@@ -127,3 +127,14 @@ def test_settings_stored_before_edited_reprints_were_near_keep_calling_them_part
     old = Settings.from_dict(d)
     assert old.edited_near_verbatim == 1.0 and old.edited_near_coverage == Settings().edited_near_coverage
     assert Settings.from_dict(Settings().to_dict()).edited_near_verbatim == Settings().edited_near_verbatim < 1.0
+
+
+def test_settings_stored_before_splices_were_set_aside_keep_counting_them() -> None:
+    """An index written before ``near_unrelated_max`` existed judged near copies with their spliced text
+    counted: read back, none is set aside, so new pairs are judged as the stored ones were."""
+    d = Settings().to_dict()
+    del d["near_unrelated_max"]
+    assert Settings.from_dict(d).near_unrelated_max == 0.0
+    assert Settings.from_dict(Settings().to_dict()).near_unrelated_max == Settings().near_unrelated_max > 0.0
+    with pytest.raises(ConfigError, match="near_unrelated_max"):
+        Settings(near_unrelated_max=1.5)

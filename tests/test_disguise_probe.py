@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from storytrace import Article
 from storytrace.normalize import fold
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "disguise_probe.py"
@@ -25,6 +26,12 @@ def test_each_trick_changes_the_text_the_way_its_name_says(load_script):
     assert probe.synonyms(text, rng).startswith("The law enforcement stated 12 persons")
     assert "15 people" in probe.figures(text, rng)
     assert "Ohio" not in probe.names(text + " Ohio again.", rng)
+    small = probe.small_capitals(text * 5, rng)
+    assert small != text * 5 and [fold(w) for w in small.split()] == [fold(w) for w in (text * 5).split()]
+    other = Article(text="A first paragraph.\n\nA much longer second paragraph here.", title="Other news")
+    assert probe.spliced("One.\n\nTwo.", rng, others=[other]) == "One.\n\nA much longer second paragraph here.\n\nTwo."
+    assert probe.link_lines("One.\n\nTwo.", rng, others=[other]) == (
+        "One.\n\nRelated: Other news\n\nTwo.\n\nRelated: Other news")
 
 
 def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_letters(load_script):

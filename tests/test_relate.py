@@ -259,6 +259,22 @@ def test_edited_copies_that_leave_text_out_or_reorder_it_stay_partial(core) -> N
     assert compare(excerpt, a).copy == "partial"
 
 
+def test_a_whole_reprint_with_another_storys_paragraph_spliced_in_is_near(core) -> None:
+    a = core["bridge_original"]
+    paragraphs = a.text.split("\n\n")
+    foreign = " ".join(core["court_tax"].text.split("\n\n")[:2])  # one long paragraph of another story
+    b = dataclasses.replace(a, id="spliced", text="\n\n".join(paragraphs[:3] + [foreign] + paragraphs[3:]))
+    rel = compare(b, a)
+    assert rel.scores["coverage_a"] < Settings().near_coverage_longer  # the splice holds down the plain share
+    assert [s.text for s in rel.unrelated_a] == [foreign]
+    assert rel.copy == "near"
+    # without setting the unrelated text aside (as in an index stored before the rule): a partial copy
+    assert compare(b, a, settings=Settings(near_unrelated_max=0.0)).copy == "partial"
+    # an excerpt with the same splice stays partial: the source's own share is what it is
+    excerpt = dataclasses.replace(b, id="excerpt", text="\n\n".join(paragraphs[:3] + [foreign]))
+    assert compare(excerpt, a).copy == "partial"
+
+
 def test_marks_added_to_letters_keep_a_copy_near(core) -> None:
     a = core["bridge_original"]
     b = disguised(a, lambda t: re.sub(r"\b(\w\w)(\w\w+)", lambda m: m[1] + "\u0307" + m[2], t))

@@ -101,16 +101,14 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
     paras = paragraph_spans(text)
     if len(paras) < 2 or not covered:
         return []
-    out = []
-    for ps, pe in paras:
-        if any(s < pe and ps < e for s, e in covered):
-            continue
+
+    def unrelated(ps: int, pe: int) -> bool:
         inside = [s for s in own if s.start >= ps and s.end <= pe]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
         if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
-            continue
+            return False
         rest: dict[str, float] = {}
         for s in own:
             if not (s.start >= ps and s.end <= pe):
@@ -130,8 +128,22 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
                 if w >= 4.0:
                     rare[k] = rare.get(k, 0.0) + w
         core = {k for k, _ in sorted(rare.items(), key=lambda kv: (-kv[1], kv[0]))[:8]}
-        if total and shared / total < st.unrelated_share and not core & weights.keys():
-            out.append((ps, pe))
+        return bool(total and shared / total < st.unrelated_share and not core & weights.keys())
+
+    # runs of adjacent paragraphs no passage touches; a run none of whose paragraphs is unrelated alone is
+    # judged as one span
+    runs: list[list[tuple[int, int]]] = []
+    for i, (ps, pe) in enumerate(paras):
+        if any(s < pe and ps < e for s, e in covered):
+            continue
+        if runs and runs[-1][-1] == paras[i - 1]:
+            runs[-1].append((ps, pe))
+        else:
+            runs.append([(ps, pe)])
+    out = []
+    for run in runs:
+        alone = [x for x in run if unrelated(*x)]
+        out += alone or (run if len(run) > 1 and unrelated(run[0][0], run[-1][1]) else [])
     return out
 
 

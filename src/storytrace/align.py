@@ -58,6 +58,9 @@ class Alignment:
     # edits between them that joined them (relate.decide_copy: a reprint edited in place)
     aligned_a: float = 0.0
     aligned_b: float = 0.0
+    # share of a's content words inside its unrelated (spliced-in) paragraphs
+    unrelated_share_a: float = 0.0
+    unrelated_share_b: float = 0.0
 
 
 def sentences_of(text: str) -> list[Sentence]:
@@ -743,6 +746,8 @@ def align(a: str, b: str, settings: Settings | None = None, *,
         in_order=in_order,
         aligned_a=aligned_a,
         aligned_b=aligned_b,
+        unrelated_share_a=_words_inside(da, [(x.start, x.end) for x in unrelated_a]) / total_a,
+        unrelated_share_b=_words_inside(db, [(x.start, x.end) for x in unrelated_b]) / total_b,
     )
 
 
@@ -780,10 +785,12 @@ def _beyond_chance(weight: float, rest_words: int) -> float:
 
 def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
                covered: list[tuple[int, int]], st: Settings) -> list[Span]:
-    """Paragraphs whose words the rest of the story (own article minus it, plus the other) barely uses.
+    """Paragraphs whose words the rest of the story (own article minus them, plus the other) barely uses.
 
     Measured by weight, so that sharing "said" or "following" does not make a spliced paragraph look
-    related, while sharing a name does.
+    related, while sharing a name does. Two or more paragraphs spliced in together from one other story
+    share its words with each other: a run of adjacent paragraphs no passage covers, none of them unrelated
+    on its own, is judged once more as one block.
 
     Only judged when the texts share a passage: a splice is text inserted into a copy, and without copied
     text there is nothing to tell a spliced paragraph from an independent report's own coverage (a new
@@ -792,57 +799,61 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     paras = paragraph_spans(text)
     if len(paras) < 2 or not covered:
         return []
-    # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
-    # counts; the summed weights (and the core terms) are computed, exactly as before, only for a paragraph
-    # that shares little enough for them to matter. The counts are made on the first paragraph that no
-    # passage covers: an exact copy (a common pair) has none, and needs none of them.
-    own_count: dict[str, int] = {}
-    other_keys: set[str] = set()
-    starts: list[int] = []
-    ends: list[int] = []
-    own_words = other_words = 0
-    counted = False
     # A paragraph overlaps a passage when one starting before the paragraph's end ends after its start:
     # passages sorted by start with the running maximum of their ends answer that by bisection.
     spans = sorted(covered)
     cov_starts = [s for s, _ in spans]
     cov_reach = list(accumulate((e for _, e in spans), max))
-    out: list[Span] = []
+    runs: list[list[tuple[int, int]]] = []  # adjacent paragraphs no passage covers
+    previous_open = False
     for ps, pe in paras:
         x = bisect_left(cov_starts, pe)
         if x and cov_reach[x - 1] > ps:
+            previous_open = False
             continue
-        if not counted:
-            counted = True
-            for s in own:
-                for k in s.weights:
-                    own_count[k] = own_count.get(k, 0) + 1
-            for s in other:
-                other_keys.update(s.weights)
-            # A text's sentences are disjoint and in order (see _make_doc), so those inside a paragraph
-            # are one slice, found by bisection instead of a pass over all of them per paragraph.
-            starts = [s.start for s in own]
-            ends = [s.end for s in own]
-            own_words = sum(len(s.keys) for s in own)
-            other_words = sum(len(s.keys) for s in other)
+        if previous_open:
+            runs[-1].append((ps, pe))
+        else:
+            runs.append([(ps, pe)])
+        previous_open = True
+    if not runs:
+        return []  # an exact copy (a common pair) has no open paragraph and needs none of the counts below
+    # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
+    # counts; the summed weights (and the core terms) are computed only for text that shares little
+    # enough for them to matter.
+    own_count: dict[str, int] = {}
+    for s in own:
+        for k in s.weights:
+            own_count[k] = own_count.get(k, 0) + 1
+    other_keys: set[str] = set()
+    for s in other:
+        other_keys.update(s.weights)
+    # A text's sentences are disjoint and in order (see _make_doc), so those inside a span are one slice,
+    # found by bisection instead of a pass over all of them per paragraph.
+    starts = [s.start for s in own]
+    ends = [s.end for s in own]
+    own_words = sum(len(s.keys) for s in own)
+    other_words = sum(len(s.keys) for s in other)
+
+    def unrelated(ps: int, pe: int) -> bool:
         inside = own[bisect_left(starts, ps) : bisect_right(ends, pe)]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
         inside_words = sum(len(s.keys) for s in inside)
         if inside_words < st.unrelated_min_words:
-            continue
+            return False
         inside_count: dict[str, int] = {}
         for s in inside:
             for k in s.weights:
                 inside_count[k] = inside_count.get(k, 0) + 1
         total = sum(weights.values())
         if not total:
-            continue
+            return False
         rest_words = own_words - inside_words + other_words
         # The shared terms are >= 0, so once the running sum passes the share (by a margin far above any
-        # rounding) the whole does too and the paragraph is related: most paragraphs stop after a few
-        # words. One that does not stop has summed every shared term, in order: the exact share.
+        # rounding) the whole does too and the text is related: most paragraphs stop after a few words.
+        # One that does not stop has summed every shared term, in order: the exact share.
         bar = st.unrelated_share * total * (1 + 1e-9)
         shared = 0.0
         for k, w in weights.items():
@@ -851,7 +862,7 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
                 if shared >= bar:
                     break
         if shared / total >= st.unrelated_share:
-            continue
+            return False
         rest: dict[str, float] = {}
         for s in own:
             if not (s.start >= ps and s.end <= pe):
@@ -863,9 +874,15 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
                 if w >= _CORE_MIN_WEIGHT:
                     rest[k] = rest.get(k, 0.0) + w
         # The story's core words: those the rest of both texts use most, by summed weight, among words
-        # rarer than the commonest English (see _CORE_MIN_WEIGHT). A paragraph that names one of them
-        # ("the tram") is about the story even when it brings new names along.
+        # rarer than the commonest English (see _CORE_MIN_WEIGHT). Text that names one of them ("the
+        # tram") is about the story even when it brings new names along.
         core = {k for k, _ in heapq.nsmallest(_CORE_TERMS, rest.items(), key=lambda kv: (-kv[1], kv[0]))}
-        if not core & weights.keys():
-            out.append(Span(ps, pe, text[ps:pe]))
+        return not core & weights.keys()
+
+    out: list[Span] = []
+    for run in runs:
+        alone = [(ps, pe) for ps, pe in run if unrelated(ps, pe)]
+        if not alone and len(run) > 1 and unrelated(run[0][0], run[-1][1]):
+            alone = run
+        out.extend(Span(ps, pe, text[ps:pe]) for ps, pe in alone)
     return out

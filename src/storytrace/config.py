@@ -13,7 +13,8 @@ from .errors import ConfigError
 __all__ = ["Settings"]
 
 # Settings added later, with the value that means "as before they existed".
-_BEFORE_ADDED: dict[str, Any] = {"lead_words": 0, "attach_threshold": 1.0, "edited_near_verbatim": 1.0}
+_BEFORE_ADDED: dict[str, Any] = {"lead_words": 0, "attach_threshold": 1.0, "edited_near_verbatim": 1.0,
+                                 "near_unrelated_max": 0.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,9 @@ class Settings:
     # rule off
     edited_near_coverage: float = 0.85
     edited_near_verbatim: float = 0.5
+    # the largest share of a text that its unrelated (spliced-in) paragraphs may set aside before the near
+    # rules take their shares (0: none is)
+    near_unrelated_max: float = 0.5
     verbatim_similarity: float = 0.8   # (kept for settings compatibility; verbatim runs are exact key matches)
     paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
     # embedding cosine for a paraphrase pair when a semantic scorer is given (STS-B dev cut for "roughly
@@ -87,6 +91,7 @@ class Settings:
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
                 raise ConfigError(f"{f.name} must be a finite number, got {v!r}")
         for name in ("near_coverage", "near_coverage_longer", "edited_near_coverage", "edited_near_verbatim",
+                     "near_unrelated_max",
                      "verbatim_similarity", "paraphrase_similarity",
                      "semantic_paraphrase_similarity",
                      "story_threshold", "attach_threshold", "story_time_decay", "window_copy_coverage", "unrelated_share", "rewrite_coverage",

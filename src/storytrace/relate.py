@@ -153,7 +153,11 @@ def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings
         return "exact" if fa.glued == fb.glued else "near"
     if al is None:
         return "none"
-    small, large = sorted((al.coverage_a, al.coverage_b), reverse=True)
+    # A whole reprint with another story's paragraph spliced in, or lines of links between its paragraphs,
+    # is still a reprint: text the alignment flags as unrelated is set aside before the shares are taken.
+    set_a = 1.0 - min(al.unrelated_share_a, settings.near_unrelated_max)
+    set_b = 1.0 - min(al.unrelated_share_b, settings.near_unrelated_max)
+    small, large = sorted((min(1.0, al.coverage_a / set_a), min(1.0, al.coverage_b / set_b)), reverse=True)
     # "small" is the larger coverage: the shorter text is the one mostly inside the shared passages.
     if small >= settings.near_coverage and large >= settings.near_coverage_longer:
         return "near"
@@ -161,7 +165,7 @@ def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings
     # of a seed, so less of it is verbatim, but its passages, joined across the edits, still cover both
     # texts in the same order, as an excerpt with a paragraph spliced in or a reordered rewrite does not.
     if (large >= settings.edited_near_verbatim and al.in_order >= _IN_ORDER
-            and min(al.aligned_a, al.aligned_b) >= settings.edited_near_coverage):
+            and min(al.aligned_a / set_a, al.aligned_b / set_b) >= settings.edited_near_coverage):
         return "near"
     if al.verbatim_words >= settings.min_passage_words and any(p.kind == "verbatim" for p in al.passages):
         return "partial"
