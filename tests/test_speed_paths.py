@@ -316,10 +316,13 @@ def test_glued_stops_equal_the_plain_pattern() -> None:
     one pattern from that letter on, whose matches never overlap."""
     from storytrace.normalize import glued_stops
 
-    plain = re.compile(r"[a-z0-9][.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’]))|[A-Z][.!?][\"”’)]?[A-Z][a-z]")
+    plain = re.compile(r"[a-z0-9][.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’])|\[(?:\.\.\.|…)\][A-Za-z0-9])"
+                       r"|[A-Z][.!?][\"”’)]?(?:[A-Z][a-z]|\[(?:\.\.\.|…)\][a-z])")
     rng = random.Random(5)
-    alphabet = "aZ.3 ?!\"”’)bQx.TtIA.C'"
-    texts = ["He said.The end", "U.S.A. and 3.5", "Ok.Ta?Tb.”Then", "D.C.It is", "so.I said", "U.S.A said"]
+    alphabet = ["a", "Z", ".", "3", " ", "?", "!", "\"", "”", "’", ")", "b", "Q", "x", ".", "T", "t", "I", "A", ".",
+                "C", "'", "[...]", "[…]", "[", "]"]
+    texts = ["He said.The end", "U.S.A. and 3.5", "Ok.Ta?Tb.”Then", "D.C.It is", "so.I said", "U.S.A said",
+             "the bus.[...]13 were", "A.[...]b"]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 30))) for _ in range(3000)]
     for t in texts:
         assert glued_stops(t) == plain.findall(t)
@@ -329,3 +332,4 @@ def test_glued_stops_equal_the_plain_pattern() -> None:
     assert glued_stops("He said.The end") == ["d.Th"] and glued_stops("U.S.A. and 3.5") == []
     assert glued_stops("D.C.It is") == ["C.It"] and glued_stops("so.I said") == ["o.I"]
     assert glued_stops("U.S.A said") == []  # an initialism, not "A" starting a sentence
+    assert glued_stops("the bus.[...]13 were") == ["s.[...]1"] and glued_stops("the bus. [...] 13 were") == []

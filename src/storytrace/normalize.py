@@ -337,19 +337,22 @@ _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|
 # A sentence end glued to the next sentence as a copier's trick: "said.The", "D.C.It", "well.I think" (an
 # ASCII letter or digit before the stop and a capitalised word after it, or the word "I" or "A" after a
 # lower-case letter or digit, so that "U.S.A." and "3.5" do not count; narrower than _GLUED, which repairs
-# the sentence splitter for any script). storytrace.disguise names it, and it keeps a copy from being exact
-# (relate.decide_copy). The pattern starts at the stop, which is rare, rather than at the letter before it
-# (three times faster over a text): glued_stops checks that letter.
-_GLUED_TAIL = re.compile(r"[.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’]))")
+# the sentence splitter for any script), and a quote's omission mark glued to both sides, "bus.[...]13"
+# (news sets "[...]" apart with spaces; a stop written straight into it was glued). storytrace.disguise
+# names it, and it keeps a copy from being exact (relate.decide_copy). The pattern starts at the stop, which
+# is rare, rather than at the letter before it (three times faster over a text): glued_stops checks that
+# letter.
+_GLUED_TAIL = re.compile(r"[.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’])|\[(?:\.\.\.|…)\][A-Za-z0-9])")
 _BEFORE_GLUED = frozenset(string.ascii_lowercase + string.digits)
 _BEFORE_GLUED_WORD = frozenset(string.ascii_uppercase)  # "D.C.It": only before a capitalised word
 #: The version of glued_stops an index's exact copies were checked with (Index._relabel_glued_exact).
-GLUED_STOPS = "2"
+GLUED_STOPS = "3"
 
 
 def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:
     """Each sentence end glued to the next sentence inside ``text[start:end]``, as its letter before the
-    stop, the stop and the next two letters ("d.Th")."""
+    stop, the stop and the next two letters ("d.Th"), or the omission mark and the letter after it
+    ("s.[...]1")."""
     stop = len(text) if end is None else end
     out: list[str] = []
     reach = start  # matches do not overlap: the letter before a stop cannot end the previous match
