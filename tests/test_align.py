@@ -120,6 +120,30 @@ def test_two_paragraphs_spliced_in_together_are_unrelated_as_a_block() -> None:
     assert [s.text for s in align(a, b.replace(splice_2, OWN_B)).unrelated_b] == [SPLICE]
 
 
+def test_link_lines_between_paragraphs_are_unrelated_together() -> None:
+    links = ["Related: Flooding closes schools in Leeds", "Related: Chess champion retires at 31",
+             "Related: Heatwave grips southern Spain"]
+    a = OWN_A + "\n\n" + S1 + " " + S2 + "\n\n" + S3
+    b = "\n\n".join([S1 + " " + S2, links[0], S3, links[1], OWN_B, links[2]])
+    al = align(a, b)
+    check_spans(a, b, al)
+    assert all(len(sentences_of(x)[0].keys) < Settings().unrelated_min_words for x in links)  # each too short
+    assert [s.text for s in al.unrelated_b] == links
+    # one such line alone is too little to tell
+    assert align(a, "\n\n".join([S1 + " " + S2, links[0], S3, OWN_B])).unrelated_b == []
+    # headlines long enough to judge alone, of three Bradford stories: each shares "Bradford" with the
+    # others, so lines that end no sentence are judged without one another
+    long_links = ["Related: Flash flooding closes forty schools across Bradford districts overnight",
+                  "Related: Bradford chess champion announces retirement from competitive tournaments",
+                  "Related: Record heatwave grips Bradford as reservoirs fall to lowest levels"]
+    assert all(len(sentences_of(x)[0].keys) >= Settings().unrelated_min_words for x in long_links)
+    b = "\n\n".join([S1 + " " + S2, long_links[0], S3, long_links[1], OWN_B, long_links[2]])
+    assert [s.text for s in align(a, b).unrelated_b] == long_links
+    # the same lines ending a sentence are paragraphs, each judged with the rest of its text
+    b = "\n\n".join([S1 + " " + S2, long_links[0] + ".", S3, long_links[1] + ".", OWN_B, long_links[2] + "."])
+    assert align(a, b).unrelated_b == []
+
+
 def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated() -> None:
     # "government" runs through the tram story (it is among the words its texts use most), and the
     # spliced paragraph about a broadcaster names a government too: too common a word to make it related.

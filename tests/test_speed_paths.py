@@ -102,28 +102,31 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
     if len(paras) < 2 or not covered:
         return []
 
-    def unrelated(ps: int, pe: int) -> bool:
-        inside = [s for s in own if s.start >= ps and s.end <= pe]
+    def within(s: Sentence, spans: list[tuple[int, int]]) -> bool:
+        return any(s.start >= ps and s.end <= pe for ps, pe in spans)
+
+    def words(spans: list[tuple[int, int]]) -> int:
+        return sum(len(s.keys) for s in own if within(s, spans))
+
+    def unrelated(spans: list[tuple[int, int]], min_words: int, apart: list[tuple[int, int]]) -> bool:
+        inside = [s for s in own if within(s, spans)]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
-        if sum(len(s.keys) for s in inside) < st.unrelated_min_words:
+        if sum(len(s.keys) for s in inside) < min_words:
             return False
+        rest_sentences = [s for s in own if not within(s, apart)] + other
         rest: dict[str, float] = {}
-        for s in own:
-            if not (s.start >= ps and s.end <= pe):
-                for k, w in s.weights.items():
-                    rest[k] = rest.get(k, 0.0) + w
-        for s in other:
+        for s in rest_sentences:
             for k, w in s.weights.items():
                 rest[k] = rest.get(k, 0.0) + w
         total = sum(weights.values())
-        n_rest = sum(len(s.keys) for s in own if not (s.start >= ps and s.end <= pe)) + sum(len(s.keys) for s in other)
+        n_rest = sum(len(s.keys) for s in rest_sentences)
         shared = sum(w * math.exp(-n_rest * 10.0 ** -w) for k, w in weights.items() if k in rest)
         # the story's core: its 8 most used words, counting only uses rarer than the commonest English
         # (weight >= 4; a stem's weight is that of its form in each sentence)
         rare: dict[str, float] = {}
-        for s in [s for s in own if not (s.start >= ps and s.end <= pe)] + other:
+        for s in rest_sentences:
             for k, w in s.weights.items():
                 if w >= 4.0:
                     rare[k] = rare.get(k, 0.0) + w
@@ -131,7 +134,8 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
         return bool(total and shared / total < st.unrelated_share and not core & weights.keys())
 
     # runs of adjacent paragraphs no passage touches; a run none of whose paragraphs is unrelated alone is
-    # judged as one span
+    # judged as one span; lines too short alone, or ending no sentence, count when each looks unrelated
+    # without the other such lines and together they are long enough (the test texts close no quotes)
     runs: list[list[tuple[int, int]]] = []
     for i, (ps, pe) in enumerate(paras):
         if any(s < pe and ps < e for s, e in covered):
@@ -140,11 +144,17 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
             runs[-1].append((ps, pe))
         else:
             runs.append([(ps, pe)])
-    out = []
+    found = []
     for run in runs:
-        alone = [x for x in run if unrelated(*x)]
-        out += alone or (run if len(run) > 1 and unrelated(run[0][0], run[-1][1]) else [])
-    return out
+        alone = [x for x in run if unrelated([x], st.unrelated_min_words, [x])]
+        found += alone or (run if len(run) > 1 and unrelated([(run[0][0], run[-1][1])], st.unrelated_min_words,
+                                                             [(run[0][0], run[-1][1])]) else [])
+    short = [x for run in runs for x in run
+             if x not in found and (words([x]) < st.unrelated_min_words or text[x[0]:x[1]].rstrip()[-1:] not in ".!?…")]
+    foreign = [x for x in short if unrelated([x], 1, short)]
+    if words(foreign) >= st.unrelated_min_words:
+        found += foreign
+    return sorted(found)
 
 
 @pytest.mark.parametrize("seed", range(30))
@@ -288,7 +298,8 @@ def test_unrelated_paragraphs_with_any_passages_equal_the_plain_computation(seed
 
     def para(topic: list[str]) -> str:
         n = rng.choice([0, 1, 2, 3])
-        return " ".join(" ".join(rng.choice(topic) for _ in range(rng.randrange(2, 14))) + "." for _ in range(n)) or "…"
+        text = " ".join(" ".join(rng.choice(topic) for _ in range(rng.randrange(2, 14))) + "." for _ in range(n)) or "…"
+        return text.rstrip(".") if rng.random() < 0.2 else text  # some lines end no sentence (link lines)
 
     a = "\n\n".join(para(topics[rng.choice([0, 0, 1, 2])]) for _ in range(rng.randrange(1, 9)))
     b = a if seed % 7 == 0 else "\n\n".join(para(topics[rng.choice([0, 0, 1])]) for _ in range(rng.randrange(1, 4)))

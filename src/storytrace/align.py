@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from bisect import bisect_left, bisect_right, insort
@@ -783,6 +784,10 @@ def _beyond_chance(weight: float, rest_words: int) -> float:
     return weight * math.exp(-rest_words * 10.0 ** -weight)
 
 
+# A paragraph that ends a sentence: its last character a stop, or a closing quote or bracket after one.
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+
+
 def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
                covered: list[tuple[int, int]], st: Settings) -> list[Span]:
     """Paragraphs whose words the rest of the story (own article minus them, plus the other) barely uses.
@@ -790,7 +795,9 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     Measured by weight, so that sharing "said" or "following" does not make a spliced paragraph look
     related, while sharing a name does. Two or more paragraphs spliced in together from one other story
     share its words with each other: a run of adjacent paragraphs no passage covers, none of them unrelated
-    on its own, is judged once more as one block.
+    on its own, is judged once more as one block. A line too short to judge alone (a "Related:" link to
+    another story after every paragraph) is unrelated when it shares nothing with the story beyond the
+    other short lines and such lines together reach the length a paragraph needs.
 
     Only judged when the texts share a passage: a splice is text inserted into a copy, and without copied
     text there is nothing to tell a spliced paragraph from an independent report's own coverage (a new
@@ -804,18 +811,17 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     spans = sorted(covered)
     cov_starts = [s for s, _ in spans]
     cov_reach = list(accumulate((e for _, e in spans), max))
-    runs: list[list[tuple[int, int]]] = []  # adjacent paragraphs no passage covers
+    runs: list[list[tuple[int, int]]] = []  # adjacent paragraphs no passage touches
     previous_open = False
     for ps, pe in paras:
         x = bisect_left(cov_starts, pe)
         if x and cov_reach[x - 1] > ps:
             previous_open = False
-            continue
-        if previous_open:
+        elif previous_open:
             runs[-1].append((ps, pe))
         else:
             runs.append([(ps, pe)])
-        previous_open = True
+            previous_open = True
     if not runs:
         return []  # an exact copy (a common pair) has no open paragraph and needs none of the counts below
     # Whether a key is in "the rest" depends only on which sentences hold it, so that test is done with
@@ -835,22 +841,29 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     own_words = sum(len(s.keys) for s in own)
     other_words = sum(len(s.keys) for s in other)
 
-    def unrelated(ps: int, pe: int) -> bool:
-        inside = own[bisect_left(starts, ps) : bisect_right(ends, pe)]
+    def inside_of(spans: list[tuple[int, int]]) -> list[Sentence]:
+        return [s for ps, pe in spans for s in own[bisect_left(starts, ps) : bisect_right(ends, pe)]]
+
+    def unrelated(spans: list[tuple[int, int]], min_words: int = st.unrelated_min_words,
+                  apart: list[tuple[int, int]] | None = None) -> bool:
+        """Whether the text in ``spans`` is unrelated to the rest; ``apart`` (holding ``spans``) is left
+        out of that rest too."""
+        inside = inside_of(spans)
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
         inside_words = sum(len(s.keys) for s in inside)
-        if inside_words < st.unrelated_min_words:
+        if inside_words < min_words:
             return False
+        left_out = inside if apart is None else inside_of(apart)
         inside_count: dict[str, int] = {}
-        for s in inside:
+        for s in left_out:
             for k in s.weights:
                 inside_count[k] = inside_count.get(k, 0) + 1
         total = sum(weights.values())
         if not total:
             return False
-        rest_words = own_words - inside_words + other_words
+        rest_words = own_words - sum(len(s.keys) for s in left_out) + other_words
         # The shared terms are >= 0, so once the running sum passes the share (by a margin far above any
         # rounding) the whole does too and the text is related: most paragraphs stop after a few words.
         # One that does not stop has summed every shared term, in order: the exact share.
@@ -864,8 +877,9 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         if shared / total >= st.unrelated_share:
             return False
         rest: dict[str, float] = {}
+        inside_starts = {s.start for s in left_out}
         for s in own:
-            if not (s.start >= ps and s.end <= pe):
+            if s.start not in inside_starts:
                 for k, w in s.weights.items():
                     if w >= _CORE_MIN_WEIGHT:
                         rest[k] = rest.get(k, 0.0) + w
@@ -879,10 +893,22 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         core = {k for k, _ in heapq.nsmallest(_CORE_TERMS, rest.items(), key=lambda kv: (-kv[1], kv[0]))}
         return not core & weights.keys()
 
-    out: list[Span] = []
+    # Two or more paragraphs spliced in together from one other story share its words with each other: a
+    # run of adjacent open paragraphs none of which is unrelated alone is judged once more as one block.
+    found: list[tuple[int, int]] = []
     for run in runs:
-        alone = [(ps, pe) for ps, pe in run if unrelated(ps, pe)]
-        if not alone and len(run) > 1 and unrelated(run[0][0], run[-1][1]):
+        alone = [x for x in run if unrelated([x])]
+        if not alone and len(run) > 1 and unrelated([(run[0][0], run[-1][1])]):
             alone = run
-        out.extend(Span(ps, pe, text[ps:pe]) for ps, pe in alone)
-    return out
+        found += alone
+    # Lines too short to judge alone, and lines that end no sentence (headlines of links to other stories,
+    # captions), are judged without one another (a link line after every paragraph shares "Related" with
+    # the others), and the foreign-looking ones count together.
+    taken = set(found)
+    short = [x for run in runs for x in run
+             if x not in taken and (sum(len(s.keys) for s in inside_of([x])) < st.unrelated_min_words
+                                    or not _SENTENCE_END.search(text, x[0], x[1]))]
+    foreign = [x for x in short if unrelated([x], 1, short)]
+    if sum(len(s.keys) for s in inside_of(foreign)) >= st.unrelated_min_words:
+        found += foreign
+    return [Span(ps, pe, text[ps:pe]) for ps, pe in sorted(found)]
