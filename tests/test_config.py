@@ -138,3 +138,15 @@ def test_settings_stored_before_splices_were_set_aside_keep_counting_them() -> N
     assert Settings.from_dict(Settings().to_dict()).near_unrelated_max == Settings().near_unrelated_max > 0.0
     with pytest.raises(ConfigError, match="near_unrelated_max"):
         Settings(near_unrelated_max=1.5)
+
+
+def test_settings_stored_before_curly_apostrophes_were_folded_keep_them_apart() -> None:
+    """An index written before ``exact_apostrophes`` existed stored exact hashes that tell ’ from ': read
+    back, new articles are hashed the same way, so a stored article and its new exact copy still match."""
+    d = Settings().to_dict()
+    del d["exact_apostrophes"]
+    assert Settings.from_dict(d).exact_apostrophes == 0
+    assert Settings().exact_apostrophes == 1
+    for bad in (2, 0.5, True):
+        with pytest.raises(ConfigError, match="exact_apostrophes"):
+            Settings(exact_apostrophes=bad)

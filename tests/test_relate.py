@@ -76,6 +76,17 @@ def test_exact_copy(core) -> None:
     assert len(verbatim(rel)) == 1 and verbatim(rel)[0].a_text == a.content
 
 
+def test_a_reprint_whose_apostrophes_were_curled_is_still_exact(core) -> None:
+    a = core["bridge_original"]
+    assert "'" in a.text
+    curled = dataclasses.replace(a, id="curled", text=a.text.replace("'", "\u2019"), site="other.example")
+    assert compare(curled, a).copy == "exact"
+    # as an index stored before the setting judges it: the apostrophes differ
+    assert compare(curled, a, settings=Settings(exact_apostrophes=0)).copy == "near"
+    # a look-alike letter still makes a copy near
+    assert compare(dataclasses.replace(curled, text=curled.text.replace("o", "\u043e", 1)), a).copy == "near"
+
+
 def test_a_copy_gluing_its_sentences_together_is_near_not_exact(core) -> None:
     """The exact hash ignores spacing, but "said.The" is a copier's trick (storytrace.disguise), not
     spacing: such a copy is near, in compare and in a scan (which rebuilds stored fingerprints) alike."""

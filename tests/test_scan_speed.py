@@ -381,7 +381,9 @@ def _exact_plain(content: str) -> int:
     from storytrace.fingerprint import _h
     from storytrace.normalize import _WORD
 
-    return _h("\x1f".join(unicodedata.normalize("NFKC", w).casefold() for w in _WORD.findall(content)))
+    # a curly apostrophe is a straight one (Settings.exact_apostrophes)
+    return _h("\x1f".join(unicodedata.normalize("NFKC", w).casefold().replace("\u2019", "'")
+                          for w in _WORD.findall(content)))
 
 
 @pytest.mark.parametrize("seed", range(3))

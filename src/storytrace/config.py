@@ -14,7 +14,7 @@ __all__ = ["Settings"]
 
 # Settings added later, with the value that means "as before they existed".
 _BEFORE_ADDED: dict[str, Any] = {"lead_words": 0, "attach_threshold": 1.0, "edited_near_verbatim": 1.0,
-                                 "near_unrelated_max": 0.0}
+                                 "near_unrelated_max": 0.0, "exact_apostrophes": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +43,9 @@ class Settings:
     # the largest share of a text that its unrelated (spliced-in) paragraphs may set aside before the near
     # rules take their shares (0: none is)
     near_unrelated_max: float = 0.5
+    # 1: a curly apostrophe counts as a straight one in the exact hash ("Trump’s" = "Trump's"), as a CMS
+    # curls a wire story's apostrophes on reprint; 0: they differ (indexes stored before this setting)
+    exact_apostrophes: int = 1
     verbatim_similarity: float = 0.8   # (kept for settings compatibility; verbatim runs are exact key matches)
     paraphrase_similarity: float = 0.45  # weighted word overlap for a paraphrase sentence pair
     # embedding cosine for a paraphrase pair when a semantic scorer is given (STS-B dev cut for "roughly
@@ -104,6 +107,8 @@ class Settings:
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ConfigError(f"{name} must be a positive whole number, got {v!r}")
+        if self.exact_apostrophes not in (0, 1) or not isinstance(self.exact_apostrophes, int):
+            raise ConfigError(f"exact_apostrophes must be 0 or 1, got {self.exact_apostrophes!r}")
         if not isinstance(self.lead_words, int) or self.lead_words < 0:
             raise ConfigError(f"lead_words must be a whole number, 0 or more, got {self.lead_words!r}")
         if self.num_perm < 2:

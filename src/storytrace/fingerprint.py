@@ -102,11 +102,15 @@ def shingle_set(content: str, k: int) -> frozenset[int]:
     return _hash_set(_content_shingles([x for x, c in zip(tokens.keys, tokens.content) if c], k))
 
 
-def _exact(content: str, words: list[str] | None = None) -> int:
+def _exact(content: str, words: list[str] | None = None, apostrophes: bool = True) -> int:
     """The exact-copy hash: the words (the tokenizer's, via the same pattern), each NFKC-normalised and
-    case-folded, joined by a separator. ``words``: ``_WORD.findall(content)``, when already at hand."""
+    case-folded, joined by a separator. ``words``: ``_WORD.findall(content)``, when already at hand.
+    ``apostrophes``: a curly apostrophe is a straight one ("Trump’s" = "Trump's"): a CMS that curls
+    them is no copier (off for indexes stored before, see Settings.exact_apostrophes)."""
     if words is None:
         words = _WORD.findall(content)
+    if not content.isascii() and apostrophes:
+        words = [w.replace("’", "'") for w in words] if "’" in content else words
     if content.isascii():
         # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
         # folding the joined words equals joining the folded ones.
@@ -197,7 +201,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     starts = tokens.starts
     # Exact means the same words letter for letter (case, width and spacing aside): a copy disguised
     # with look-alike letters is a near copy, and the alignment still sees through it.
-    exact = _exact(content, tokens.words if len(tokens.words) == len(keys) else None)
+    exact = _exact(content, tokens.words if len(tokens.words) == len(keys) else None, bool(s.exact_apostrophes))
     content_idx = [i for i, c in enumerate(tokens.content) if c]
     content_keys = [keys[i] for i in content_idx]
 
