@@ -13,10 +13,9 @@ import pytest
 import storytrace.index as index_module
 from storytrace import Index
 from storytrace.engine import LocalEngine
-from storytrace.index import WORD_KEYS
+from storytrace.index import EXACT_CHECK, WORD_KEYS
 from storytrace.ingest import read_paths
 from storytrace.model import Article
-from storytrace.normalize import GLUED_STOPS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -370,7 +369,7 @@ def test_exact_copies_an_older_storytrace_stored_are_near_when_one_glues_its_sen
     assert f"{changed} stored exact copies are near now" in res.output
     with Index(db) as index:
         assert {(r.a, r.b): r.copy for r in index.pairs()} == fresh
-        assert index.add([]).relabelled == 0 and index.store.get_meta("glued_exact_checked") == GLUED_STOPS
+        assert index.add([]).relabelled == 0 and index.store.get_meta("glued_exact_checked") == EXACT_CHECK
 
 
 def test_a_relabel_pass_done_with_older_glued_stops_runs_again(tmp_path) -> None:
@@ -392,4 +391,26 @@ def test_a_relabel_pass_done_with_older_glued_stops_runs_again(tmp_path) -> None
     con.close()
     with Index(db) as index:
         assert index.add([]).relabelled == 1 and [r.copy for r in index.pairs()] == ["near"]
-        assert index.store.get_meta("glued_exact_checked") == GLUED_STOPS
+        assert index.store.get_meta("glued_exact_checked") == EXACT_CHECK
+
+
+def test_stored_exact_copies_in_fullwidth_letters_are_near_after_the_next_scan(tmp_path) -> None:
+    """The exact hash reads fullwidth letters as plain ones, and storytrace before EXACT_CHECK ".2" called
+    such a copy exact: the next scan calls it near, as a scan today does."""
+    import sqlite3
+
+    source = " ".join(f"Cranes at the harbour of Genoa stopped on day {n} of the dockers' strike." for n in
+                      ("one", "two", "three", "four"))
+    styled = source.replace("Genoa", "\uff27\uff45\uff4e\uff4f\uff41")  # ＧＥＮＯＡ in fullwidth letters
+    db = tmp_path / "old.db"
+    with Index(db) as index:
+        index.add([Article(id="wire", text=source), Article(id="farm", text=styled)])
+        assert [r.copy for r in index.pairs()] == ["near"]
+    con = sqlite3.connect(db)  # as the previous version left it: exact, its own check done
+    con.execute("UPDATE pairs SET copy = 'exact'")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'glued_exact_checked'")
+    con.commit()
+    con.close()
+    with Index(db) as index:
+        assert index.add([]).relabelled == 1 and [r.copy for r in index.pairs()] == ["near"]
+        assert index.store.get_meta("glued_exact_checked") == EXACT_CHECK

@@ -10,6 +10,7 @@ from storytrace.normalize import (
     is_content,
     paragraph_spans,
     sentence_spans,
+    styled_letters,
     tokenize,
     word_key,
 )
@@ -70,6 +71,13 @@ def test_fold_leaves_a_dotted_i_alone_where_l_would_make_a_word_too() -> None:
 )
 def test_fold_maps_small_capitals_onto_their_letters(disguised: str, plain: str) -> None:
     assert fold(disguised) == plain
+
+
+def test_styled_letters_are_counted_as_the_exact_hash_reads_them_plainly() -> None:
+    assert styled_letters("Plain text, café and \u0420utin") == 0  # accents and Cyrillic are no style
+    assert styled_letters("\uff26\uff35\uff2c\uff2c width and \U0001d41b\U0001d428\U0001d425\U0001d41d") == 8
+    assert styled_letters("10 km\u00b2 of \ufb01elds") == 1  # a superscript two; a ligature is two letters, no style
+    assert fold("\uff26\uff35\uff2c\uff2c") == "full"
 
 
 def test_invisible_characters_belong_to_their_word_and_fold_away() -> None:

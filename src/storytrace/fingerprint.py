@@ -20,7 +20,7 @@ from rensa import RMinHash
 
 from .config import Settings
 from .model import Article
-from .normalize import _WORD, Tokens, glued_stops, is_content, sentence_spans, tokenize
+from .normalize import _WORD, Tokens, glued_stops, is_content, sentence_spans, styled_letters, tokenize
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -58,6 +58,9 @@ class Fingerprint:
     block: list[str]
     # sentences glued together ("said.The"), a copier's trick: an exact copy must glue as many (relate.decide_copy)
     glued: int = 0
+    # letters in fullwidth or mathematical style (ＦＵＬＬ, 𝐛𝐨𝐥𝐝), which the exact hash reads as plain ones: an
+    # exact copy must hold as many (relate.decide_copy)
+    styled: int = 0
 
     def to_state(self) -> dict:
         """A JSON-able dict (what the index stores), without the shingle set (derivable, and large)."""
@@ -257,6 +260,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         title=title,
         block=block,
         glued=len(glued_stops(content)),
+        styled=styled_letters(content),
     )
 
 
@@ -275,6 +279,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         title=state["title"],
         block=state["block"],
         glued=len(glued_stops(content)),
+        styled=styled_letters(content),
     )
 
 

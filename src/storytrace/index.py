@@ -31,7 +31,7 @@ from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
-from .normalize import GLUED_STOPS, glued_stops
+from .normalize import GLUED_STOPS, glued_stops, styled_letters
 from .relate import relate, story_similarity
 from .store import open_store
 
@@ -44,6 +44,10 @@ BATCH_SIZE = 1000
 #: character or a combining mark inside a word belongs to it ("Pu\u200btin" -> "putin", not "pu" and "tin";
 #: "Cafe\u0301" -> "cafe", not "caf" and "e"). 4: small capitals read as their letters ("ʙʀᴇᴀᴋɪɴɢ" -> "break").
 WORD_KEYS = "4"
+#: The version of the check that calls near the stored exact copies of a disguised text
+#: (Index._relabel_glued_exact): normalize.GLUED_STOPS's glued stops, and since ".2" letters in fullwidth or
+#: mathematical style, which the exact hash reads as plain ones.
+EXACT_CHECK = f"{GLUED_STOPS}.2"
 #: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
 #: signals) or links (the site copy network's edges).
 EXPORTS = ("articles", "pairs", "stories", "sites", "links")
@@ -292,29 +296,31 @@ class Index:
 
     def _relabel_glued_exact(self) -> int:
         """Call near the stored exact copies of which one side glues more sentences together ("said.The")
-        than the other: an older storytrace called them exact, a scan today calls them near
-        (relate.decide_copy). Stories are unchanged (exact and near copies both bind one). One batch per
-        transaction, with the last pair checked kept in the index, so an interrupted pass goes on where it
-        stopped; a mark names the version of glued_stops it is done with (normalize.GLUED_STOPS: a later
-        version counts more glued stops, so the pass runs again). Returns the pairs relabelled."""
-        if self.store.get_meta("glued_exact_checked") == GLUED_STOPS:
+        than the other, or writes more letters in fullwidth or mathematical style: an older storytrace called
+        them exact, a scan today calls them near (relate.decide_copy). Stories are unchanged (exact and near
+        copies both bind one). One batch per transaction, with the last pair checked kept in the index, so
+        an interrupted pass goes on where it stopped; a mark names the version of the check it is done with
+        (EXACT_CHECK: a later version looks in more places, so the pass runs again). Returns the pairs
+        relabelled."""
+        if self.store.get_meta("glued_exact_checked") == EXACT_CHECK:
             return 0
         done = 0
         version, _, cursor = (self.store.get_meta("glued_exact_after") or "").rpartition(":")
         # a cursor left by another version's pass (version 1 wrote none) starts this one from the beginning
-        after = tuple(int(x) for x in cursor.split(",")) if cursor and version == GLUED_STOPS else (-1, -1)
+        after = tuple(int(x) for x in cursor.split(",")) if cursor and version == EXACT_CHECK else (-1, -1)
         while True:
             rows = self.store.exact_pairs_after(after, BATCH_SIZE)  # type: ignore[arg-type]
             if not rows:
-                self.store.set_meta("glued_exact_checked", GLUED_STOPS)
+                self.store.set_meta("glued_exact_checked", EXACT_CHECK)
                 return done
             texts = self.store.articles_with_story({x for pair in rows for x in pair})
-            glued = {n: len(glued_stops(art.content)) for n, (art, _) in texts.items()}
-            near = [(a, b, "near") for a, b in rows if glued[a] != glued[b]]
+            marks = {n: (len(glued_stops(art.content)), styled_letters(art.content))
+                     for n, (art, _) in texts.items()}
+            near = [(a, b, "near") for a, b in rows if marks[a] != marks[b]]
             after = rows[-1]
             with self.store.transaction():
                 self.store.set_copy(near)
-                self.store.set_meta("glued_exact_after", f"{GLUED_STOPS}:{after[0]},{after[1]}")
+                self.store.set_meta("glued_exact_after", f"{EXACT_CHECK}:{after[0]},{after[1]}")
             done += len(near)
 
     def store_story_count(self) -> int:

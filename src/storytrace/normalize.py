@@ -36,6 +36,7 @@ __all__ = [
     "tokenize",
     "sentence_spans",
     "paragraph_spans",
+    "styled_letters",
     "STOP_WORDS",
     "is_content",
     "glued_stops",
@@ -347,6 +348,21 @@ _BEFORE_GLUED = frozenset(string.ascii_lowercase + string.digits)
 _BEFORE_GLUED_WORD = frozenset(string.ascii_uppercase)  # "D.C.It": only before a capitalised word
 #: The version of glued_stops an index's exact copies were checked with (Index._relabel_glued_exact).
 GLUED_STOPS = "3"
+
+
+@lru_cache(maxsize=4096)
+def _styled(c: str) -> bool:
+    """A letter or digit in another style whose compatibility form is a plain ASCII one ("Ｆ", "𝐛", "²")."""
+    plain = unicodedata.normalize("NFKC", c)
+    return plain != c and len(plain) == 1 and plain.isascii() and plain.isalnum()
+
+
+def styled_letters(text: str) -> int:
+    """How many letters and digits of ``text`` are written in another style (fullwidth, mathematical
+    bold): the exact hash reads them as plain ones, so an exact copy must hold as many (relate.decide_copy)."""
+    if text.isascii():
+        return 0
+    return sum(text.count(c) for c in set(text) if not c.isascii() and _styled(c))
 
 
 def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:

@@ -149,8 +149,9 @@ def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings
     evidence of a rewrite besides the aligned passages."""
     if fa.exact == fb.exact and fa.n_words > 0:
         # The same words. Sentences glued together ("said.The") are a copier's trick, so a copy gluing more
-        # or fewer of them is a near copy, as one with look-alike letters is (the exact hash ignores spacing).
-        return "exact" if fa.glued == fb.glued else "near"
+        # or fewer of them is a near copy, as one with look-alike letters is (the exact hash ignores spacing,
+        # and reads fullwidth and mathematical letters as plain ones).
+        return "exact" if fa.glued == fb.glued and fa.styled == fb.styled else "near"
     if al is None:
         return "none"
     # A whole reprint with another story's paragraph spliced in, or lines of links between its paragraphs,
