@@ -4,9 +4,10 @@ The generator's disguises (storytrace.synth) are the ones storytrace was tuned a
 nothing about a trick it does not play. This script disguises real Wikinews articles with tricks written
 independently of it (other look-alike alphabets and letters, small capitals, zero-width characters inside
 words, a different synonym list, figures and names changed, a paragraph of another story spliced into a
-whole copy, lines of links to other stories between its paragraphs, several tricks at once), compares each
-copy with its original, and counts the copy kinds and the disguises named. Every copy here holds the whole
-original, so "near" is the right call for each one.
+whole copy, lines of links to other stories between its paragraphs, several tricks at once; then letters
+in fullwidth or mathematical style, and curled quotes), compares each copy with its original, and counts the
+copy kinds and the disguises named. Every copy here holds the whole original, so "near" is the right call
+for each one, but for curled quotes: typography, not a disguise, so "exact".
 
     python scripts/disguise_probe.py [--articles 40] [--seed 1]
 """
@@ -61,6 +62,20 @@ def link_lines(text: str, rng: random.Random, others: Sequence[Article] = ()) ->
     return "\n\n".join(f"{p}\n\nRelated: {rng.choice(others).title}" for p in text.split("\n\n"))
 
 
+def styled_letters(text: str, rng: random.Random) -> str:
+    """Letters in fullwidth or mathematical bold style, which Unicode's compatibility form reads as plain."""
+    def styled(c: str) -> str:
+        base = 0x1D41A - ord("a") if c.islower() else 0x1D400 - ord("A")
+        return chr(ord(c) + 0xFEE0) if rng.random() < 0.5 else chr(ord(c) + base)
+    return "".join(styled(c) if c.isascii() and c.isalpha() and rng.random() < 0.3 else c for c in text)
+
+
+def curled_quotes(text: str, rng: random.Random) -> str:
+    """Straight quotes and apostrophes curled, as a CMS does to a wire story: typography, not a disguise."""
+    text = re.sub(r'"(?=\w)', "\u201c", text).replace('"', "\u201d")
+    return text.replace("'", "\u2019")
+
+
 def hidden(text: str, rng: random.Random) -> str:
     """A zero-width space inside half the words of four letters or more."""
     return re.sub(r"\b(\w\w)(\w\w+)\b", lambda m: m[1] + "\u200b" + m[2] if rng.random() < 0.5 else m[0], text)
@@ -100,16 +115,20 @@ ADDITIONS = {"spliced": spliced, "link_lines": link_lines}
 BODY_ONLY = {"no_spaces", *ADDITIONS}
 COMBOS = ([[t] for t in [*TRICKS, *ADDITIONS]]
           + [["no_of", "synonyms", "lookalikes", "hidden", "no_spaces"], list(TRICKS), [*TRICKS, *ADDITIONS]])
+# Played last, each alone, with the copy kind each should get: styled letters are a disguise (the exact
+# hash reads them as plain ones), curled quotes a CMS's typography.
+LAST = {"styled_letters": (styled_letters, "near"), "curled_quotes": (curled_quotes, "exact")}
 
 
-NAMED = {"lookalikes": "lookalike_letters", "small_capitals": "lookalike_letters", "hidden": "hidden_characters",
+NAMED = {"lookalikes": "lookalike_letters", "small_capitals": "lookalike_letters",
+         "styled_letters": "lookalike_letters", "hidden": "hidden_characters",
          "no_spaces": "missing_spaces", "no_of": "dropped_words", "synonyms": "swapped_words",
          "figures": "changed_figures", "names": "swapped_words"}
 
 
-def trick_missed(rel: Relation, combo: list[str]) -> bool:
+def trick_missed(rel: Relation, combo: list[str], expected: str = "near") -> bool:
     named = {d.kind for d in rel.disguises_a or ()}
-    return rel.copy != "near" or any(NAMED[t] not in named for t in combo if t in NAMED)
+    return rel.copy != expected or any(NAMED[t] not in named for t in combo if t in NAMED)
 
 
 def main() -> None:
@@ -122,10 +141,11 @@ def main() -> None:
     originals = [a for a in sources if len(a.content.split()) > 150][: args.articles]
     copied = {a.id for a in originals}
     others = [a for a in sources if a.id not in copied]  # what is spliced in never comes from a copied story
-    tricks = {**TRICKS, **{k: partial(f, others=others) for k, f in ADDITIONS.items()}}
+    tricks = {**TRICKS, **{k: partial(f, others=others) for k, f in ADDITIONS.items()},
+              **{k: f for k, (f, _) in LAST.items()}}
     rng = random.Random(args.seed)
-    print(f"{len(originals)} originals; every copy is whole, so each should be near")
-    for combo in COMBOS:
+    print(f"{len(originals)} originals; every copy is whole, so each should be near (the last two: as said)")
+    for combo, expected in [*((c, "near") for c in COMBOS), *(([k], want) for k, (_, want) in LAST.items())]:
         kinds: Counter[str] = Counter()
         named: Counter[str] = Counter()
         missed: list[str] = []
@@ -139,11 +159,12 @@ def main() -> None:
                 continue
             copy = replace(a, id=a.id + "-copy", text=text, title=title, site="farm.example", published=None)
             rel = compare(copy, a)
-            if args.show and trick_missed(rel, combo):
+            if args.show and trick_missed(rel, combo, expected):
                 missed.append(f"  {a.id}: {rel.copy}, named {[d.kind for d in rel.disguises_a or ()]}")
             kinds[rel.copy] += 1
             named.update(d.kind for d in rel.disguises_a or ())
-        print(f"{'+'.join(combo)}: copy {dict(sorted(kinds.items()))}; named {dict(sorted(named.items()))}")
+        should = "" if expected == "near" else f" (should be {expected})"
+        print(f"{'+'.join(combo)}: copy {dict(sorted(kinds.items()))}; named {dict(sorted(named.items()))}{should}")
         if missed:
             print("\n".join(missed))
 

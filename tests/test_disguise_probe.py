@@ -28,6 +28,9 @@ def test_each_trick_changes_the_text_the_way_its_name_says(load_script):
     assert "Ohio" not in probe.names(text + " Ohio again.", rng)
     small = probe.small_capitals(text * 5, rng)
     assert small != text * 5 and [fold(w) for w in small.split()] == [fold(w) for w in (text * 5).split()]
+    styled = probe.styled_letters(text * 5, rng)
+    assert styled != text * 5 and [fold(w) for w in styled.split()] == [fold(w) for w in (text * 5).split()]
+    assert probe.curled_quotes('He said "it\'s over" today.', rng) == "He said \u201cit\u2019s over\u201d today."
     other = Article(text="A first paragraph.\n\nA much longer second paragraph here.", title="Other news")
     assert probe.spliced("One.\n\nTwo.", rng, others=[other]) == "One.\n\nA much longer second paragraph here.\n\nTwo."
     assert probe.link_lines("One.\n\nTwo.", rng, others=[other]) == (
@@ -38,5 +41,6 @@ def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_le
     out = subprocess.run([sys.executable, str(SCRIPT), "--articles", "3"], capture_output=True, text=True,
                          check=True).stdout
     lines = {line.split(":")[0]: line for line in out.splitlines() if ": copy " in line}
-    assert len(lines) == len(load_script("disguise_probe.py").COMBOS)
+    probe = load_script("disguise_probe.py")
+    assert len(lines) == len(probe.COMBOS) + len(probe.LAST)
     assert lines["lookalikes"].startswith("lookalikes: copy {'near': 3}; named {'lookalike_letters': 3}")
