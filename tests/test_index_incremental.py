@@ -372,43 +372,31 @@ def test_exact_copies_an_older_storytrace_stored_are_near_when_one_glues_its_sen
         assert index.add([]).relabelled == 0 and index.store.get_meta("glued_exact_checked") == EXACT_CHECK
 
 
-def test_a_relabel_pass_done_with_older_glued_stops_runs_again(tmp_path) -> None:
-    # glued only where version 1 of glued_stops did not look: before "I" and after a capital ("D.C.It")
-    source = " ".join(f"In Washington, D.C. It rained on day {n} of the summit and I said so. I did." for n in
-                      ("one", "two", "three", "four"))
-    glued = source.replace("D.C. It", "D.C.It").replace("so. I", "so.I")
+_DC = " ".join(f"In Washington, D.C. It rained on day {n} of the summit and I said so. I did." for n in
+               ("one", "two", "three", "four"))
+_GENOA = " ".join(f"Cranes at the harbour of Genoa stopped on day {n} of the dockers' strike." for n in
+                  ("one", "two", "three", "four"))
+
+
+@pytest.mark.parametrize(("source", "copy", "checked", "cursor"), [
+    # glued only where version 1 of glued_stops did not look: before "I" and after a capital ("D.C.It"); version
+    # 1 left a cursor of its own form
+    (_DC, _DC.replace("D.C. It", "D.C.It").replace("so. I", "so.I"), "1", "9,9"),
+    # letters in fullwidth style (ＧＥＮＯＡ), which the exact hash reads as plain ones: unchecked before ".2"
+    (_GENOA, _GENOA.replace("Genoa", "\uff27\uff45\uff4e\uff4f\uff41"), "3", None),
+])
+def test_a_relabel_pass_done_by_an_older_check_runs_again(tmp_path, source, copy, checked, cursor) -> None:
     import sqlite3
 
-    db = tmp_path / "v1.db"
-    with Index(db) as index:
-        index.add([Article(id="wire", text=source), Article(id="farm", text=glued)])
-        assert [r.copy for r in index.pairs()] == ["near"]
-    con = sqlite3.connect(db)  # as version 1 left it: exact, its pass done, a cursor of its own form
-    con.execute("UPDATE pairs SET copy = 'exact'")
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'glued_exact_checked'")
-    con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('glued_exact_after', '9,9')")
-    con.commit()
-    con.close()
-    with Index(db) as index:
-        assert index.add([]).relabelled == 1 and [r.copy for r in index.pairs()] == ["near"]
-        assert index.store.get_meta("glued_exact_checked") == EXACT_CHECK
-
-
-def test_stored_exact_copies_in_fullwidth_letters_are_near_after_the_next_scan(tmp_path) -> None:
-    """The exact hash reads fullwidth letters as plain ones, and storytrace before EXACT_CHECK ".2" called
-    such a copy exact: the next scan calls it near, as a scan today does."""
-    import sqlite3
-
-    source = " ".join(f"Cranes at the harbour of Genoa stopped on day {n} of the dockers' strike." for n in
-                      ("one", "two", "three", "four"))
-    styled = source.replace("Genoa", "\uff27\uff45\uff4e\uff4f\uff41")  # ＧＥＮＯＡ in fullwidth letters
     db = tmp_path / "old.db"
     with Index(db) as index:
-        index.add([Article(id="wire", text=source), Article(id="farm", text=styled)])
+        index.add([Article(id="wire", text=source), Article(id="farm", text=copy)])
         assert [r.copy for r in index.pairs()] == ["near"]
-    con = sqlite3.connect(db)  # as the previous version left it: exact, its own check done
+    con = sqlite3.connect(db)  # as the older version left it: exact, its own pass done
     con.execute("UPDATE pairs SET copy = 'exact'")
-    con.execute("UPDATE meta SET value = '3' WHERE key = 'glued_exact_checked'")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'glued_exact_checked'", (checked,))
+    if cursor:
+        con.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('glued_exact_after', ?)", (cursor,))
     con.commit()
     con.close()
     with Index(db) as index:
