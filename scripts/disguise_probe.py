@@ -41,12 +41,17 @@ _SYNONYM = re.compile(r"\b(" + "|".join(SYNONYMS) + r")\b")
 NEW_NAMES = ("Kowalski", "Brandt")
 
 
+def _letters_from(table: dict[str, str], text: str, rng: random.Random) -> str:
+    """About a third of the letters ``table`` has a look-alike for, swapped for it."""
+    return "".join(table[c] if c in table and rng.random() < 0.3 else c for c in text)
+
+
 def lookalikes(text: str, rng: random.Random) -> str:
-    return "".join(LOOKALIKES[c] if c in LOOKALIKES and rng.random() < 0.3 else c for c in text)
+    return _letters_from(LOOKALIKES, text, rng)
 
 
 def small_capitals(text: str, rng: random.Random) -> str:
-    return "".join(SMALL_CAPITALS[c] if c in SMALL_CAPITALS and rng.random() < 0.3 else c for c in text)
+    return _letters_from(SMALL_CAPITALS, text, rng)
 
 
 def spliced(text: str, rng: random.Random, others: Sequence[Article] = ()) -> str:

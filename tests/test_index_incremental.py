@@ -347,7 +347,7 @@ def test_exact_copies_an_older_storytrace_stored_are_near_when_one_glues_its_sen
     con.commit()
     con.close()
     monkeypatch.setattr(index_mod, "BATCH_SIZE", 2)
-    real = index_mod.glued_stops
+    real = index_mod.exact_marks
     calls = {"n": 0}
 
     def failing(text, *args):
@@ -356,13 +356,13 @@ def test_exact_copies_an_older_storytrace_stored_are_near_when_one_glues_its_sen
             raise KeyboardInterrupt  # stopped in the second batch
         return real(text, *args)
 
-    monkeypatch.setattr(index_mod, "glued_stops", failing)
+    monkeypatch.setattr(index_mod, "exact_marks", failing)
     with Index(db) as index, pytest.raises(KeyboardInterrupt):
         index.add([])
     with Index(db, readonly=True) as index:
         first = {(r.a, r.b): r.copy for r in index.pairs()}
     assert first != fresh and len(first) == len(fresh)  # the first batch kept, no pair lost
-    monkeypatch.setattr(index_mod, "glued_stops", real)
+    monkeypatch.setattr(index_mod, "exact_marks", real)
     res = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
     assert res.exit_code == 0, res.output
     changed = sum(1 for k in fresh if first[k] != fresh[k])

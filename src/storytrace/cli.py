@@ -331,8 +331,8 @@ def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int, lin
     """Sites with their copy signals: how many of their articles copy an earlier article of another site
     (and their share), how many of those copies hide it with a trick only copiers play (look-alike
     letters, hidden characters, sentences glued together, a function word dropped throughout), how many
-    others copied, the
-    median hours from source to copy, and whom each copies (copied text, the earlier article as source)."""
+    others copied, the median hours from source to copy, and whom each copies (copied text, the earlier
+    article as source)."""
     if links:
         _site_links(db, as_json, limit)
         return

@@ -20,7 +20,7 @@ from rensa import RMinHash
 
 from .config import Settings
 from .model import Article
-from .normalize import _WORD, Tokens, glued_stops, is_content, sentence_spans, styled_letters, tokenize
+from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -112,8 +112,6 @@ def _exact(content: str, words: list[str] | None = None, apostrophes: bool = Tru
     them is no copier (off for indexes stored before, see Settings.exact_apostrophes)."""
     if words is None:
         words = _WORD.findall(content)
-    if not content.isascii() and apostrophes:
-        words = [w.replace("’", "'") for w in words] if "’" in content else words
     if content.isascii():
         # NFKC leaves ASCII as it is and casefold is lower() there; both map character by character, so
         # folding the joined words equals joining the folded ones.
@@ -121,8 +119,9 @@ def _exact(content: str, words: list[str] | None = None, apostrophes: bool = Tru
     # The same holds for any text: the separator is a starter that composes with nothing, so NFKC of the
     # joined words is the joined NFKC of each (a word's marks follow its first letter, never the
     # separator), and casefold has no context; one call over the whole string is cheaper than a cached call
-    # per word.
-    return _h(unicodedata.normalize("NFKC", "\x1f".join(words)).casefold())
+    # per word. No character's NFKC form holds a curly apostrophe, so it is straightened after.
+    folded = unicodedata.normalize("NFKC", "\x1f".join(words)).casefold()
+    return _h(folded.replace("’", "'") if apostrophes else folded)
 
 
 def _round5(values: np.ndarray) -> list[float]:
@@ -249,6 +248,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     block_w = dict(entities)
     block_w.update(zip(body, list(map(add, map(block_w.get, body, repeat(0)), body.values()))))
     block = _top_terms(block_w, s.block_terms)
+    glued, styled = exact_marks(content)
     return Fingerprint(
         exact=exact,
         n_words=len(content_idx),
@@ -259,8 +259,8 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         entities=entities,
         title=title,
         block=block,
-        glued=len(glued_stops(content)),
-        styled=styled_letters(content),
+        glued=glued,
+        styled=styled,
     )
 
 
@@ -268,6 +268,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
     """A stored article's fingerprint as far as relating it to another needs (exact, words, vectors,
     shingles): rebuilt from its stored state plus its shingles, instead of fingerprinting it again.
     ``minhash`` and ``sentences`` are left empty (candidate search reads them from the store)."""
+    glued, styled = exact_marks(content)
     return Fingerprint(
         exact=state["exact"],
         n_words=state["n_words"],
@@ -278,8 +279,8 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         entities=state["entities"],
         title=state["title"],
         block=state["block"],
-        glued=len(glued_stops(content)),
-        styled=styled_letters(content),
+        glued=glued,
+        styled=styled,
     )
 
 

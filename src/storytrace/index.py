@@ -31,7 +31,7 @@ from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
-from .normalize import GLUED_STOPS, glued_stops, styled_letters
+from .normalize import GLUED_STOPS, exact_marks
 from .relate import relate, story_similarity
 from .store import open_store
 
@@ -314,8 +314,7 @@ class Index:
                 self.store.set_meta("glued_exact_checked", EXACT_CHECK)
                 return done
             texts = self.store.articles_with_story({x for pair in rows for x in pair})
-            marks = {n: (len(glued_stops(art.content)), styled_letters(art.content))
-                     for n, (art, _) in texts.items()}
+            marks = {n: exact_marks(art.content) for n, (art, _) in texts.items()}
             near = [(a, b, "near") for a, b in rows if marks[a] != marks[b]]
             after = rows[-1]
             with self.store.transaction():

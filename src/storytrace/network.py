@@ -22,7 +22,6 @@ from .relate import parse_published
 __all__ = ["CopyEdge", "SITE_ORDERS", "copy_edges", "rank_sites", "site_links", "site_signals"]
 
 
-
 @dataclass(frozen=True, slots=True)
 class CopyEdge:
     """A copy and its source: their sites ("" when unknown), article numbers, hours between them, and the
@@ -83,8 +82,8 @@ def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list
     site copied; ``median_lag_hours``, how long after the earliest dated such source its copies appeared
     (None without dated copies); ``disguised``, its copies that disguise themselves against a source with
     a trick only copiers play (look-alike letters, hidden characters, glued sentences, a function word
-    dropped throughout: see :func:`copy_edges`), their ``disguised_share`` among the copies whose disguises were looked for
-    (None when none were), and ``disguises``, kind -> copies playing it.
+    dropped throughout: see :func:`copy_edges`), their ``disguised_share`` among the copies whose
+    disguises were looked for (None when none were), and ``disguises``, kind -> copies playing it.
     A reprint of its own archive is not copying another site, so same-site pairs count only in
     ``copied_from``.
 

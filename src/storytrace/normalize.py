@@ -37,6 +37,7 @@ __all__ = [
     "sentence_spans",
     "paragraph_spans",
     "styled_letters",
+    "exact_marks",
     "STOP_WORDS",
     "is_content",
     "glued_stops",
@@ -97,11 +98,11 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 
 @lru_cache(maxsize=1)
-def confusable_table() -> dict[int, str]:
-    """Map letters of other scripts that look like ASCII letters or digits onto them (Unicode's data).
+def _unicode_confusables() -> dict[int, str]:
+    """Letters of other scripts that Unicode's confusables.txt says look like an ASCII letter or digit.
 
-    Built from confusable_homoglyphs' copy of Unicode confusables.txt rather than a hand list, so that
-    every alphabet's look-alikes are covered, not just the Cyrillic ones seen so far.
+    Built from confusable_homoglyphs' copy of the file rather than a hand list, so that every alphabet's
+    look-alikes are covered, not just the Cyrillic ones seen so far.
     """
     data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
     table: dict[int, str] = {}
@@ -115,8 +116,17 @@ def confusable_table() -> dict[int, str]:
                 # fold "Іran" to "lran": a capital stroke stands for a capital I.
                 table[ord(ch)] = "I" if c == "l" and ch.isupper() else c
                 break
-    # Small capitals (ᴀ, ʙ, ɢ, ʜ), the letters of "small caps" text generators, have no prototype there
-    # for most letters: their Unicode names say which letter each one is.
+    return table
+
+
+@lru_cache(maxsize=1)
+def confusable_table() -> dict[int, str]:
+    """Map letters of other scripts that look like ASCII letters or digits onto them (Unicode's data).
+
+    Unicode's confusables, plus the small capitals (ᴀ, ʙ, ɢ, ʜ) of "small caps" text generators: the
+    confusables have no prototype for most of them, and their Unicode names say which letter each one is.
+    """
+    table = dict(_unicode_confusables())
     for letter in string.ascii_uppercase:
         try:
             table.setdefault(ord(unicodedata.lookup(f"LATIN LETTER SMALL CAPITAL {letter}")), letter.lower())
@@ -132,10 +142,8 @@ _PALOCHKA = "\u04cf"
 @lru_cache(maxsize=1)
 def _strokes() -> frozenset[str]:
     """Look-alike letters drawn as one upright stroke, which a copier may put for "l" as well as "I"."""
-    # small capital L is drawn as an L, never as I
-    return frozenset([chr(k) for k, v in confusable_table().items()
-                      if v in "lI" and not unicodedata.name(chr(k), "").startswith("LATIN LETTER SMALL CAPITAL")]
-                     + [_PALOCHKA])
+    # Unicode's own look-alikes only: a small capital L is drawn as an L, never as I
+    return frozenset([chr(k) for k, v in _unicode_confusables().items() if v in "lI"] + [_PALOCHKA])
 
 
 _MAX_STROKES = 4  # at most 2**4 readings of one word are tried
@@ -363,6 +371,12 @@ def styled_letters(text: str) -> int:
     if text.isascii():
         return 0
     return sum(text.count(c) for c in set(text) if not c.isascii() and _styled(c))
+
+
+def exact_marks(text: str) -> tuple[int, int]:
+    """What the exact hash does not see but an exact copy must match: its glued stops and its styled
+    letters, each a copier's trick (relate.decide_copy)."""
+    return len(glued_stops(text)), styled_letters(text)
 
 
 def glued_stops(text: str, start: int = 0, end: int | None = None) -> list[str]:
