@@ -370,7 +370,12 @@ def styled_letters(text: str) -> int:
     bold): the exact hash reads them as plain ones, so an exact copy must hold as many (relate.decide_copy)."""
     if text.isascii():
         return 0
-    return sum(text.count(c) for c in set(text) if not c.isascii() and _styled(c))
+    # The regex hands over only the non-ASCII characters (in news, mostly quotes and dashes): three times
+    # faster than a set of every character with a count per kind, and this runs for every text read.
+    return sum(1 for c in _NON_ASCII.findall(text) if _styled(c))
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def exact_marks(text: str) -> tuple[int, int]:
