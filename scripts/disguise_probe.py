@@ -119,7 +119,8 @@ TRICKS: dict[str, Callable[[str, random.Random], str]] = {
 ADDITIONS = {"spliced": spliced, "link_lines": link_lines}
 BODY_ONLY = {"no_spaces", *ADDITIONS}
 COMBOS = ([[t] for t in [*TRICKS, *ADDITIONS]]
-          + [["no_of", "synonyms", "lookalikes", "hidden", "no_spaces"], list(TRICKS), [*TRICKS, *ADDITIONS]])
+          + [["no_of", "synonyms", "lookalikes", "hidden", "no_spaces"], list(TRICKS), [*TRICKS, *ADDITIONS],
+             list(ADDITIONS)])
 # Played last, each alone, with the copy kind each should get: styled letters are a disguise (the exact
 # hash reads them as plain ones), curled quotes a CMS's typography.
 LAST = {"styled_letters": (styled_letters, "near"), "curled_quotes": (curled_quotes, "exact")}

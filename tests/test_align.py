@@ -144,6 +144,35 @@ def test_link_lines_between_paragraphs_are_unrelated_together() -> None:
     assert align(a, b).unrelated_b == []
 
 
+def test_link_lines_are_judged_without_the_template_they_repeat() -> None:
+    # The story says "related" too, the word every link line starts with: it is the links' template, not
+    # what any one of them is about, so it does not tie them to the story.
+    said = "The mayor said the delays were not related to the budget."
+    links = ["Related: Flooding closes schools in Leeds", "Related: Chess champion retires at 31",
+             "Related: Heatwave grips southern Spain"]
+    a = OWN_A + "\n\n" + S1 + " " + S2 + "\n\n" + S3 + " " + said
+    b = "\n\n".join([S1 + " " + S2, links[0], S3 + " " + said, links[1], OWN_B, links[2]])
+    assert [s.text for s in align(a, b).unrelated_b] == links
+    # lines that end a sentence keep the words they repeat: a speaker's name before each short answer of an
+    # interview is what the answers are about
+    answers = ["((Johanna Rolland)) Probably not.", "((Johanna Rolland)) We cannot say yet.",
+               "((Johanna Rolland)) To my knowledge, none."]
+    assert align(a, "\n\n".join([S1 + " " + S2, answers[0], S3, answers[1], OWN_B, answers[2]])).unrelated_b == []
+
+
+def test_a_splice_between_link_lines_is_judged_without_them() -> None:
+    # The spliced paragraph shares a word with each link line ("week", "season", "Spain"): with the link
+    # lines counted as part of the story it would pass as related.
+    links = ["Related: Flash flooding closes forty schools across Leeds after a week of storms",
+             "Related: Chess champion announces retirement from tournaments at the end of the season",
+             "Related: Record heatwave grips southern Spain as reservoirs fall to their lowest levels"]
+    splice = ("The football club will leave its ground after this season, following a week of talks with its "
+              "owners in Spain, a spokesman said.")
+    a = OWN_A + "\n\n" + S1 + " " + S2 + "\n\n" + S3
+    b = "\n\n".join([S1 + " " + S2, links[0], S3, splice, links[1], OWN_B, links[2]])
+    assert [s.text for s in align(a, b).unrelated_b] == [links[0], splice, links[1], links[2]]
+
+
 def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated() -> None:
     # "government" runs through the tram story (it is among the words its texts use most), and the
     # spliced paragraph about a broadcaster names a government too: too common a word to make it related.

@@ -108,11 +108,13 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
     def words(spans: list[tuple[int, int]]) -> int:
         return sum(len(s.keys) for s in own if within(s, spans))
 
-    def unrelated(spans: list[tuple[int, int]], min_words: int, apart: list[tuple[int, int]]) -> bool:
+    def unrelated(spans: list[tuple[int, int]], min_words: int, apart: list[tuple[int, int]],
+                  template: set[str] = set()) -> bool:
         inside = [s for s in own if within(s, spans)]
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
+        weights = {k: w for k, w in weights.items() if k not in template}
         if sum(len(s.keys) for s in inside) < min_words:
             return False
         rest_sentences = [s for s in own if not within(s, apart)] + other
@@ -133,9 +135,11 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
         core = {k for k, _ in sorted(rare.items(), key=lambda kv: (-kv[1], kv[0]))[:8]}
         return bool(total and shared / total < st.unrelated_share and not core & weights.keys())
 
-    # runs of adjacent paragraphs no passage touches; a run none of whose paragraphs is unrelated alone is
-    # judged as one span; lines too short alone, or ending no sentence, count when each looks unrelated
-    # without the other such lines and together they are long enough (the test texts close no quotes)
+    # runs of adjacent paragraphs no passage touches. Lines too short alone, or ending no sentence, count
+    # first: when each looks unrelated without the other such lines and without the words that at least
+    # half of the lines ending no sentence, and three or more, hold, and together they are long enough;
+    # they are then left out of the rest. Then a run's other paragraphs, each alone, or as one
+    # block when none is unrelated alone (the test texts close no quotes)
     runs: list[list[tuple[int, int]]] = []
     for i, (ps, pe) in enumerate(paras):
         if any(s < pe and ps < e for s, e in covered):
@@ -144,16 +148,19 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
             runs[-1].append((ps, pe))
         else:
             runs.append([(ps, pe)])
-    found = []
+    open_lines = [x for run in runs for x in run]
+    headlines = [x for x in open_lines if text[x[0]:x[1]].rstrip()[-1:] not in ".!?…"]
+    short = [x for x in open_lines if x in headlines or words([x]) < st.unrelated_min_words]
+    held = Counter(k for x in headlines for k in {k for s in own if within(s, [x]) for k in s.weights})
+    template = {k for k, n in held.items() if len(headlines) >= 3 and n * 2 >= len(headlines) and n >= 3}
+    foreign = [x for x in short if unrelated([x], 1, short, template)]
+    if words(foreign) < st.unrelated_min_words:
+        foreign = []
+    found = list(foreign)
     for run in runs:
-        alone = [x for x in run if unrelated([x], st.unrelated_min_words, [x])]
-        found += alone or (run if len(run) > 1 and unrelated([(run[0][0], run[-1][1])], st.unrelated_min_words,
-                                                             [(run[0][0], run[-1][1])]) else [])
-    short = [x for run in runs for x in run
-             if x not in found and (words([x]) < st.unrelated_min_words or text[x[0]:x[1]].rstrip()[-1:] not in ".!?…")]
-    foreign = [x for x in short if unrelated([x], 1, short)]
-    if words(foreign) >= st.unrelated_min_words:
-        found += foreign
+        left = [x for x in run if x not in foreign]
+        alone = [x for x in left if unrelated([x], st.unrelated_min_words, [x, *foreign])]
+        found += alone or (left if len(left) > 1 and unrelated(left, st.unrelated_min_words, left + foreign) else [])
     return sorted(found)
 
 
@@ -292,14 +299,17 @@ def test_unrelated_paragraphs_with_any_passages_equal_the_plain_computation(seed
     where a paragraph flips, empty and unicode paragraphs: the bisected overlap test and the early stop
     of the shared sum decide as the plain loops do."""
     rng = random.Random(1000 + seed)
-    topics = [["flood", "Dhaka", "river", "rescue", "boats", "villages", "said", "the"],
+    topics = [["flood", "Dhaka", "river", "rescue", "boats", "villages", "said", "the", "related"],
               ["élection", "ballot", "Zürich", "turnout", "campaign", "county", "said"],
               ["football", "striker", "goal", "league", "coach", "stadium", "naïve", "Rоme"]]
+    elsewhere = ["chess", "champion", "retires", "tournament", "heatwave", "Spain"]
 
     def para(topic: list[str]) -> str:
+        if rng.random() < 0.15:  # a link line: its template word (which a story may use), then a headline
+            return "Related: " + " ".join(rng.choice(rng.choice([topic, elsewhere])) for _ in range(rng.randrange(2, 8)))
         n = rng.choice([0, 1, 2, 3])
         text = " ".join(" ".join(rng.choice(topic) for _ in range(rng.randrange(2, 14))) + "." for _ in range(n)) or "…"
-        return text.rstrip(".") if rng.random() < 0.2 else text  # some lines end no sentence (link lines)
+        return text.rstrip(".") if rng.random() < 0.2 else text  # some lines end no sentence (headlines)
 
     a = "\n\n".join(para(topics[rng.choice([0, 0, 1, 2])]) for _ in range(rng.randrange(1, 9)))
     b = a if seed % 7 == 0 else "\n\n".join(para(topics[rng.choice([0, 0, 1])]) for _ in range(rng.randrange(1, 4)))

@@ -797,7 +797,9 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     share its words with each other: a run of adjacent paragraphs no passage covers, none of them unrelated
     on its own, is judged once more as one block. A line too short to judge alone (a "Related:" link to
     another story after every paragraph) is unrelated when it shares nothing with the story beyond the
-    other short lines and such lines together reach the length a paragraph needs.
+    other short lines and the words most such headline-like lines repeat (their template), and such lines
+    together reach the length a paragraph needs; they are then no part of the story other paragraphs
+    are judged against.
 
     Only judged when the texts share a passage: a splice is text inserted into a copy, and without copied
     text there is nothing to tell a spliced paragraph from an independent report's own coverage (a new
@@ -845,13 +847,15 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         return [s for ps, pe in spans for s in own[bisect_left(starts, ps) : bisect_right(ends, pe)]]
 
     def unrelated(spans: list[tuple[int, int]], min_words: int = st.unrelated_min_words,
-                  apart: list[tuple[int, int]] | None = None) -> bool:
+                  apart: list[tuple[int, int]] | None = None, template: frozenset[str] = frozenset()) -> bool:
         """Whether the text in ``spans`` is unrelated to the rest; ``apart`` (holding ``spans``) is left
-        out of that rest too."""
+        out of that rest too, and the ``template`` words out of the text judged."""
         inside = inside_of(spans)
         weights: dict[str, float] = {}
         for s in inside:
             weights.update(s.weights)
+        for k in template:
+            weights.pop(k, None)
         inside_words = sum(len(s.keys) for s in inside)
         if inside_words < min_words:
             return False
@@ -893,22 +897,37 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         core = {k for k, _ in heapq.nsmallest(_CORE_TERMS, rest.items(), key=lambda kv: (-kv[1], kv[0]))}
         return not core & weights.keys()
 
+    # Lines too short to judge alone, and lines that end no sentence (headlines of links to other stories,
+    # captions), are judged first and without one another: a link line after every paragraph shares
+    # "Related" with the others. The words that most lines ending no sentence repeat are the page's link
+    # template, not what a line is about ("Related" is also a word the story may use): not judged either. The
+    # foreign-looking lines count together, and are then no part of the story that paragraphs are judged
+    # against (their headlines would lend a spliced paragraph words).
+    open_lines = [x for run in runs for x in run]
+    headlines = {x for x in open_lines if not _SENTENCE_END.search(text, x[0], x[1])}
+    short = [x for x in open_lines
+             if x in headlines or sum(len(s.keys) for s in inside_of([x])) < st.unrelated_min_words]
+    template = _template([{k for s in inside_of([x]) for k in s.weights} for x in open_lines if x in headlines])
+    foreign = [x for x in short if unrelated([x], 1, short, template)]
+    if sum(len(s.keys) for s in inside_of(foreign)) < st.unrelated_min_words:
+        foreign = []
+    found = list(foreign)
     # Two or more paragraphs spliced in together from one other story share its words with each other: a
     # run of adjacent open paragraphs none of which is unrelated alone is judged once more as one block.
-    found: list[tuple[int, int]] = []
+    set_aside = set(foreign)
     for run in runs:
-        alone = [x for x in run if unrelated([x])]
-        if not alone and len(run) > 1 and unrelated([(run[0][0], run[-1][1])]):
-            alone = run
+        left = [x for x in run if x not in set_aside]
+        alone = [x for x in left if unrelated([x], apart=[x, *foreign])]
+        if not alone and len(left) > 1 and unrelated(left, apart=left + foreign):
+            alone = left
         found += alone
-    # Lines too short to judge alone, and lines that end no sentence (headlines of links to other stories,
-    # captions), are judged without one another (a link line after every paragraph shares "Related" with
-    # the others), and the foreign-looking ones count together.
-    taken = set(found)
-    short = [x for run in runs for x in run
-             if x not in taken and (sum(len(s.keys) for s in inside_of([x])) < st.unrelated_min_words
-                                    or not _SENTENCE_END.search(text, x[0], x[1]))]
-    foreign = [x for x in short if unrelated([x], 1, short)]
-    if sum(len(s.keys) for s in inside_of(foreign)) >= st.unrelated_min_words:
-        found += foreign
     return [Span(ps, pe, text[ps:pe]) for ps, pe in sorted(found)]
+
+
+def _template(lines: list[set[str]]) -> frozenset[str]:
+    """The words that at least half of the ``lines`` (each given by its words), and three or more, hold: a
+    link template's ("Related", "Read more"), which no one line is about."""
+    if len(lines) < 3:
+        return frozenset()
+    held = Counter(k for keys in lines for k in keys)
+    return frozenset(k for k, n in held.items() if n * 2 >= len(lines) and n >= 3)
