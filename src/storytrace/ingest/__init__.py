@@ -6,8 +6,8 @@ header), and the batch goes on. An article whose date cannot be parsed is still 
 (``published=None``), followed by a ``ReadWarning``: a ReadError subclass, so a scan lists and counts it,
 while callers that want "skipped" to mean "dropped" can tell the two apart with isinstance.
 
-Readers clean whitespace and apply ``strip_boilerplate``; ``remove_repeated_lines`` needs a batch of
-articles per site, so the indexer calls it.
+Readers clean whitespace, apply ``strip_boilerplate`` and ``repair_text`` (mojibake, HTML entities);
+``remove_repeated_lines`` needs a batch of articles per site, so the indexer calls it.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from .html import parse_html
 from .ids import make_id
 from .paths import SUPPORTED_EXTENSIONS, read_paths
 from .records import ALIASES, FIELDS, ReadWarning, site_from_url
+from .repair import repair_text
 from .txt import read_text
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "read_paths",
     "read_text",
     "remove_repeated_lines",
+    "repair_text",
     "site_from_url",
     "strip_boilerplate",
 ]

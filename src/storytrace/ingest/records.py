@@ -19,6 +19,7 @@ from .boilerplate import strip_boilerplate
 from .cleanup import clean_line, clean_text, comparable
 from .dates import is_placeholder_date, normalise_date
 from .ids import make_id
+from .repair import repair_text
 
 FIELDS = ("id", "url", "site", "title", "published", "author", "text")
 
@@ -170,6 +171,11 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
     if isinstance(raw_id, float) and raw_id.is_integer():
         raw_id = int(raw_id)  # ids written through pandas come back as floats
     given_id = _as_line(raw_id)
+    # The id hashes the text as read, before its repair, so that an input scanned before repairs were made
+    # keeps its id (scanning it again adds nothing).
     article = dataclasses.replace(article, id=given_id or make_id(article))
+    repaired_text, repaired_title = repair_text(text), repair_text(title)
+    if repaired_text is not text or repaired_title is not title:
+        article = dataclasses.replace(article, text=clean_text(repaired_text), title=clean_line(repaired_title))
     out.insert(0, article)
     return out

@@ -1,0 +1,73 @@
+"""Mojibake and HTML entities repaired at ingest; what the exact hash and the disguise names read kept."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+from storytrace import compare
+from storytrace.ingest import make_id, read_paths
+from storytrace.ingest import repair_text
+from storytrace.model import Article
+
+SOURCE = ("Russia’s president met Iran’s envoy in Moscow on Thursday. “We discussed the nuclear deal,” "
+          "he said — and café owners nearby closed early.\n\nThe talks lasted three hours, officials said. "
+          "Both sides called them useful and agreed to meet again in Tehran next month.")
+
+
+def _byte(b: int) -> str:
+    try:
+        return bytes([b]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(b)  # the five bytes cp1252 leaves undefined read as the C1 controls, as browsers read them
+
+
+def _mojibake(text: str) -> str:
+    """What a scraper that read UTF-8 bytes as cp1252 stores."""
+    return "".join(map(_byte, text.encode("utf-8")))
+
+
+def test_mojibake_and_entities_are_repaired() -> None:
+    assert _mojibake("Iran’s") == "Iranâ€™s"
+    assert repair_text(_mojibake(SOURCE)) == SOURCE
+    assert repair_text("Iran&#8217;s &quot;envoy&quot; &amp; caf&eacute; &#x2014; M&uuml;nchen") == (
+        "Iran’s \"envoy\" & café — München")
+
+
+def test_clean_text_is_the_same_string_and_marks_of_disguise_stay() -> None:
+    clean = "Ｆｕｌｌ ﬁne “quoted” Pu\u200btin said ½ — Ѕоchi, café, naïve, Zürich, 20 °C"
+    assert repair_text(clean) is clean and repair_text(SOURCE) is SOURCE  # nothing looks damaged: no ftfy
+    assert repair_text("AT&T and R&D; Ｆｕｌｌ") == "AT&T and R&D; Ｆｕｌｌ"  # "&D;" looks like an entity, is none
+    # text that holds HTML tags keeps its entities (it is markup, and the HTML reader's to read)
+    assert repair_text("5 &lt; 6 <b>bold</b>") == "5 &lt; 6 <b>bold</b>"
+    # damaged text is repaired without straightening what the other fixes of ftfy would
+    damaged = "Ｆｕｌｌ ﬁne “quoted” Pu\u200btin&#8217;s"
+    assert repair_text(damaged) == "Ｆｕｌｌ ﬁne “quoted” Pu\u200btin’s"
+
+
+def test_a_reprint_scraped_with_mojibake_or_entities_reads_as_an_exact_copy(tmp_path) -> None:
+    entities = SOURCE.replace("’", "&#8217;").replace("“", "&#8220;").replace("”", "&#8221;").replace("é", "&eacute;")
+    rows = [{"id": "src", "title": "Putin meets Iran’s envoy", "text": SOURCE},
+            {"id": "moji", "title": _mojibake("Putin meets Iran’s envoy"), "text": _mojibake(SOURCE)},
+            {"id": "ent", "title": "Putin meets Iran&#8217;s envoy", "text": entities}]
+    path = tmp_path / "a.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    got = {a.id: a for a in read_paths([path]) if isinstance(a, Article)}
+    assert got["moji"].text == got["ent"].text == SOURCE
+    assert got["moji"].title == got["ent"].title == "Putin meets Iran’s envoy"
+    for copy in ("moji", "ent"):
+        rel = compare(got[copy], got["src"])
+        assert rel.copy == "exact" and not rel.disguises_a
+    # unrepaired, each reads as a copy with words swapped
+    raw = Article(id="raw", text=_mojibake(SOURCE), title=_mojibake("Putin meets Iran’s envoy"))
+    assert compare(raw, got["src"]).copy != "exact"
+
+
+def test_the_id_hashes_the_text_as_read_so_earlier_scans_keep_their_ids(tmp_path) -> None:
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps({"title": "Caf&eacute; closes", "text": "Caf&eacute; owners said it closed."}) + "\n",
+                    encoding="utf-8")
+    (article,) = [a for a in read_paths([path]) if isinstance(a, Article)]
+    assert article.text == "Café owners said it closed." and article.title == "Café closes"
+    as_read = dataclasses.replace(article, id="", text="Caf&eacute; owners said it closed.", title="Caf&eacute; closes")
+    assert article.id == make_id(as_read)
