@@ -6,7 +6,7 @@ import dataclasses
 import json
 
 from storytrace import compare
-from storytrace.ingest import make_id, read_paths
+from storytrace.ingest import clean_text, make_id, read_paths
 from storytrace.ingest import repair_text
 from storytrace.model import Article
 
@@ -38,24 +38,37 @@ def test_clean_text_is_the_same_string_and_marks_of_disguise_stay() -> None:
     clean = "Ｆｕｌｌ ﬁne “quoted” Pu\u200btin said ½ — Ѕоchi, café, naïve, Zürich, 20 °C"
     assert repair_text(clean) is clean and repair_text(SOURCE) is SOURCE  # nothing looks damaged: no ftfy
     assert repair_text("AT&T and R&D; Ｆｕｌｌ") == "AT&T and R&D; Ｆｕｌｌ"  # "&D;" looks like an entity, is none
-    # text that holds HTML tags keeps its entities (it is markup, and the HTML reader's to read)
-    assert repair_text("5 &lt; 6 <b>bold</b>") == "5 &lt; 6 <b>bold</b>"
     # damaged text is repaired without straightening what the other fixes of ftfy would
     damaged = "Ｆｕｌｌ ﬁne “quoted” Pu\u200btin&#8217;s"
     assert repair_text(damaged) == "Ｆｕｌｌ ﬁne “quoted” Pu\u200btin’s"
+
+
+def test_markup_becomes_paragraphs_and_lines() -> None:
+    fragment = ("Intro<div>\n  <p>The council approved\n  the budget on <b>Tuesday</b>.</p>\n<p>Work starts in "
+                "spring, the mayor&#8217;s office said. <a href='/more'>Read more</a></p>Last line<br>after a "
+                "break<ul><li>one</li><li>two</li></ul><script>var tracking = 1;</script></div>")
+    assert clean_text(repair_text(fragment)) == (
+        "Intro\n\nThe council approved the budget on Tuesday.\n\nWork starts in spring, the mayor’s office "
+        "said. Read more\n\nLast line\nafter a break\n\none\n\ntwo")
+    assert repair_text("5 &lt; 6 <b>in bold</b> &amp; more") == "5 < 6 in bold & more"
+    # prose that names a tag without writing one is no markup
+    assert repair_text("Browsers read <p> as a paragraph.") == "Browsers read <p> as a paragraph."
+    assert clean_text(repair_text("A <p>tag</p> inside.")) == "A\n\ntag\n\ninside."
 
 
 def test_a_reprint_scraped_with_mojibake_or_entities_reads_as_an_exact_copy(tmp_path) -> None:
     entities = SOURCE.replace("’", "&#8217;").replace("“", "&#8220;").replace("”", "&#8221;").replace("é", "&eacute;")
     rows = [{"id": "src", "title": "Putin meets Iran’s envoy", "text": SOURCE},
             {"id": "moji", "title": _mojibake("Putin meets Iran’s envoy"), "text": _mojibake(SOURCE)},
-            {"id": "ent", "title": "Putin meets Iran&#8217;s envoy", "text": entities}]
+            {"id": "ent", "title": "Putin meets Iran&#8217;s envoy", "text": entities},
+            {"id": "html", "title": "Putin meets <i>Iran’s</i> envoy",
+             "text": "".join(f"<p>{p}</p>\n" for p in entities.split("\n\n")) + "<p><a href='/'>Like this:</a></p>"}]
     path = tmp_path / "a.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     got = {a.id: a for a in read_paths([path]) if isinstance(a, Article)}
-    assert got["moji"].text == got["ent"].text == SOURCE
-    assert got["moji"].title == got["ent"].title == "Putin meets Iran’s envoy"
-    for copy in ("moji", "ent"):
+    assert got["moji"].text == got["ent"].text == got["html"].text == SOURCE  # the blog's tail dropped too
+    assert got["moji"].title == got["ent"].title == got["html"].title == "Putin meets Iran’s envoy"
+    for copy in ("moji", "ent", "html"):
         rel = compare(got[copy], got["src"])
         assert rel.copy == "exact" and not rel.disguises_a
     # unrepaired, each reads as a copy with words swapped

@@ -140,9 +140,16 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
         return [ReadError(origin, "no text")]
     if not isinstance(raw_text, str):
         return [ReadError(origin, f"text is not a string ({type(raw_text).__name__})")]
-    title = _as_line(fields.get("title")) or ""
-    text = strip_boilerplate(clean_text(raw_text))
-    text = drop_repeated_headline(title, text)
+    # The id hashes the fields as read; what is stored is their repair (markup, mojibake, entities), so an
+    # input scanned before repairs were made keeps its id (scanning it again adds nothing).
+    title_as_read = _as_line(fields.get("title")) or ""
+    text_as_read = drop_repeated_headline(title_as_read, strip_boilerplate(clean_text(raw_text)))
+    title, repaired = repair_text(title_as_read), repair_text(raw_text)
+    if title is title_as_read and repaired is raw_text:
+        text = text_as_read
+    else:
+        title = clean_line(title)
+        text = drop_repeated_headline(title, strip_boilerplate(clean_text(repaired)))
     if not text:
         return [ReadError(origin, "empty article (no text left after removing boilerplate)")]
     out: list[Article | ReadError] = []
@@ -159,8 +166,8 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
     url = _as_line(fields.get("url"))
     site = _as_line(fields.get("site")) or site_from_url(url)
     article = Article(
-        text=text,
-        title=title,
+        text=text_as_read,
+        title=title_as_read,
         url=url,
         site=site,
         author=_as_line(fields.get("author")),
@@ -171,11 +178,6 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
     if isinstance(raw_id, float) and raw_id.is_integer():
         raw_id = int(raw_id)  # ids written through pandas come back as floats
     given_id = _as_line(raw_id)
-    # The id hashes the text as read, before its repair, so that an input scanned before repairs were made
-    # keeps its id (scanning it again adds nothing).
-    article = dataclasses.replace(article, id=given_id or make_id(article))
-    repaired_text, repaired_title = repair_text(text), repair_text(title)
-    if repaired_text is not text or repaired_title is not title:
-        article = dataclasses.replace(article, text=clean_text(repaired_text), title=clean_line(repaired_title))
+    article = dataclasses.replace(article, id=given_id or make_id(article), text=text, title=title)
     out.insert(0, article)
     return out

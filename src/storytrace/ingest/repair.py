@@ -1,12 +1,13 @@
-"""Text damaged on its way from the publisher, repaired: mojibake and HTML entities.
+"""Text damaged on its way from the publisher, repaired: HTML markup, mojibake and HTML entities.
 
-A scraper that read a page's UTF-8 as cp1252 stores "Trumpâ€™s"; a feed that escaped its text once too
-often stores "Trump&#8217;s". Both are the transport's damage, not words anyone wrote, and matching cannot
-see through them: a reprint scraped that way no longer matches its source word for word, and the damage
-reads as swapped words. ftfy, the library made for this, repairs them. Only those two of its fixes run:
-the others (straightening quotes, fullwidth letters to plain ones, ligatures, NFC) would erase what the
-exact hash and the disguise names read (curled apostrophes, styled letters), and whitespace is
-:mod:`storytrace.ingest.cleanup`'s job.
+A feed's "content" field often holds the page's HTML ("<p>...</p>"); a scraper that read a page's UTF-8 as
+cp1252 stores "Trumpâ€™s"; a feed that escaped its text once too often stores "Trump&#8217;s". All are
+the transport's damage, not words anyone wrote, and matching cannot see through them: a reprint scraped
+that way no longer matches its source word for word (tags read as words, and the damage as swapped words).
+Markup becomes paragraphs (lxml parses it); ftfy, the library made for the other two, repairs them. Only
+those two of ftfy's fixes run: the others (straightening quotes, fullwidth letters to plain ones,
+ligatures, NFC) would erase what the exact hash and the disguise names read (curled apostrophes, styled
+letters), and whitespace is :mod:`storytrace.ingest.cleanup`'s job.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ from __future__ import annotations
 import re
 
 import ftfy
+from lxml import etree
+from lxml import html as lxml_html
 
-__all__ = ["repair_text"]
+__all__ = ["markup_to_text", "repair_text"]
 
 _CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",  # ftfy leaves entities alone in text that holds HTML tags
@@ -34,16 +37,55 @@ _CONFIG = ftfy.TextFixerConfig(
 # What cp1252 (or Latin-1) makes of a UTF-8 continuation byte, 0x80-0xBF.
 _CONTINUATION = ("\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152"
                  "\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178")
-# The two kinds of damage repaired: an HTML entity, or a UTF-8 lead byte read as cp1252 ("Â".."ô") followed
-# by a continuation byte read the same way. Most text shows neither, and these tests (an ASCII text needs
-# only the first, after one "&" test) cost a small part of ftfy's own checks: 0.08 s against 2.0 s over the
-# 5,000 texts of the bench corpus.
+# The two kinds of damage ftfy repairs here: an HTML entity, or a UTF-8 lead byte read as cp1252 ("Â".."ô")
+# followed by a continuation byte read the same way. Most text shows neither, and these tests (an ASCII text
+# needs only the first, after one "&" test) cost a small part of ftfy's own checks: with the markup test
+# below, 0.11 s against 2.0 s over the 5,000 texts of the bench corpus.
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _MOJIBAKE = re.compile(rf"[\u00c2-\u00f4][{_CONTINUATION}]")
 
+# A closing tag, or a line break, of the markup articles are written in: text holding one is a fragment of
+# HTML, not prose naming a tag ("browsers read <p> as a paragraph").
+_TAG = re.compile(r"</(?:p|div|span|a|b|i|u|em|strong|ul|ol|li|h[1-6]|blockquote|figure|figcaption|table|tr|td|"
+                  r"th|section|article|header|footer|aside|pre|code|sup|sub|small)\s*>|<br\s*/?>", re.IGNORECASE)
+# Elements that start a paragraph of their own, and elements whose text is no part of the article.
+_BLOCKS = ("p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption", "table",
+           "tr", "section", "article", "header", "footer", "aside", "pre", "ul", "ol")
+_HIDDEN = ("script", "style", "noscript", "template")
+_SPACES = re.compile(r"\s+")
+_AROUND_BREAKS = re.compile(r"[ \t]*\n[ \t]*")
+
+
+def markup_to_text(text: str) -> str:
+    """An HTML fragment as plain text: one paragraph per block element, a line per ``<br>``, entities
+    decoded, scripts and styles dropped. Hand-written over lxml's parse because no library at hand does
+    only this: trafilatura's extractor also judges what is boilerplate, and dropped the text after a
+    top-level ``<br>``; its ``html2txt`` and lxml's ``text_content`` run all paragraphs together."""
+    try:
+        root = lxml_html.fragment_fromstring(text, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return text
+    for el in list(root.iter(*_HIDDEN)):
+        el.drop_tree()
+    for el in root.iter():
+        # HTML reads any run of whitespace, line breaks included, as one space
+        if el.text and el.tag != "pre":
+            el.text = _SPACES.sub(" ", el.text)
+        if el.tail:
+            el.tail = _SPACES.sub(" ", el.tail)
+    for el in root.iter("br"):
+        el.tail = "\n" + (el.tail or "")
+    for el in root.iterdescendants(*_BLOCKS):
+        el.text = "\n\n" + (el.text or "")
+        el.tail = "\n\n" + (el.tail or "")
+    return _AROUND_BREAKS.sub("\n", root.text_content())
+
 
 def repair_text(text: str) -> str:
-    """``text`` with mojibake decoded and HTML entities unescaped; the same string when it shows neither."""
+    """``text`` with HTML markup turned into paragraphs, mojibake decoded and HTML entities unescaped; the
+    same string when it shows none of them. Whitespace is left for cleanup."""
+    if _TAG.search(text):
+        text = markup_to_text(text)
     if ("&" in text and _ENTITY.search(text)) or (not text.isascii() and _MOJIBAKE.search(text)):
         return ftfy.fix_text(text, _CONFIG)
     return text
