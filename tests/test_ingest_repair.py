@@ -1,4 +1,5 @@
-"""Mojibake and HTML entities repaired at ingest; what the exact hash and the disguise names read kept."""
+"""Markup, mojibake, HTML entities and broken words repaired at ingest; what the exact hash and the disguise
+names read kept."""
 
 from __future__ import annotations
 
@@ -54,6 +55,15 @@ def test_markup_becomes_paragraphs_and_lines() -> None:
     # prose that names a tag without writing one is no markup
     assert repair_text("Browsers read <p> as a paragraph.") == "Browsers read <p> as a paragraph."
     assert clean_text(repair_text("A <p>tag</p> inside.")) == "A\n\ntag\n\ninside."
+
+
+def test_words_broken_at_a_line_end_are_joined_but_compounds_stay() -> None:
+    printed = ("The police repor-\nted that the Govern-\nment in Magni-\ntogorsk had a long-\nterm plan, well-\n"
+               "known to inter- \n national observers, Smith-\nJones said.\n\nA new para-\n\ngraph is no break.")
+    assert repair_text(printed) == (
+        "The police reported that the Government in Magnitogorsk had a long-\nterm plan, well-\nknown to "
+        "international observers, Smith-\nJones said.\n\nA new para-\n\ngraph is no break.")
+    assert repair_text("long-\nterm and well-\nknown") == "long-\nterm and well-\nknown"
 
 
 def test_a_reprint_scraped_with_mojibake_or_entities_reads_as_an_exact_copy(tmp_path) -> None:
