@@ -7,7 +7,9 @@ words, a different synonym list, figures and names changed, a paragraph of anoth
 whole copy, lines of links to other stories between its paragraphs, several tricks at once; then letters
 in fullwidth or mathematical style, and curled quotes), compares each copy with its original, and counts the
 copy kinds and the disguises named. Every copy here holds the whole original, so "near" is the right call
-for each one, but for curled quotes: typography, not a disguise, so "exact".
+for each one, but for curled quotes: typography, not a disguise, so "exact". Last, damage that scrapers and
+PDFs leave (HTML entities, mojibake, markup, words broken at line ends), with both texts read through
+ingest, which repairs it: each of those copies should be exact.
 
     python scripts/disguise_probe.py [--articles 40] [--seed 1]
 """
@@ -23,6 +25,7 @@ from dataclasses import replace
 from functools import partial
 
 from storytrace import Article, Relation, compare
+from storytrace.ingest import read_text
 from storytrace.synth import delete_of, load_sources
 
 # Greek and Cyrillic look-alikes, upright strokes (І, Ӏ, palochka) included, which the generator never uses.
@@ -126,6 +129,58 @@ COMBOS = ([[t] for t in [*TRICKS, *ADDITIONS]]
 LAST = {"styled_letters": (styled_letters, "near"), "curled_quotes": (curled_quotes, "exact")}
 
 
+
+
+def entities(text: str, rng: random.Random) -> str:
+    """Quotes, apostrophes, dashes and ampersands as the HTML entities a feed escaped them to."""
+    for c, e in (("&", "&amp;"), ("\u2019", "&#8217;"), ("'", "&#39;"), ('"', "&quot;"), ("\u2014", "&#8212;")):
+        text = text.replace(c, e)
+    return text
+
+
+def _cp1252(b: int) -> str:
+    try:
+        return bytes([b]).decode("cp1252")
+    except UnicodeDecodeError:
+        return chr(b)  # the bytes cp1252 leaves undefined, read as browsers read them
+
+
+def mojibake(text: str, rng: random.Random) -> str:
+    """UTF-8 read as cp1252 ("Iran’s" -> "Iranâ€™s"); quotes curled first, so that every text has some."""
+    return "".join(map(_cp1252, curled_quotes(text, rng).encode("utf-8")))
+
+
+def markup(text: str, rng: random.Random) -> str:
+    """Each paragraph in a <p> element, as a feed's content field holds it."""
+    return "\n".join(f"<p>{p}</p>" for p in text.split("\n\n"))
+
+
+def broken_lines(text: str, rng: random.Random) -> str:
+    """Lines of about 60 characters, a long word at a line's end broken by a hyphen, as print does."""
+    out = []
+    for para in text.split("\n\n"):
+        lines, line = [], ""
+        for word in para.split(" "):
+            if line and len(line) + 1 + len(word) > 60:
+                if len(word) > 7 and word.isalpha():
+                    cut = len(word) // 2
+                    lines.append(f"{line} {word[:cut]}-")
+                    line = word[cut:]
+                    continue
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        out.append("\n".join([*lines, line]))
+    return "\n\n".join(out)
+
+
+# Played on texts read through ingest, each alone and after all the rest; ingest repairs them, so each
+# copy should be exact. Markup and line breaks are played on the body only.
+INGEST = {"entities": entities, "mojibake": mojibake, "markup": markup, "broken_lines": broken_lines}
+INGEST_BODY_ONLY = {"markup", "broken_lines"}
+
+
 NAMED = {"lookalikes": "lookalike_letters", "small_capitals": "lookalike_letters",
          "styled_letters": "lookalike_letters", "hidden": "hidden_characters",
          "no_spaces": "missing_spaces", "no_of": "dropped_words", "synonyms": "swapped_words",
@@ -171,6 +226,20 @@ def main() -> None:
             named.update(d.kind for d in rel.disguises_a or ())
         should = "" if expected == "near" else f" (should be {expected})"
         print(f"{'+'.join(combo)}: copy {dict(sorted(kinds.items()))}; named {dict(sorted(named.items()))}{should}")
+        if missed:
+            print("\n".join(missed))
+    for name, damage in INGEST.items():
+        kinds, named, missed = Counter(), Counter(), []
+        for a in originals:
+            source = read_text(a.text, title=a.title, origin=a.id)
+            title = a.title if name in INGEST_BODY_ONLY else damage(a.title, rng)
+            rel = compare(read_text(damage(a.text, rng), title=title, origin=a.id + "-copy"), source)
+            if args.show and rel.copy != "exact":
+                missed.append(f"  {a.id}: {rel.copy}, named {[d.kind for d in rel.disguises_a or ()]}")
+            kinds[rel.copy] += 1
+            named.update(d.kind for d in rel.disguises_a or ())
+        print(f"{name} (read through ingest): copy {dict(sorted(kinds.items()))}; named {dict(sorted(named.items()))} "
+              "(should be exact)")
         if missed:
             print("\n".join(missed))
 

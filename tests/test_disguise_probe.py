@@ -37,10 +37,23 @@ def test_each_trick_changes_the_text_the_way_its_name_says(load_script):
         "One.\n\nRelated: Other news\n\nTwo.\n\nRelated: Other news")
 
 
+def test_each_kind_of_damage_changes_the_text_the_way_its_name_says(load_script):
+    probe = load_script("disguise_probe.py")
+    rng = random.Random(0)
+    assert probe.entities("Iran’s \"R&D\" — 'ok'", rng) == "Iran&#8217;s &quot;R&amp;D&quot; &#8212; &#39;ok&#39;"
+    assert probe.mojibake("Iran's deal", rng) == "Iranâ€™s deal"
+    assert probe.markup("One.\n\nTwo.", rng) == "<p>One.</p>\n<p>Two.</p>"
+    text = " ".join(["Officials", "reported", "international", "cooperation", "on"] * 10)
+    broken = probe.broken_lines(text, rng)
+    assert broken.count("\n") >= 6  # lines of about 60 characters
+    assert "-\n" in broken and broken.replace("-\n", "").replace("\n", " ") == text
+
+
 def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_letters(load_script):
     out = subprocess.run([sys.executable, str(SCRIPT), "--articles", "3"], capture_output=True, text=True,
                          check=True).stdout
     lines = {line.split(":")[0]: line for line in out.splitlines() if ": copy " in line}
     probe = load_script("disguise_probe.py")
-    assert len(lines) == len(probe.COMBOS) + len(probe.LAST)
+    assert len(lines) == len(probe.COMBOS) + len(probe.LAST) + len(probe.INGEST)
+    assert lines["markup (read through ingest)"].startswith("markup (read through ingest): copy {'exact': 3}")
     assert lines["lookalikes"].startswith("lookalikes: copy {'near': 3}; named {'lookalike_letters': 3}")
