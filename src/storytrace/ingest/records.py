@@ -140,8 +140,8 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
         return [ReadError(origin, "no text")]
     if not isinstance(raw_text, str):
         return [ReadError(origin, f"text is not a string ({type(raw_text).__name__})")]
-    # The id hashes the fields as read; what is stored is their repair (markup, mojibake, entities), so an
-    # input scanned before repairs were made keeps its id (scanning it again adds nothing).
+    # The id hashes the fields as read; what is stored is their repair (ingest.repair), so an input scanned
+    # before repairs were made keeps its id (scanning it again adds nothing).
     title_as_read = _as_line(fields.get("title")) or ""
     text_as_read = drop_repeated_headline(title_as_read, strip_boilerplate(clean_text(raw_text)))
     title, repaired = repair_text(title_as_read), repair_text(raw_text)
