@@ -8,8 +8,8 @@ whole copy, lines of links to other stories between its paragraphs, several tric
 in fullwidth or mathematical style, and curled quotes), compares each copy with its original, and counts the
 copy kinds and the disguises named. Every copy here holds the whole original, so "near" is the right call
 for each one, but for curled quotes: typography, not a disguise, so "exact". Last, damage that scrapers and
-PDFs leave (HTML entities, mojibake, markup, words broken at line ends), with both texts read through
-ingest, which repairs it: each of those copies should be exact.
+PDFs leave (HTML entities, mojibake, markup, words broken at line ends, a page's text caught twice), with
+both texts read through ingest, which repairs it: each of those copies should be exact.
 
     python scripts/disguise_probe.py [--articles 40] [--seed 1]
 """
@@ -175,10 +175,16 @@ def broken_lines(text: str, rng: random.Random) -> str:
     return "\n\n".join(out)
 
 
+def captured_twice(text: str, rng: random.Random) -> str:
+    """The whole text twice, as a scraper that caught two layouts of one page stores it."""
+    return f"{text}\n\n{text}"
+
+
 # Played on texts read through ingest, each alone and after all the rest; ingest repairs them, so each
-# copy should be exact. Markup and line breaks are played on the body only.
-INGEST = {"entities": entities, "mojibake": mojibake, "markup": markup, "broken_lines": broken_lines}
-INGEST_BODY_ONLY = {"markup", "broken_lines"}
+# copy should be exact. All but the first two are played on the body only.
+INGEST = {"entities": entities, "mojibake": mojibake, "markup": markup, "broken_lines": broken_lines,
+          "captured_twice": captured_twice}
+INGEST_BODY_ONLY = {"markup", "broken_lines", "captured_twice"}
 
 
 NAMED = {"lookalikes": "lookalike_letters", "small_capitals": "lookalike_letters",

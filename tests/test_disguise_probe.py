@@ -43,6 +43,7 @@ def test_each_kind_of_damage_changes_the_text_the_way_its_name_says(load_script)
     assert probe.entities("Iran’s \"R&D\" — 'ok'", rng) == "Iran&#8217;s &quot;R&amp;D&quot; &#8212; &#39;ok&#39;"
     assert probe.mojibake("Iran's deal", rng) == "Iranâ€™s deal"
     assert probe.markup("One.\n\nTwo.", rng) == "<p>One.</p>\n<p>Two.</p>"
+    assert probe.captured_twice("One.\n\nTwo.", rng) == "One.\n\nTwo.\n\nOne.\n\nTwo."
     text = " ".join(["Officials", "reported", "international", "cooperation", "on"] * 10)
     broken = probe.broken_lines(text, rng)
     assert broken.count("\n") >= 6  # lines of about 60 characters

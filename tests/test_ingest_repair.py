@@ -66,19 +66,32 @@ def test_words_broken_at_a_line_end_are_joined_but_compounds_stay() -> None:
     assert repair_text("long-\nterm and well-\nknown") == "long-\nterm and well-\nknown"
 
 
+def test_paragraphs_captured_twice_are_kept_once_but_short_ones_may_repeat() -> None:
+    caption = "The procession at the Rue du Château du Roi. Image: Genium."
+    twice = f"{SOURCE}\n\n{caption}\n\n{caption}\n \n{SOURCE}"
+    assert repair_text(twice) == f"{SOURCE}\n\n{caption}\n\n{caption}"
+    assert repair_text(f"{caption}\n\n{caption}") == f"{caption}\n\n{caption}"
+    # a short paragraph that repeats as part of a run around a long one goes with it
+    assert repair_text(f"{caption}\n\n{SOURCE}\n\n{caption}\n\n{SOURCE}") == f"{caption}\n\n{SOURCE}"
+    assert repair_text(f"{caption}\n\n{SOURCE}\n\nAn aside.\n\n{caption}\n\n{SOURCE}") == (
+        f"{caption}\n\n{SOURCE}\n\nAn aside.")
+
+
 def test_a_reprint_scraped_with_mojibake_or_entities_reads_as_an_exact_copy(tmp_path) -> None:
     entities = SOURCE.replace("’", "&#8217;").replace("“", "&#8220;").replace("”", "&#8221;").replace("é", "&eacute;")
     rows = [{"id": "src", "title": "Putin meets Iran’s envoy", "text": SOURCE},
             {"id": "moji", "title": _mojibake("Putin meets Iran’s envoy"), "text": _mojibake(SOURCE)},
             {"id": "ent", "title": "Putin meets Iran&#8217;s envoy", "text": entities},
             {"id": "html", "title": "Putin meets <i>Iran’s</i> envoy",
-             "text": "".join(f"<p>{p}</p>\n" for p in entities.split("\n\n")) + "<p><a href='/'>Like this:</a></p>"}]
+             "text": "".join(f"<p>{p}</p>\n" for p in entities.split("\n\n")) + "<p><a href='/'>Like this:</a></p>"},
+            {"id": "twice", "title": "Putin meets Iran’s envoy", "text": SOURCE + "\n\n" + SOURCE}]
     path = tmp_path / "a.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     got = {a.id: a for a in read_paths([path]) if isinstance(a, Article)}
     assert got["moji"].text == got["ent"].text == got["html"].text == SOURCE  # the blog's tail dropped too
     assert got["moji"].title == got["ent"].title == got["html"].title == "Putin meets Iran’s envoy"
-    for copy in ("moji", "ent", "html"):
+    assert got["twice"].text == SOURCE
+    for copy in ("moji", "ent", "html", "twice"):
         rel = compare(got[copy], got["src"])
         assert rel.copy == "exact" and not rel.disguises_a
     # unrepaired, each reads as a copy with words swapped

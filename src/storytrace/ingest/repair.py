@@ -1,5 +1,5 @@
-"""Text damaged on its way from the publisher, repaired: HTML markup, mojibake, HTML entities, and words
-broken across lines.
+"""Text damaged on its way from the publisher, repaired: HTML markup, mojibake, HTML entities, words
+broken across lines, and paragraphs captured twice.
 
 A feed's "content" field often holds the page's HTML ("<p>...</p>"); a scraper that read a page's UTF-8 as
 cp1252 stores "Trumpâ€™s"; a feed that escaped its text once too often stores "Trump&#8217;s". All are
@@ -11,7 +11,8 @@ ligatures, NFC) would erase what the exact hash and the disguise names read (cur
 letters), and whitespace is :mod:`storytrace.ingest.cleanup`'s job. Text from print or PDF breaks long
 words at a line's end ("repor-\nted"), which matching reads as two words: such a word is joined again,
 unless it looks like a compound broken at its own hyphen ("long-\nterm"), which reads as its two words
-either way.
+either way. A scraper that caught a page's text twice (a teaser and the article, two layouts of one page)
+repeats its paragraphs, and a reprint scraped that way would hold twice what its source does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from lxml import html as lxml_html
 
 from ..normalize import _english_frequencies
 
-__all__ = ["join_broken_words", "markup_to_text", "repair_text"]
+__all__ = ["drop_repeated_paragraphs", "join_broken_words", "markup_to_text", "repair_text"]
 
 _CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",  # ftfy leaves entities alone in text that holds HTML tags
@@ -46,7 +47,8 @@ _CONTINUATION = ("\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\
 # The two kinds of damage ftfy repairs here: an HTML entity, or a UTF-8 lead byte read as cp1252 ("Â".."ô")
 # followed by a continuation byte read the same way. Most text shows neither, and these tests (an ASCII text
 # needs only the first, after one "&" test) cost a small part of ftfy's own checks: with the tests for
-# markup and broken words below, 0.16 s against 2.0 s over the 5,000 texts of the bench corpus.
+# markup, broken words and repeated paragraphs below, 0.2 s against 2.0 s over the 5,000 texts of the bench
+# corpus.
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _MOJIBAKE = re.compile(rf"[\u00c2-\u00f4][{_CONTINUATION}]")
 
@@ -113,12 +115,47 @@ def join_broken_words(text: str) -> str:
     return _BROKEN.sub(_joined, text) if any(h in text for h in _LINE_END_HYPHENS) else text
 
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
+# Characters a paragraph needs before its repetition counts: an interview's "Thank you." or a photo's
+# caption may come twice (two Wikinews articles of the bench corpus repeat a 59-character caption).
+_REPEATED_CHARS = 120
+
+
+def drop_repeated_paragraphs(text: str) -> str:
+    """Paragraphs that repeat an earlier one character for character, kept once (the first time), with the
+    short paragraphs around them that repeat as part of the same run (the text caught twice as a whole)."""
+    paragraphs = [p.strip() for p in _PARAGRAPH_BREAK.split(text)]
+    if len(set(paragraphs)) == len(paragraphs):
+        return text
+    first: dict[str, int] = {}
+    drop = [False] * len(paragraphs)
+    i = 0
+    while i < len(paragraphs):
+        p = paragraphs[i]
+        j = first.setdefault(p, i) if len(p) >= _REPEATED_CHARS else i
+        if j == i:
+            i += 1
+            continue
+        # a repeat of paragraph j: so are its neighbours that repeat j's, back to the last kept one
+        back = 1
+        while j - back >= 0 and i - back > j and not drop[i - back] and paragraphs[i - back] == paragraphs[j - back]:
+            drop[i - back] = True
+            back += 1
+        while i < len(paragraphs) and j < i and paragraphs[i] == paragraphs[j]:
+            drop[i] = True
+            i, j = i + 1, j + 1
+    if not any(drop):
+        return text
+    return "\n\n".join(p for p, gone in zip(paragraphs, drop) if not gone)
+
+
 def repair_text(text: str) -> str:
-    """``text`` with HTML markup turned into paragraphs, broken words joined, mojibake decoded and HTML
-    entities unescaped; the same string when it shows none of them. Whitespace is left for cleanup."""
+    """``text`` with HTML markup turned into paragraphs, broken words joined, repeated paragraphs kept
+    once, mojibake decoded and HTML entities unescaped; the same string when it shows none of them.
+    Whitespace is left for cleanup."""
     if _TAG.search(text):
         text = markup_to_text(text)
-    text = join_broken_words(text)
+    text = drop_repeated_paragraphs(join_broken_words(text))
     if ("&" in text and _ENTITY.search(text)) or (not text.isascii() and _MOJIBAKE.search(text)):
         return ftfy.fix_text(text, _CONFIG)
     return text
