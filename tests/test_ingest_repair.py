@@ -52,6 +52,9 @@ def test_markup_becomes_paragraphs_and_lines() -> None:
         "Intro\n\nThe council approved the budget on Tuesday.\n\nWork starts in spring, the mayor’s office "
         "said. Read more\n\nLast line\nafter a break\n\none\n\ntwo")
     assert repair_text("5 &lt; 6 <b>in bold</b> &amp; more") == "5 < 6 in bold & more"
+    # paragraphs HTML lets a page leave unclosed
+    assert clean_text(repair_text("<p>One paragraph.\n<P class='x'>Another &amp; more.")) == (
+        "One paragraph.\n\nAnother & more.")
     # prose that names a tag without writing one is no markup
     assert repair_text("Browsers read <p> as a paragraph.") == "Browsers read <p> as a paragraph."
     assert clean_text(repair_text("A <p>tag</p> inside.")) == "A\n\ntag\n\ninside."

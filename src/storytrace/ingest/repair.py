@@ -53,7 +53,9 @@ _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _MOJIBAKE = re.compile(rf"[\u00c2-\u00f4][{_CONTINUATION}]")
 
 # A closing tag, or a line break, of the markup articles are written in: text holding one is a fragment of
-# HTML, not prose naming a tag ("browsers read <p> as a paragraph").
+# HTML, not prose naming a tag ("browsers read <p> as a paragraph"); so is text with two paragraph tags or
+# more, which HTML lets a page leave unclosed.
+_OPEN_PARAGRAPH = re.compile(r"<p(?:\s[^<>]*)?>", re.IGNORECASE)
 _TAG = re.compile(r"</(?:p|div|span|a|b|i|u|em|strong|ul|ol|li|h[1-6]|blockquote|figure|figcaption|table|tr|td|"
                   r"th|section|article|header|footer|aside|pre|code|sup|sub|small)\s*>|<br\s*/?>", re.IGNORECASE)
 # Elements that start a paragraph of their own, and elements whose text is no part of the article.
@@ -153,7 +155,7 @@ def repair_text(text: str) -> str:
     """``text`` with HTML markup turned into paragraphs, broken words joined, repeated paragraphs kept
     once, mojibake decoded and HTML entities unescaped; the same string when it shows none of them.
     Whitespace is left for cleanup."""
-    if _TAG.search(text):
+    if _TAG.search(text) or (("<p" in text or "<P" in text) and len(_OPEN_PARAGRAPH.findall(text)) > 1):
         text = markup_to_text(text)
     text = drop_repeated_paragraphs(join_broken_words(text))
     if ("&" in text and _ENTITY.search(text)) or (not text.isascii() and _MOJIBAKE.search(text)):
