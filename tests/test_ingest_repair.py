@@ -31,6 +31,11 @@ def _mojibake(text: str) -> str:
 def test_mojibake_and_entities_are_repaired() -> None:
     assert _mojibake("Iran’s") == "Iranâ€™s"
     assert repair_text(_mojibake(SOURCE)) == SOURCE
+    # a line whose only damage is one name, which ftfy would keep when judging that line alone: the text is
+    # judged as a whole, as a scraper misread it
+    named = SOURCE + "\n\nRecep Tayyip Erdoğan agreed."
+    assert _mojibake("Erdoğan") == "ErdoÄŸan"
+    assert repair_text(_mojibake(named)) == named
     assert repair_text("Iran&#8217;s &quot;envoy&quot; &amp; caf&eacute; &#x2014; M&uuml;nchen") == (
         "Iran’s \"envoy\" & café — München")
 

@@ -158,6 +158,11 @@ def repair_text(text: str) -> str:
     if _TAG.search(text) or (("<p" in text or "<P" in text) and len(_OPEN_PARAGRAPH.findall(text)) > 1):
         text = markup_to_text(text)
     text = drop_repeated_paragraphs(join_broken_words(text))
-    if ("&" in text and _ENTITY.search(text)) or (not text.isascii() and _MOJIBAKE.search(text)):
-        return ftfy.fix_text(text, _CONFIG)
+    mojibake = not text.isascii() and _MOJIBAKE.search(text) is not None
+    if mojibake:
+        # A scraper misreads a whole page at once, so the whole text is judged as one: ftfy's fix_text
+        # judges each line alone, and a line whose only damage is a name ("ErdoÄŸan") could be meant.
+        text = ftfy.fix_encoding(text, _CONFIG)
+    if mojibake or ("&" in text and _ENTITY.search(text)):
+        text = ftfy.fix_text(text, _CONFIG)
     return text
