@@ -72,6 +72,7 @@ def test_words_broken_at_a_line_end_are_joined_but_compounds_stay() -> None:
         "The police reported that the Government in Magnitogorsk had a long-\nterm plan, well-\nknown to "
         "international observers, Smith-\nJones said.\n\nA new para-\n\ngraph is no break.")
     assert repair_text("long-\nterm and well-\nknown") == "long-\nterm and well-\nknown"
+    assert repair_text("Цены на газ для экс-\nпорта выросли, 2019-\n2020.") == "Цены на газ для экспорта выросли, 2019-\n2020."
 
 
 def test_paragraphs_captured_twice_are_kept_once_but_short_ones_may_repeat() -> None:

@@ -91,8 +91,9 @@ def markup_to_text(text: str) -> str:
     return _AROUND_BREAKS.sub("\n", root.text_content())
 
 
-# A word broken at a line's end: letters, a hyphen (or a soft one), the line break, lower-case letters.
-_BROKEN = re.compile(r"(\w+)[-\u00ad\u2010][ \t]*\n[ \t]*([a-z]\w*)")
+# A word broken at a line's end: letters, a hyphen (or a soft one), the line break, letters (lower-case, see
+# _joined: a capital starts a name, "Smith-\nJones").
+_BROKEN = re.compile(r"(\w+)[-\u00ad\u2010][ \t]*\n[ \t]*(\w+)")
 # A cheap first test (most texts break no word): a hyphen straight before a line break, or one space before.
 _LINE_END_HYPHENS = ("-\n", "- \n", "\u00ad\n", "\u2010\n")
 # Zipf frequency 3, once in a million words: "reported", "cooperation", "postwar" are common; "longterm"
@@ -103,6 +104,8 @@ _COMMON = 1e-6
 def _joined(m: re.Match[str]) -> str:
     """The broken word joined, unless it reads as a compound broken at its own hyphen: two common words
     ("long-term") that make no common word joined."""
+    if not m[2][0].islower():
+        return m[0]
     freq = _english_frequencies()
     word = m[1] + m[2]
     if freq.get(word.lower(), 0.0) >= _COMMON:
