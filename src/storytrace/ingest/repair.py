@@ -102,7 +102,8 @@ _COMMON = 1e-6
 
 
 def _joined(m: re.Match[str]) -> str:
-    """The broken word joined, unless it reads as a compound broken at its own hyphen: two common words
+    """The broken word joined, unless its second half starts with a capital or a digit (a name, "Smith-
+    Jones", or a range, "2019-2020") or it reads as a compound broken at its own hyphen: two common words
     ("long-term") that make no common word joined."""
     if not m[2][0].islower():
         return m[0]
