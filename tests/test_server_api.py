@@ -12,6 +12,9 @@ import pytest
 
 from server_helpers import SEED_SENTENCE, TOKEN, ServerProcess, build_index, hostile_articles, seeds_dir
 
+from storytrace.ingest import read_paths
+from storytrace.model import Article
+
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -220,6 +223,26 @@ def test_writes_need_the_token(tmp_path: Path) -> None:
 
         empty = c.post("/api/articles", json={"articles": [{"text": ""}]}, headers={"Authorization": f"Bearer {TOKEN}"})
         assert empty.status_code == 422
+
+
+def test_a_posted_article_is_read_as_a_scan_reads_the_same_record(tmp_path: Path) -> None:
+    db = tmp_path / "p.db"
+    build_index(db, [seeds_dir()])
+    record = {"title": "Flood in Dhaka", "site": "a.example", "published": "Mon, 13 Jul 2020 09:00:00 +0200",
+              "text": "<p>Heavy rain flooded Dhaka&#8217;s old town on Monday.</p><p>Like this:</p>"}
+    jsonl = tmp_path / "one.jsonl"
+    jsonl.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (scanned,) = [a for a in read_paths([jsonl]) if isinstance(a, Article)]
+    with ServerProcess(db, token=TOKEN) as srv, srv.client() as c:
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        added = c.post("/api/articles", json={"articles": [record, {"text": "  ", "title": "blank"}]}, headers=auth)
+        assert added.status_code == 201, added.text
+        report = added.json()
+        assert (report["added"], report["skipped"]) == (1, 1)
+        assert report["errors"] == ["articles[1]: no text"]
+        stored = c.get(f"/api/articles/{scanned.id}").json()  # the id a scan of the same record gives
+        assert stored["text"] == "Heavy rain flooded Dhaka’s old town on Monday." == scanned.text
+        assert stored["published"] == "2020-07-13T07:00:00Z" == scanned.published
 
 
 def test_read_only_server_refuses_writes(tmp_path: Path) -> None:

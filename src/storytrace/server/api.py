@@ -15,7 +15,9 @@ import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from storytrace.model import Article
+from storytrace.ingest import ReadWarning
+from storytrace.ingest.records import build_article
+from storytrace.model import Article, ReadError
 from storytrace.network import SITE_ORDERS, rank_sites
 from storytrace.server.access import IndexAccess, cpu_bound
 from storytrace.server.config import ServerConfig
@@ -85,17 +87,11 @@ class ArticleIn(BaseModel):
     author: str | None = Field(default=None, max_length=1000)
     published: str | None = Field(default=None, max_length=64)
 
-    def to_article(self) -> Article:
-        return Article(
-            text=self.text,
-            id=self.id,
-            title=self.title,
-            url=self.url,
-            site=self.site,
-            author=self.author,
-            published=self.published,
-            origin="api",
-        )
+    def read(self, origin: str) -> list[Article | ReadError]:
+        """The article as a scan reads the same record from a JSON Lines file (ingest.records.build_article):
+        cleaned, repaired, its date normalised and its id the one a scan would give it, so a record posted
+        and the same record scanned are one article."""
+        return build_article(self.model_dump(), origin)
 
 
 class ArticlesIn(BaseModel):
@@ -235,9 +231,22 @@ async def query(request: Request, body: QueryIn) -> Response:
 
 @router.post("/articles", status_code=201, dependencies=[Depends(require_token)])
 def add_articles(request: Request, body: ArticlesIn) -> dict[str, Any]:
-    """Add articles to the index (incremental, idempotent) through the server's single writer."""
+    """Add articles to the index (incremental, idempotent) through the server's single writer. Each record
+    is read as a scan reads a JSON Lines record: cleaned and repaired, with the same id; a record that
+    cannot become an article is listed in ``errors`` and counted in ``skipped``."""
     cap = config(request).max_articles_per_post
     if len(body.articles) > cap:
         raise HTTPException(413, f"{len(body.articles)} articles in one request; at most {cap}")
-    report = access(request).add(a.to_article() for a in body.articles)
+    articles: list[Article] = []
+    problems: list[ReadError] = []
+    for n, posted in enumerate(body.articles):
+        for item in posted.read(f"articles[{n}]"):
+            if isinstance(item, Article):
+                articles.append(item)
+            else:
+                problems.append(item)
+    report = access(request).add(articles)
+    # as a scan reports them: one line each, and only the ones that dropped an article count as skipped
+    report.errors[:0] = [str(p) for p in problems]
+    report.skipped += sum(not isinstance(p, ReadWarning) for p in problems)
     return report.to_dict()
