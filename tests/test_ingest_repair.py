@@ -1,5 +1,5 @@
-"""Markup, mojibake, HTML entities and broken words repaired at ingest; what the exact hash and the disguise
-names read kept."""
+"""Markup, mojibake, HTML entities, broken words and paragraphs caught twice repaired at ingest; what the
+exact hash and the disguise names read kept."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import dataclasses
 import json
 
 from storytrace import compare
-from storytrace.ingest import clean_text, make_id, read_paths
-from storytrace.ingest import repair_text
+from storytrace.ingest import clean_text, make_id, read_paths, repair_text
 from storytrace.model import Article
 
 SOURCE = ("Russia’s president met Iran’s envoy in Moscow on Thursday. “We discussed the nuclear deal,” "
