@@ -903,11 +903,11 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     # template, not what a line is about ("Related" is also a word the story may use): not judged either. The
     # foreign-looking lines count together, and are then no part of the story that paragraphs are judged
     # against (their headlines would lend a spliced paragraph words).
-    open_lines = [x for run in runs for x in run]
-    headlines = {x for x in open_lines if not _SENTENCE_END.search(text, x[0], x[1])}
-    short = [x for x in open_lines
-             if x in headlines or sum(len(s.keys) for s in inside_of([x])) < st.unrelated_min_words]
-    template = _template([{k for s in inside_of([x]) for k in s.weights} for x in open_lines if x in headlines])
+    line_sentences = {x: inside_of([x]) for run in runs for x in run}
+    headlines = {x for x in line_sentences if not _SENTENCE_END.search(text, x[0], x[1])}
+    short = [x for x, inside in line_sentences.items()
+             if x in headlines or sum(len(s.keys) for s in inside) < st.unrelated_min_words]
+    template = _template([{k for s in line_sentences[x] for k in s.weights} for x in headlines])
     foreign = [x for x in short if unrelated([x], 1, short, template)]
     if sum(len(s.keys) for s in inside_of(foreign)) < st.unrelated_min_words:
         foreign = []

@@ -28,7 +28,7 @@ from .engine import Engine, get_engine
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
-from .ingest import ReadWarning, make_id, read_paths, remove_repeated_lines
+from .ingest import make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .normalize import GLUED_STOPS, exact_marks
@@ -45,7 +45,7 @@ BATCH_SIZE = 1000
 #: "Cafe\u0301" -> "cafe", not "caf" and "e"). 4: small capitals read as their letters ("ʙʀᴇᴀᴋɪɴɢ" -> "break").
 WORD_KEYS = "4"
 #: The version of the check that calls near the stored exact copies of a disguised text
-#: (Index._relabel_glued_exact): normalize.GLUED_STOPS's glued stops, and since ".2" letters in fullwidth or
+#: (Index._relabel_exact_by_marks): normalize.GLUED_STOPS's glued stops, and since ".2" letters in fullwidth or
 #: mathematical style, which the exact hash reads as plain ones.
 EXACT_CHECK = f"{GLUED_STOPS}.2"
 #: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
@@ -178,9 +178,7 @@ class Index:
         def articles() -> Iterator[Article]:
             for item in read_paths(paths, mapping=mapping):
                 if isinstance(item, ReadError):
-                    report.errors.append(str(item))
-                    if not isinstance(item, ReadWarning):
-                        report.skipped += 1
+                    report.add_problem(item)
                     if on_error:
                         on_error(item)
                     continue
@@ -213,7 +211,7 @@ class Index:
             raise StorytraceError(f"{self.path} is open read-only")
         st = self.settings
         report.upgraded += self._name_old_disguises()
-        report.relabelled += self._relabel_glued_exact()
+        report.relabelled += self._relabel_exact_by_marks()
 
         def prepared() -> Iterator[tuple[int, list[Article]]]:
             for batch in _batches(articles, BATCH_SIZE):
@@ -294,14 +292,14 @@ class Index:
                 self.store.put_disguises([(a, b, c, f) for (a, b, c), f in zip(rows, found, strict=True)])
             done += len(rows)
 
-    def _relabel_glued_exact(self) -> int:
+    def _relabel_exact_by_marks(self) -> int:
         """Call near the stored exact copies of which one side glues more sentences together ("said.The")
         than the other, or writes more letters in fullwidth or mathematical style: an older storytrace called
         them exact, a scan today calls them near (relate.decide_copy). Stories are unchanged (exact and near
         copies both bind one). One batch per transaction, with the last pair checked kept in the index, so
         an interrupted pass goes on where it stopped; a mark names the version of the check it is done with
-        (EXACT_CHECK: a later version looks in more places, so the pass runs again). Returns the pairs
-        relabelled."""
+        (EXACT_CHECK: a later version looks in more places, so the pass runs again; the meta keys keep the
+        glued_exact_ names that stored indexes hold). Returns the pairs relabelled."""
         if self.store.get_meta("glued_exact_checked") == EXACT_CHECK:
             return 0
         done = 0

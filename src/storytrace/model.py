@@ -7,7 +7,7 @@ local engine and the Ray engine can ship them between processes unchanged.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 CopyKind = Literal["exact", "near", "partial", "none"]
 StoryKind = Literal["same", "different"]
@@ -55,6 +55,8 @@ class ReadError:
 
     origin: str
     message: str
+    #: whether the input it concerns was dropped (a ReadWarning's article was read all the same)
+    drops_article: ClassVar[bool] = True
 
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
@@ -232,7 +234,13 @@ class ScanReport:
     pairs: int = 0
     seconds: float = 0.0
     upgraded: int = 0  # stored copy pairs whose disguises an older storytrace had not named, named now
-    relabelled: int = 0  # stored exact copies an older storytrace called exact though one glues its sentences, now near
+    relabelled: int = 0  # stored exact copies an older storytrace called exact though one side glues its sentences
+    # or writes styled letters (normalize.exact_marks), now near
+
+    def add_problem(self, problem: ReadError) -> None:
+        """One line for a problem with the input; skipped counts only the ones that dropped an article."""
+        self.errors.append(str(problem))
+        self.skipped += problem.drops_article
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

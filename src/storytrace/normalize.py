@@ -354,7 +354,7 @@ _ABBREV_TAIL = re.compile(r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gen|Gov|Sen|Rep|St|Sgt|
 _GLUED_TAIL = re.compile(r"[.!?][\"”’)]?(?:[A-Z][a-z]|[AI](?=[\s'’])|\[(?:\.\.\.|…)\][A-Za-z0-9])")
 _BEFORE_GLUED = frozenset(string.ascii_lowercase + string.digits)
 _BEFORE_GLUED_WORD = frozenset(string.ascii_uppercase)  # "D.C.It": only before a capitalised word
-#: The version of glued_stops an index's exact copies were checked with (Index._relabel_glued_exact).
+#: The version of glued_stops an index's exact copies were checked with (Index._relabel_exact_by_marks).
 GLUED_STOPS = "3"
 
 

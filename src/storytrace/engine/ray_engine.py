@@ -255,13 +255,9 @@ def scan_with_ray(paths: Iterable[str | Path], db: str | Path = "storytrace.db",
     try:
         with Index(db, engine=eng) as index:
             def articles() -> Iterator[Article]:
-                from ..ingest import ReadWarning
-
                 for item in read_shards(paths, mapping):
                     if isinstance(item, ReadError):
-                        report.errors.append(str(item))
-                        if not isinstance(item, ReadWarning):
-                            report.skipped += 1
+                        report.add_problem(item)
                         continue
                     report.read += 1
                     yield item

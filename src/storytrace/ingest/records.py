@@ -10,7 +10,7 @@ import dataclasses
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from ..errors import ConfigError
@@ -41,6 +41,8 @@ class ReadWarning(ReadError):
 
     It is a ReadError, so a scan lists and counts it, but the article it concerns was yielded too.
     """
+
+    drops_article: ClassVar[bool] = False
 
 
 def check_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:

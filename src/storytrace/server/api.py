@@ -15,7 +15,6 @@ import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from storytrace.ingest import ReadWarning
 from storytrace.ingest.records import build_article
 from storytrace.model import Article, ReadError
 from storytrace.network import SITE_ORDERS, rank_sites
@@ -246,7 +245,6 @@ def add_articles(request: Request, body: ArticlesIn) -> dict[str, Any]:
             else:
                 problems.append(item)
     report = access(request).add(articles)
-    # as a scan reports them: one line each, and only the ones that dropped an article count as skipped
-    report.errors[:0] = [str(p) for p in problems]
-    report.skipped += sum(not isinstance(p, ReadWarning) for p in problems)
+    for problem in problems:
+        report.add_problem(problem)  # as a scan reports them
     return report.to_dict()
