@@ -107,6 +107,18 @@ def test_a_reprint_scraped_with_mojibake_or_entities_reads_as_an_exact_copy(tmp_
     assert compare(raw, got["src"]).copy != "exact"
 
 
+def test_a_record_of_markup_alone_gets_one_line_naming_it_and_the_rest_is_read(tmp_path) -> None:
+    path = tmp_path / "feed.jsonl"
+    rows = [{"id": "ok", "text": "<p>Heavy rain flooded Dhaka on Monday.</p>"},
+            {"id": "tags", "text": "<p><script>track()</script></p><br>"},
+            {"id": "also-ok", "text": "Rivers rose across the delta."}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    items = list(read_paths([path]))
+    assert [a.id for a in items if isinstance(a, Article)] == ["ok", "also-ok"]
+    assert [str(e) for e in items if not isinstance(e, Article)] == [
+        f"{path}:2: empty article (no text left after removing markup and boilerplate)"]
+
+
 def test_the_id_hashes_the_text_as_read_so_earlier_scans_keep_their_ids(tmp_path) -> None:
     path = tmp_path / "a.jsonl"
     path.write_text(json.dumps({"title": "Caf&eacute; closes", "text": "Caf&eacute; owners said it closed."}) + "\n",

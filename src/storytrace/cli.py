@@ -126,7 +126,8 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
                       highlight=False)
         if report.relabelled:
             out.print(f"{report.relabelled} stored exact copies are near now: one side glues its sentences "
-                      "together, which an older storytrace did not tell apart", highlight=False)
+                      "together or writes fullwidth or mathematical letters, which an older storytrace did not "
+                      "tell apart", highlight=False)
     if report.read == 0 and report.unchanged == 0:
         err.print("error: nothing could be read", highlight=False)
         sys.exit(1)

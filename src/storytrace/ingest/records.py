@@ -153,7 +153,9 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
         title = clean_line(title)
         text = drop_repeated_headline(title, strip_boilerplate(clean_text(repaired)))
     if not text:
-        return [ReadError(origin, "empty article (no text left after removing boilerplate)")]
+        # of the repairs only markup's removal can leave nothing
+        removed = "boilerplate" if repaired is raw_text else "markup and boilerplate"
+        return [ReadError(origin, f"empty article (no text left after removing {removed})")]
     out: list[Article | ReadError] = []
     raw_date = fields.get("published")
     try:
