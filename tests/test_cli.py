@@ -251,6 +251,16 @@ def test_export_csv_and_parquet_files(db: str, cwd: Path, core_index: Index) -> 
                       "disguises")
 
 
+def test_export_dedup_says_what_it_left_out(db: str, core_index: Index) -> None:
+    result = run("export", "--db", db, "--dedup", "near")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    left_out = len(core_index.duplicates("near"))
+    assert left_out > 0 and len(rows) == core_index.count() - left_out
+    assert sum(len(r["duplicates"]) for r in rows) == left_out
+    assert f"({left_out} of {core_index.count()} left out)" in result.stderr
+
+
 def test_export_parquet_to_stdout_is_refused(db: str) -> None:
     check_one_line_error(run("export", "--db", db, "--format", "parquet"), "--out")
 

@@ -296,6 +296,37 @@ def test_export_parquet_round_trip(full: Index, core, tmp_path: Path, what: str)
             assert (json.loads(got[k]) if isinstance(v, (dict, list)) else got[k]) == v
 
 
+def test_duplicates_fold_exact_copies_then_reprints_into_the_original(full: Index, core) -> None:
+    orig, exact, reprint = (core[k].id for k in ("bridge_original", "bridge_exact", "bridge_reprint"))
+    assert full.duplicates("exact") == {exact: orig}
+    assert full.duplicates("near") == {exact: orig, reprint: orig}
+    with pytest.raises(ConfigError, match="dedup level"):
+        full.duplicates("story")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_export_dedup_writes_one_article_per_group(full: Index, core, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"d.{fmt}"
+    n = full.export(path, format=fmt, dedup="near")
+    with open(path, newline="", encoding="utf-8") as fh:
+        rows = ([json.loads(line) for line in fh] if fmt == "jsonl" else
+                [{**r, "duplicates": json.loads(r["duplicates"])} for r in csv.DictReader(fh)])
+    dropped = {core["bridge_exact"].id, core["bridge_reprint"].id}
+    assert n == len(rows) == len(core) - 2
+    by_id = {r["id"]: r for r in rows}
+    assert not dropped & set(by_id)
+    assert sorted(by_id[core["bridge_original"].id]["duplicates"]) == sorted(dropped)
+    assert by_id[core["bridge_partial"].id]["duplicates"] == []
+
+
+def test_export_dedup_is_for_articles_only(full: Index, tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="articles only"):
+        full.export(tmp_path / "p.jsonl", what="pairs", dedup="exact")
+    with pytest.raises(ConfigError, match="dedup level"):
+        full.export(tmp_path / "a.jsonl", dedup="fuzzy")
+    assert not (tmp_path / "p.jsonl").exists() and not (tmp_path / "a.jsonl").exists()
+
+
 def test_export_rejects_unknown_format_and_kind(full: Index, tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="xml"):
         full.export(tmp_path / "x.xml", format="xml")

@@ -19,6 +19,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import StorytraceError
+from .dedup import LEVELS
 from .index import EXPORTS, Index
 from .model import Article, ReadError, Relation
 from .network import SITE_ORDERS, rank_sites
@@ -381,18 +382,25 @@ def _site_links(db: str, as_json: bool, limit: int) -> None:
 @click.option("--what", type=click.Choice(EXPORTS), default="articles", show_default=True,
               help="links: the site copy network as an edge list (site, copies_from, copies, pairs, lag).")
 @click.option("--out", "out_path", default="-", show_default=True, help="File to write ('-' for stdout).")
+@click.option("--dedup", type=click.Choice(list(LEVELS)), default=None,
+              help="Articles only: write one article per group of copies, exact ones or reprints too (near). "
+                   "The earliest published is kept; its row lists the ids it stands for in `duplicates`.")
 @handle_errors
-def export(db: str, fmt: str, what: str, out_path: str) -> None:
+def export(db: str, fmt: str, what: str, out_path: str, dedup: str | None) -> None:
     """Write articles (with story ids), pairs, stories, sites (with their copy signals) or the links
     between sites (who copies whom) as JSONL, CSV or Parquet."""
     with open_index(db) as index:
         if out_path == "-":
             if fmt == "parquet":
                 raise StorytraceError("parquet needs a file: use --out FILE.parquet")
-            n = index.export(sys.stdout, format=fmt, what=what)
+            n = index.export(sys.stdout, format=fmt, what=what, dedup=dedup)
         else:
-            n = index.export(out_path, format=fmt, what=what)
-    click.echo(f"wrote {n} {what}", err=True)
+            n = index.export(out_path, format=fmt, what=what, dedup=dedup)
+        total = index.count()
+    if dedup:
+        click.echo(f"wrote {n} {what}, one per group of {dedup} copies ({total - n} of {total} left out)", err=True)
+    else:
+        click.echo(f"wrote {n} {what}", err=True)
 
 
 def _register_optional() -> None:

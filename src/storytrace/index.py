@@ -25,6 +25,7 @@ from typing import IO, Any
 from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build_story, components, similarity_matrix
 from .config import Settings
 from .engine import Engine, get_engine
+from .dedup import copy_kinds, duplicate_map
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
@@ -786,47 +787,74 @@ class Index:
             buf = local.buffer = np.zeros(max(size * 2, 1024))
         return buf
 
-    def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles") -> int:
-        """Write one of :data:`EXPORTS` as jsonl, csv or parquet; returns rows."""
+    def duplicates(self, level: str = "near") -> dict[str, str]:
+        """Each stored article that a deduplicated corpus drops -> the article kept in its place.
+
+        ``level`` "exact" folds exact copies, "near" reprints too (:mod:`storytrace.dedup`); the article kept
+        is a group's earliest published, then its first scanned."""
+        kinds = copy_kinds(level)
+        edges: list[tuple[str, str]] = []
+        members: dict[str, tuple[str, str | None, int]] = {}
+        for a, pub_a, n_a, b, pub_b, n_b in self.store.copy_links(kinds):
+            edges.append((a, b))
+            members[a] = (a, pub_a, n_a)
+            members[b] = (b, pub_b, n_b)
+        return duplicate_map(edges, list(members.values()))
+
+    def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles",
+               dedup: str | None = None) -> int:
+        """Write one of :data:`EXPORTS` as jsonl, csv or parquet; returns rows.
+
+        ``dedup`` ("exact" or "near", articles only) writes one article per group of copies, each kept row
+        listing the ids it stands for in ``duplicates`` (see :meth:`duplicates`). JSONL and CSV rows are
+        written as they are read, so a corpus larger than memory can be exported."""
         if format not in ("jsonl", "csv", "parquet"):
             raise ConfigError(f"format must be jsonl, csv or parquet, got {format!r}")
         if what not in EXPORTS:
             raise ConfigError(f"what must be one of {', '.join(EXPORTS)}, got {what!r}")
-        rows = list(self._export_rows(what))
+        if dedup is not None:
+            copy_kinds(dedup)
+            if what != "articles":
+                raise ConfigError(f"dedup applies to articles only, not to {what}: drop it or export articles")
+        rows = self._export_rows(what, dedup)
         if format == "parquet":
-            import pyarrow as pa
-            import pyarrow.parquet as pq
-
-            flat = [{k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()} for r in rows]
-            table = pa.Table.from_pylist(flat) if flat else pa.table({})
-            pq.write_table(table, out if not isinstance(out, io.TextIOBase) else sys.stdout.buffer)  # type: ignore[arg-type]
-            return len(rows)
+            return _write_parquet(rows, out)
         close = False
         if isinstance(out, (str, Path)):
             fh: IO[str] = open(out, "w", encoding="utf-8", newline="")
             close = True
         else:
             fh = out  # type: ignore[assignment]
+        n = 0
         try:
             if format == "jsonl":
-                for r in rows:
+                for n, r in enumerate(rows, 1):
                     fh.write(json.dumps(r, ensure_ascii=False) + "\n")
             else:
-                if rows:
-                    w = csv.DictWriter(fh, fieldnames=list(rows[0].keys()))
-                    w.writeheader()
-                    for r in rows:
-                        w.writerow({k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in r.items()})
+                w: csv.DictWriter | None = None
+                for n, r in enumerate(rows, 1):
+                    if w is None:
+                        w = csv.DictWriter(fh, fieldnames=list(r.keys()))
+                        w.writeheader()
+                    w.writerow(_flat(r))
         finally:
             if close:
                 fh.close()
-        return len(rows)
+        return n
 
-    def _export_rows(self, what: str) -> Iterator[dict[str, Any]]:
+    def _export_rows(self, what: str, dedup: str | None = None) -> Iterator[dict[str, Any]]:
         if what == "articles":
+            dropped = self.duplicates(dedup) if dedup else {}
+            stands_for: dict[str, list[str]] = {}
+            for d, kept in dropped.items():
+                stands_for.setdefault(kept, []).append(d)
             for art, story in self.store.iter_articles():
+                if art.id in dropped:
+                    continue
                 d = art.to_dict()
                 d["story"] = story
+                if dedup:
+                    d["duplicates"] = sorted(stands_for.get(art.id, ()))
                 yield d
         elif what == "pairs":
             for rel in self.pairs():
@@ -838,6 +866,33 @@ class Index:
         else:
             for s in self.stories():
                 yield s.to_dict()
+
+
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for a flat format: lists and dicts as JSON text."""
+    return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()}
+
+
+def _write_parquet(rows: Iterable[dict[str, Any]], out: str | Path | IO[str] | IO[bytes]) -> int:
+    """Rows as one Parquet table. Built from Arrow batches rather than one list of dicts: Arrow holds the
+    texts of a large export in about their own size."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    batches: list[Any] = []
+    batch: list[dict[str, Any]] = []
+    n = 0
+    for r in rows:
+        batch.append(_flat(r))
+        n += 1
+        if len(batch) >= 10_000:
+            batches.append(pa.Table.from_pylist(batch))
+            batch = []
+    if batch:
+        batches.append(pa.Table.from_pylist(batch))
+    table = pa.concat_tables(batches, promote_options="permissive") if batches else pa.table({})
+    pq.write_table(table, out if not isinstance(out, io.TextIOBase) else sys.stdout.buffer)  # type: ignore[arg-type]
+    return n
 
 
 # Slack for the vectorised prefilter: it sums in another order than ``story_similarity``, so a pair within

@@ -148,6 +148,11 @@ class Store(ABC):
     def copy_pair_rows(self) -> Iterator[CopyPairRow]: ...
 
     @abstractmethod
+    def copy_links(self, kinds: Sequence[str]) -> Iterator[tuple[str, str | None, int, str, str | None, int]]:
+        """``(id, published, number)`` of both articles of every stored pair whose copy kind is in
+        ``kinds``, for grouping duplicates (storytrace.dedup)."""
+
+    @abstractmethod
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]: ...
 
     @abstractmethod

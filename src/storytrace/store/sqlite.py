@@ -598,6 +598,12 @@ class SQLiteStore(Store):
             yield (site_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
                    site_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
 
+    def copy_links(self, kinds: Sequence[str]) -> Iterator[tuple[str, str | None, int, str, str | None, int]]:
+        marks = ", ".join("?" * len(kinds))
+        q = ("SELECT x.id, x.published, p.a, y.id, y.published, p.b FROM pairs p"
+             f" JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy IN ({marks})")
+        yield from self.db.execute(q, list(kinds))
+
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):
             yield _article(row), row[9]
