@@ -25,7 +25,8 @@ FRESH_SEEDS = (21, 22, 23, 24, 25)
 #: (task, metric, issue target or None) rows of that table, every one higher-is-better.
 SEED_ROWS = (("clusters", "bcubed_f1", 0.97), ("clusters", "first_publisher_story_acc", 0.95),
              ("clusters", "first_publisher_acc", None), ("copy", "accuracy", 0.95), ("passages", "plagdet", 0.90),
-             ("pairs", "f1", None), ("attribution", "top1_acc", None), ("disguises", "f1", None))
+             ("pairs", "f1", None), ("attribution", "top1_acc", None), ("disguises", "f1", None),
+             ("dedup", "f1", None), ("dedup", "kept_original", None))
 COMMAND = ".venv/bin/python scripts/make_quality_doc.py"
 
 INTRO = """# Quality
@@ -72,6 +73,12 @@ How to read the tables:
   glyphs, no_space, no_of, spin) when comparing the copy with its source: precision and recall per kind,
   F1 over all (copy, kind) cells. No baseline names disguises. The generator's rewrites also spin words
   without recording a spin op, which costs swapped-word precision here.
+  dedup = the split reduced to one article per group of copies, as `storytrace export --dedup near` does:
+  the truth's groups join its exact and near (copy, source) pairs; a drop is right when the dropped and the
+  kept article lie in one true group (precision over drops, recall over each group's size less one), and
+  `kept_original` is the share of true groups whose original is the one kept. Baselines are text-dedup's
+  recipes: `exact-tokens` (the same lower-cased word sequence) and MinHash LSH with connected components;
+  every system keeps a group's earliest published member, so the rows compare the groups found.
 """
 
 

@@ -45,3 +45,13 @@ def test_same_tokens_is_exact_word_sequence():
     assert bl.same_tokens(a, Article(WIRE.replace(". ", ".  "), id="b", title="PIER closed"))
     assert not bl.same_tokens(a, Article(WIRE + " Related", id="c", title="Pier closed"))
     assert not bl.same_tokens(a, Article(WIRE, id="d", title="Pier shut"))
+
+
+def test_exact_token_dedup_keeps_the_earliest_of_each_identical_text():
+    arts = [Article(text="Storm hits the coast.", id="late", published="2020-02-02"),
+            Article(text="storm  HITS the coast", id="early", published="2020-01-01"),
+            Article(text="Storm hits the coast hard.", id="longer", published="2019-01-01"),
+            Article(text="Storm hits the coast.", id="undated")]
+    labels = bl.exact_token_clusters(arts)
+    assert labels["late"] == labels["early"] == labels["undated"] != labels["longer"]
+    assert bl.dedup_clusters(arts, labels) == {"late": "early", "undated": "early"}

@@ -192,3 +192,17 @@ def test_paired_bootstrap_interval_of_a_half_right_system_matches_the_binomial_s
     # pairing: the same draw for both systems, so a constant offset has no spread at all
     assert m.paired_bootstrap(lambda idx: {"d": sum(ours[i] + 0.1 - ours[i] for i in idx) / len(idx)},
                               400, rounds=100)["d"] == pytest.approx((0.1, 0.1))
+
+
+def test_dedup_scores_hand_computed() -> None:
+    # two true groups: {a, a1, a2} with original a, {b, b1} with original b; x stands alone
+    originals = {"a": "a", "a1": "a", "a2": "a", "b": "b", "b1": "b"}
+    # drops: a1 -> a (right), a2 -> a1 (right: same group, though a1 is dropped too), b -> b1 (right, but the
+    # copy is kept and the original dropped), x -> a (wrong)
+    s = m.dedup_scores(originals, {"a1": "a", "a2": "a1", "b": "b1", "x": "a"})
+    assert (s.precision, s.recall) == pytest.approx((3 / 4, 3 / 3))
+    assert s.f1 == pytest.approx(2 * 0.75 / 1.75)
+    assert s.kept_original == pytest.approx(1 / 2)  # group b lost its original
+    nothing = m.dedup_scores(originals, {})
+    assert (nothing.precision, nothing.recall, nothing.f1, nothing.kept_original) == (0.0, 0.0, 0.0, 0.0)
+    assert m.dedup_scores({}, {"x": "y"}).kept_original is None

@@ -409,3 +409,25 @@ def test_eval_misses_option_prints_and_dumps_them(tmp_path):
     assert "misses" in json.loads(res.output)["tasks"]["clusters"]
     plain = CliRunner().invoke(main, ["eval", str(path), "--json", "--task", "clusters"])
     assert "misses" not in json.loads(plain.output)["tasks"]["clusters"]
+
+
+def test_dedup_scored_against_groups_of_exact_and_near_copies():
+    """On the test topics the truth has one group per topic (a1 near a0; a2 is partial and stays): the
+    fake drops a1 and a2 into a0, so half of its drops are right, every true duplicate is dropped and each
+    original is kept."""
+
+    class Dedup(Fake):
+        def duplicates(self, articles):
+            return {a.id: a.id[:2] + "a0" for a in articles if not a.id.endswith("a0")}
+
+    ds = _dataset()
+    assert runner.true_duplicates(ds, "test") == {"t2a1": "t2a0", "t2a0": "t2a0", "t3a1": "t3a0", "t3a0": "t3a0"}
+    res = runner.run_eval(ds, system=Dedup(), tasks=["dedup"])
+    (task,) = res.tasks
+    assert task.metrics["storytrace"] == pytest.approx(
+        {"precision": 0.5, "recall": 1.0, "f1": 2 / 3, "kept_original": 1.0})
+    assert {"exact-tokens", "minhash-lsh@0.5", "minhash-lsh@0.8"} <= set(task.metrics)
+    assert task.notes["groups"] == 2 and task.notes["duplicates"] == 2 and task.notes["dropped"]["storytrace"] == 4
+    assert sorted(x["dropped"] for x in task.misses) == ["t2a2", "t3a2"]
+    # a system without a dedup answers no dedup task
+    assert "dedup" not in {t.task for t in runner.run_eval(ds, system=Fake()).tasks}

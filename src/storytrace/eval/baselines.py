@@ -23,6 +23,8 @@ __all__ = [
     "same_tokens",
     "minhash_signatures",
     "minhash_lsh_clusters",
+    "exact_token_clusters",
+    "dedup_clusters",
     "minhash_pair_scores",
     "tfidf_matrix",
     "tfidf_pair_scores",
@@ -82,6 +84,23 @@ def minhash_lsh_clusters(articles: Sequence[Article], threshold: float, num_perm
     edges = [(i, j) for i, m in enumerate(sigs) for j in lsh.query(m) if j != i]
     labels = components(len(articles), edges)
     return {a.id: f"c{labels[i]}" for i, a in enumerate(articles)}
+
+
+def exact_token_clusters(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id → cluster label: one cluster per lower-cased word sequence (exact deduplication by hash)."""
+    first: dict[tuple[str, ...], str] = {}
+    return {a.id: first.setdefault(tuple(_WORD.findall(a.content.lower())), f"x{i}") for i, a in enumerate(articles)}
+
+
+def dedup_clusters(articles: Sequence[Article], labels: dict[str, str]) -> dict[str, str]:
+    """Dropped id → kept id when each cluster is reduced to one article, kept by the same rule storytrace
+    uses (earliest published, undated last, then the first in the input), so that a comparison of
+    deduplications measures the groups, not the choice of which member to keep."""
+    from storytrace.dedup import duplicate_map
+
+    heads: dict[str, str] = {}
+    edges = [(a.id, heads.setdefault(labels[a.id], a.id)) for a in articles]
+    return duplicate_map(edges, [(a.id, a.published, i) for i, a in enumerate(articles)])
 
 
 def minhash_pair_scores(pairs: Sequence[tuple[Article, Article]], num_perm: int = NUM_PERM) -> list[float]:

@@ -38,6 +38,8 @@ __all__ = [
     "kind_of_score",
     "best_kind_cuts",
     "paired_bootstrap",
+    "DedupScore",
+    "dedup_scores",
 ]
 
 COPY_KINDS = ("exact", "near", "partial", "none")
@@ -107,6 +109,32 @@ def bcubed(gold: Mapping[str, str], predicted: Mapping[str, str]) -> PRF:
     p = sum(both[(gold[i], pred[i])] / psize[pred[i]] for i in items) / len(items)
     r = sum(both[(gold[i], pred[i])] / gsize[gold[i]] for i in items) / len(items)
     return PRF(p, r, 2 * p * r / (p + r) if p + r else 0.0)
+
+
+@dataclass(frozen=True, slots=True)
+class DedupScore:
+    precision: float
+    recall: float
+    f1: float
+    kept_original: float | None
+
+
+def dedup_scores(originals: Mapping[str, str], dropped: Mapping[str, str]) -> DedupScore:
+    """How well a deduplication reduced each group of true duplicates to one article.
+
+    ``originals`` maps every article of a true duplicate group (the original included) to the group's
+    original; articles in no group are absent. ``dropped`` maps each article a system dropped to the one
+    it kept in its place. A drop is right when both lie in one true group: precision is the share of drops
+    that are right, recall the right drops over the drops the truth calls for (each group's size less
+    one). ``kept_original`` is the share of true groups whose original was kept and stands for at least
+    one dropped member (None without groups): keeping a copy and dropping the original loses the source.
+    """
+    right = sum(1 for d, k in dropped.items() if d in originals and originals.get(k) == originals[d])
+    groups = set(originals.values())
+    score = prf(right, len(dropped) - right, len(originals) - len(groups) - right)
+    kept = {k for d, k in dropped.items() if originals.get(d) == k}
+    kept_original = (sum(1 for o in groups if o not in dropped and o in kept) / len(groups)) if groups else None
+    return DedupScore(score.precision, score.recall, score.f1, kept_original)
 
 
 def _labels(gold: Mapping[str, str], predicted: Mapping[str, str]) -> tuple[list[str], list[str]]:

@@ -2,7 +2,8 @@
 
 Each task runs only when the dataset has the labels for it: ``clusters`` (story labels), ``pairs`` (pair
 labels), ``copy`` (graded copy kinds of pairs), ``attribution`` (true sources), ``passages`` (character
-spans), ``sts`` (graded pairs) and ``disguises`` (the tricks a generated copy plays). Every
+spans), ``sts`` (graded pairs), ``disguises`` (the tricks a generated copy plays) and ``dedup`` (groups of
+exact and near copies, from the graded copy kinds). Every
 free threshold of a baseline is tuned on the dev split and then applied unchanged to the reported split;
 storytrace runs with its defaults and is tuned on nothing here.
 """
@@ -22,6 +23,7 @@ from storytrace.eval import baselines as bl
 from storytrace.eval import metrics as m
 from storytrace.eval.dataset import Dataset, LabeledPair, Split
 from storytrace.eval.systems import Clustering, StorytraceSystem
+from storytrace.cluster import components
 from storytrace.model import Article
 
 __all__ = ["TaskResult", "EvalResult", "run_eval", "TASKS", "LOWER_IS_BETTER", "DISTANCE_GRID"]
@@ -522,7 +524,60 @@ def eval_disguises(ds: Dataset, split: Split, system: Any) -> TaskResult:
     return res
 
 
-TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts", "disguises")
+# --- dedup ---------------------------------------------------------------------------------------------
+
+
+def true_duplicates(ds: Dataset, split: Split) -> dict[str, str]:
+    """Each article of a true group of duplicates in ``split`` -> the group's original: groups are joined
+    by the truth's exact and near (copy, source) pairs, as ``storytrace export --dedup near`` joins them,
+    and the original is the member that copies no other."""
+    from storytrace.dedup import LEVELS
+
+    pairs = [p for p in ds.copy_pairs_in(split) if p.kind in LEVELS["near"]]
+    derived = {p.a for p in pairs}
+    out: dict[str, str] = {}
+    for group in components({x for p in pairs for x in (p.a, p.b)}, [(p.a, p.b) for p in pairs]):
+        roots = sorted(set(group) - derived)
+        out.update((x, roots[0] if roots else group[0]) for x in group)
+    return out
+
+
+def eval_dedup(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
+    """Deduplication of the split's articles down to one per group of exact and near copies: storytrace's
+    ``export --dedup near`` against text-dedup's recipes (exact token hash; MinHash LSH with connected
+    components), every system keeping the same member of a group it finds (dedup.duplicate_map). Partial
+    copies and rewrites hold text of their own and are meant to stay."""
+    res = TaskResult("dedup")
+    articles = ds.storied_in(split)
+    truth = true_duplicates(ds, split)
+    res.notes.update(articles=len(articles), groups=len(set(truth.values())),
+                     duplicates=len(truth) - len(set(truth.values())))
+
+    def record(name: str, dropped: dict[str, str]) -> None:
+        score = m.dedup_scores(truth, dropped)
+        res.metrics[name] = {"precision": score.precision, "recall": score.recall, "f1": score.f1}
+        if score.kept_original is not None:
+            res.metrics[name]["kept_original"] = score.kept_original
+        res.notes.setdefault("dropped", {})[name] = len(dropped)
+
+    ours = _timed(res, PRIMARY, lambda: system.duplicates(articles))
+    record(PRIMARY, ours)
+    right = {d for d, k in ours.items() if d in truth and truth.get(k) == truth[d]}
+    res.misses = [{"dropped": d, "kept_instead": k} for d, k in sorted(ours.items()) if d not in right]
+    groups: dict[str, list[str]] = {}
+    for x, o in sorted(truth.items()):
+        groups.setdefault(o, []).append(x)
+    res.misses += [{"original": o, "left_in": [x for x in g if x not in right]} for o, g in sorted(groups.items())
+                   if len(g) - 1 > sum(x in right for x in g)]
+    record("exact-tokens", _timed(res, "exact-tokens",
+                                  lambda: bl.dedup_clusters(articles, bl.exact_token_clusters(articles))))
+    for t in (0.5, 0.8):
+        name = f"minhash-lsh@{t}"
+        record(name, _timed(res, name, lambda t=t: bl.dedup_clusters(articles, bl.minhash_lsh_clusters(articles, t))))
+    return res
+
+
+TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts", "disguises", "dedup")
 
 
 def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | None = None,
@@ -559,6 +614,9 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
         out.tasks.append(eval_sts(ds, split, system))
     if "disguises" in wanted and ds.disguised and hasattr(system, "disguises"):
         out.tasks.append(eval_disguises(ds, split, system))
+    if (hasattr(system, "duplicates") and ds.stories
+            and scorable("dedup", len(ds.copy_pairs), len(ds.copy_pairs_in(split)), "copy pairs")):
+        out.tasks.append(eval_dedup(ds, split, system))
     for t in out.tasks:
         t.add_intervals()
     return out

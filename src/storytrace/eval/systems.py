@@ -55,24 +55,35 @@ class StorytraceSystem:
             self._relations[key] = compare(a, b, settings=self.settings)
         return self._relations[key]
 
-    def cluster(self, articles: Sequence[Article]) -> Clustering:
-        """Stories from a fresh in-memory index; articles in no story are singletons."""
+    def _index(self, articles: Sequence[Article]) -> Any:
+        """A fresh in-memory index holding ``articles``, as a user would build one."""
         index_cls, _ = storytrace_api()
         index = index_cls(":memory:", settings=self.settings)
         try:
             index.add(articles)
-            labels: dict[str, str] = {}
-            first: dict[str, str] = {}
+        except BaseException:
+            index.close()
+            raise
+        return index
+
+    def cluster(self, articles: Sequence[Article]) -> Clustering:
+        """Stories from a fresh in-memory index; articles in no story are singletons."""
+        labels: dict[str, str] = {}
+        first: dict[str, str] = {}
+        with self._index(articles) as index:
             for story in index.stories():
                 for m in story.members:
                     labels[m] = story.id
                 if story.first:
                     first[story.id] = story.first
-        finally:
-            index.close()
         for a in articles:
             labels.setdefault(a.id, f"single:{a.id}")
         return Clustering(labels, first)
+
+    def duplicates(self, articles: Sequence[Article]) -> dict[str, str]:
+        """What ``storytrace export --dedup near`` leaves out: dropped id -> id kept in its place."""
+        with self._index(articles) as index:
+            return index.duplicates("near")
 
     def pair_scores(self, pairs: Sequence[tuple[Article, Article]], task: str) -> tuple[list[float], list[bool]]:
         """Ranking score and storytrace's own yes/no for each pair.
