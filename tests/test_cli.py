@@ -96,6 +96,18 @@ def test_scan_json_report(inbox: Path, cwd: Path, core) -> None:
     assert again["added"] == 0 and again["unchanged"] == len(core) + 1
 
 
+def test_scan_counts_repairs_in_one_line_and_warns_for_none_of_them(cwd: Path) -> None:
+    feed = cwd / "feed.jsonl"
+    rows = [{"id": f"r{i}", "text": f"<p>Report {i} on the floods.</p><p>Rivers rose again.</p>"} for i in range(3)]
+    feed.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run("scan", str(feed), "--db", "news.db")
+    assert result.exit_code == 0, result.output
+    assert "repaired on reading: markup in 3" in result.stdout
+    assert "warning" not in result.stderr and "skipped 0" in result.stdout
+    report = json.loads(run("scan", str(feed), "--db", "other.db", "--json").stdout)
+    assert report["repaired"] == {"markup": 3} and report["errors"] == []
+
+
 def test_scan_of_only_bad_input_fails(cwd: Path) -> None:
     bad = cwd / "bad"
     bad.mkdir()

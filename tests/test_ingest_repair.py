@@ -7,7 +7,9 @@ import dataclasses
 import json
 
 from storytrace import compare
+from storytrace import Index
 from storytrace.ingest import clean_text, make_id, read_paths, repair_text
+from storytrace.ingest.repair import REPAIRS, repair
 from storytrace.model import Article
 
 SOURCE = ("Russia’s president met Iran’s envoy in Moscow on Thursday. “We discussed the nuclear deal,” "
@@ -115,8 +117,10 @@ def test_a_record_of_markup_alone_gets_one_line_naming_it_and_the_rest_is_read(t
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     items = list(read_paths([path]))
     assert [a.id for a in items if isinstance(a, Article)] == ["ok", "also-ok"]
-    assert [str(e) for e in items if not isinstance(e, Article)] == [
+    problems = [e for e in items if not isinstance(e, Article)]
+    assert [str(e) for e in problems if not e.repairs] == [
         f"{path}:2: empty article (no text left after removing markup and boilerplate)"]
+    assert [(e.origin, e.repairs) for e in problems if e.repairs] == [(f"{path}:1", ("markup",))]
 
 
 def test_the_id_hashes_the_text_as_read_so_earlier_scans_keep_their_ids(tmp_path) -> None:
@@ -127,3 +131,30 @@ def test_the_id_hashes_the_text_as_read_so_earlier_scans_keep_their_ids(tmp_path
     assert article.text == "Café owners said it closed." and article.title == "Café closes"
     as_read = dataclasses.replace(article, id="", text="Caf&eacute; owners said it closed.", title="Caf&eacute; closes")
     assert article.id == make_id(as_read)
+
+
+def test_repair_names_each_repair_it_made() -> None:
+    assert repair("Rain fell on Dhaka.") == ("Rain fell on Dhaka.", ())
+    assert repair(_mojibake("Iran’s envoy met Putin."))[1] == ("mojibake",)
+    assert repair("Iran&#8217;s envoy met Putin.")[1] == ("entities",)
+    assert repair("<p>Rain fell.</p><p>Rivers rose.</p>")[1] == ("markup",)
+    assert repair("The ministry repor-\nted it.")[1] == ("broken words",)
+    twice = "A paragraph long enough to count as one that a scraper caught twice, from two layouts of a page. " * 2
+    assert repair(f"{twice}\n\nMore.\n\n{twice}")[1] == ("repeated paragraphs",)
+    text, names = repair("Iran&#8217;s envoy repor-\nted it.\n\nPutin listened.")
+    assert names == ("broken words", "entities") and text.startswith("Iran’s envoy reported it.")
+    assert set(REPAIRS) >= {"markup", "broken words", "repeated paragraphs", "mojibake", "entities"}
+
+
+def test_a_scan_counts_repairs_by_name_and_lists_none_of_them(tmp_path) -> None:
+    path = tmp_path / "feed.jsonl"
+    rows = [{"id": "m", "text": _mojibake("Iran’s envoy met Putin in Moscow.")},
+            {"id": "h", "text": "<p>Rain fell.</p><p>Rivers rose.</p>", "title": "Floods &amp; rain"},
+            {"id": "clean", "text": "Nothing to repair here."},
+            {"id": "bad-date", "text": "Iran&#8217;s envoy left.", "published": "someday"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    with Index(":memory:") as index:
+        report = index.scan([path])
+    assert report.read == 4 and report.skipped == 0
+    assert report.repaired == {"mojibake": 1, "markup": 1, "entities": 2}
+    assert report.errors == [f"{path}:4: unparseable date 'someday' (kept without a date)"]

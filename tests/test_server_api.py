@@ -240,6 +240,7 @@ def test_a_posted_article_is_read_as_a_scan_reads_the_same_record(tmp_path: Path
         report = added.json()
         assert (report["added"], report["skipped"]) == (1, 1)
         assert report["errors"] == ["articles[1]: no text"]
+        assert report["repaired"] == {"markup": 1}  # counted as a scan counts it, not listed
         stored = c.get(f"/api/articles/{scanned.id}").json()  # the id a scan of the same record gives
         assert stored["text"] == "Heavy rain flooded Dhaka’s old town on Monday." == scanned.text
         assert stored["published"] == "2020-07-13T07:00:00Z" == scanned.published

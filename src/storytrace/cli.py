@@ -122,6 +122,9 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
                       "from the country); they match a little less well until the index is built again: "
                       f"storytrace export --db {db} --out articles.jsonl, then scan articles.jsonl into a new --db",
                       highlight=False)
+        if report.repaired:
+            out.print("repaired on reading: " + ", ".join(f"{name} in {n}" for name, n in report.repaired.items()),
+                      highlight=False)
         if report.upgraded:
             out.print(f"named the disguises of {report.upgraded} copy pairs stored by an older storytrace",
                       highlight=False)

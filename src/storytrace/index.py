@@ -180,7 +180,7 @@ class Index:
             for item in read_paths(paths, mapping=mapping):
                 if isinstance(item, ReadError):
                     report.add_problem(item)
-                    if on_error:
+                    if on_error and not item.repairs:
                         on_error(item)
                     continue
                 report.read += 1

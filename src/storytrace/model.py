@@ -61,6 +61,12 @@ class ReadError:
     def __str__(self) -> str:
         return f"{self.origin}: {self.message}"
 
+    @property
+    def repairs(self) -> tuple[str, ...]:
+        """Repairs the reader made to the input (ingest.repair): a scan counts them by name instead of
+        listing a line for each."""
+        return ()
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -236,9 +242,15 @@ class ScanReport:
     upgraded: int = 0  # stored copy pairs whose disguises an older storytrace had not named, named now
     relabelled: int = 0  # stored exact copies an older storytrace called exact though one side glues its sentences
     # or writes styled letters (normalize.exact_marks), now near
+    repaired: dict[str, int] = field(default_factory=dict)  # articles read with each repair (ingest.repair)
 
     def add_problem(self, problem: ReadError) -> None:
-        """One line for a problem with the input; skipped counts only the ones that dropped an article."""
+        """One line for a problem with the input; skipped counts only the ones that dropped an article.
+        Repairs are counted by name, not listed: a feed that mangles its text mangles all of it."""
+        if problem.repairs:
+            for name in problem.repairs:
+                self.repaired[name] = self.repaired.get(name, 0) + 1
+            return
         self.errors.append(str(problem))
         self.skipped += problem.drops_article
 

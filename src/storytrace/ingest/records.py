@@ -19,7 +19,7 @@ from .boilerplate import strip_boilerplate
 from .cleanup import clean_line, clean_text, comparable
 from .dates import is_placeholder_date, normalise_date
 from .ids import make_id
-from .repair import repair_text
+from .repair import repair
 
 FIELDS = ("id", "url", "site", "title", "published", "author", "text")
 
@@ -43,6 +43,18 @@ class ReadWarning(ReadError):
     """
 
     drops_article: ClassVar[bool] = False
+
+
+@dataclass(frozen=True, slots=True)
+class Repaired(ReadWarning):
+    """An article read after repairs to damage its text carried (:func:`storytrace.ingest.repair.repair`),
+    named in ``names``. A scan counts these rather than listing them."""
+
+    names: tuple[str, ...] = ()
+
+    @property
+    def repairs(self) -> tuple[str, ...]:
+        return self.names
 
 
 def check_mapping(mapping: Mapping[str, str] | None) -> dict[str, str]:
@@ -133,8 +145,8 @@ def drop_repeated_headline(title: str, text: str) -> str:
 
 
 def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | ReadError]:
-    """One Article (plus a ReadWarning if its date was unparseable or a placeholder), or one ReadError when
-    it has no text."""
+    """One Article (plus a Repaired naming the repairs its text needed, and a ReadWarning if its date was
+    unparseable or a placeholder), or one ReadError when it has no text."""
     raw_text = fields.get("text")
     if isinstance(raw_text, (list, tuple)) and all(isinstance(t, str) for t in raw_text):
         raw_text = "\n\n".join(raw_text)  # a list of paragraphs
@@ -146,17 +158,20 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
     # before repairs were made keeps its id (scanning it again adds nothing).
     title_as_read = _as_line(fields.get("title")) or ""
     text_as_read = drop_repeated_headline(title_as_read, strip_boilerplate(clean_text(raw_text)))
-    title, repaired = repair_text(title_as_read), repair_text(raw_text)
-    if title is title_as_read and repaired is raw_text:
-        text = text_as_read
+    (title, title_repairs), (repaired, text_repairs) = repair(title_as_read), repair(raw_text)
+    made = tuple(dict.fromkeys(text_repairs + title_repairs))
+    if not made:
+        title, text = title_as_read, text_as_read
     else:
         title = clean_line(title)
         text = drop_repeated_headline(title, strip_boilerplate(clean_text(repaired)))
     if not text:
         # of the repairs only markup's removal can leave nothing
-        removed = "boilerplate" if repaired is raw_text else "markup and boilerplate"
+        removed = "markup and boilerplate" if "markup" in made else "boilerplate"
         return [ReadError(origin, f"empty article (no text left after removing {removed})")]
     out: list[Article | ReadError] = []
+    if made:
+        out.append(Repaired(origin, f"repaired {', '.join(made)}", made))
     raw_date = fields.get("published")
     try:
         published = normalise_date(None if _missing(raw_date) else raw_date)

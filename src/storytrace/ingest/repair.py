@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 
 from ..normalize import _PARA, _english_frequencies
 
-__all__ = ["drop_repeated_paragraphs", "join_broken_words", "markup_to_text", "repair_text"]
+__all__ = ["REPAIRS", "drop_repeated_paragraphs", "join_broken_words", "markup_to_text", "repair", "repair_text"]
 
 _CONFIG = ftfy.TextFixerConfig(
     unescape_html="auto",  # ftfy leaves entities alone in text that holds HTML tags
@@ -156,18 +156,42 @@ def drop_repeated_paragraphs(text: str) -> str:
     return "\n\n".join(p for p, gone in zip(paragraphs, drop) if not gone)
 
 
-def repair_text(text: str) -> str:
+#: The repairs :func:`repair` names, in the order it makes them.
+REPAIRS = ("markup", "broken words", "repeated paragraphs", "mojibake", "entities")
+
+
+def repair(text: str) -> tuple[str, tuple[str, ...]]:
     """``text`` with HTML markup turned into paragraphs, broken words joined, repeated paragraphs kept
-    once, mojibake decoded and HTML entities unescaped; the same string when it shows none of them.
-    Whitespace is left for cleanup."""
+    once, mojibake decoded and HTML entities unescaped, and the names (:data:`REPAIRS`) of the repairs
+    that changed it: which damage a site's pages carry says how they were scraped. The same string and
+    no names when it shows none of them. Whitespace is left for cleanup."""
+    made: list[str] = []
     if _TAG.search(text) or (("<p" in text or "<P" in text) and len(_OPEN_PARAGRAPH.findall(text)) > 1):
         text = markup_to_text(text)
-    text = drop_repeated_paragraphs(join_broken_words(text))
+        made.append("markup")
+    for name, fix in (("broken words", join_broken_words), ("repeated paragraphs", drop_repeated_paragraphs)):
+        fixed = fix(text)
+        if fixed != text:
+            made.append(name)
+        text = fixed
     mojibake = not text.isascii() and _MOJIBAKE.search(text) is not None
     if mojibake:
         # A scraper misreads a whole page at once, so the whole text is judged as one: ftfy's fix_text
         # judges each line alone, and a line whose only damage is a name ("ErdoÄŸan") could be meant.
-        text = ftfy.fix_encoding(text, _CONFIG)
+        fixed = ftfy.fix_encoding(text, _CONFIG)
+        if fixed != text:
+            made.append("mojibake")
+        text = fixed
     if mojibake or ("&" in text and _ENTITY.search(text)):
-        text = ftfy.fix_text(text, _CONFIG)
-    return text
+        fixed = ftfy.fix_text(text, _CONFIG)
+        if fixed != text:
+            # fix_text decodes what fix_encoding left (mojibake inside an entity's text) and unescapes
+            made.append("entities" if _ENTITY.search(text) else "mojibake")
+        text = fixed
+    return text, tuple(dict.fromkeys(made))
+
+
+def repair_text(text: str) -> str:
+    """:func:`repair`'s text alone; the same string when it shows no damage."""
+    fixed, made = repair(text)
+    return fixed if made else text
