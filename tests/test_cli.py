@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from storytrace import Index
+from storytrace import Article, Index
 from storytrace.cli import main
 
 STORY_KEYS = {"id", "headline", "size", "members", "first_publisher", "first_published", "last_published", "sites",
@@ -261,6 +262,24 @@ def test_export_csv_and_parquet_files(db: str, cwd: Path, core_index: Index) -> 
     header = (cwd / "sites.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == ("site,articles,copied_from,copies,copy_share,copied,median_lag_hours,disguised,disguised_share,"
                       "disguises")
+
+
+def test_show_says_why_an_earlier_dated_article_is_not_the_first_publisher(cwd: Path, core, db: str,
+                                                                          core_index: Index) -> None:
+    orig = dataclasses.replace(core["bridge_original"], published="2018-09-14T13:05:00Z")
+    glyphs = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e"})
+    farm = Article(text=" ".join(w.translate(glyphs) if i % 3 == 0 else w for i, w in enumerate(orig.text.split(" "))),
+                   title=orig.title, site="farm.example", published="2018-08-14T20:00:00Z")
+    with Index(cwd / "late.db") as index:
+        index.add([orig, farm])
+        (story,) = index.stories()
+    result = run("show", story.id, "--db", "late.db")
+    assert result.exit_code == 0, result.output
+    assert f"first published: 2018-09-14T13:05:00Z by {orig.site}" in result.stdout
+    assert "play tricks only copiers play" in " ".join(result.stdout.split())
+    # a story whose first publisher is its earliest member gets no such line
+    bridge = core_index.article_story(core["bridge_original"].id)
+    assert "copiers" not in run("show", bridge, "--db", db).stdout
 
 
 def test_export_dedup_says_what_it_left_out(db: str, core_index: Index) -> None:

@@ -164,6 +164,17 @@ def test_build_story_without_dates() -> None:
     assert story.reprint_groups == ()
 
 
+def test_build_story_passes_over_members_shown_to_be_copies_however_early() -> None:
+    members = [member("farm", "2018-01-01", site="farm.example"), member("wire", "2018-02-01", site="wire.example"),
+               member("blog", "2018-03-01", site="blog.example")]
+    story = build_story(members, [("farm", "wire")], copies={"farm"})
+    assert (story.first, story.first_site, story.first_published) == ("wire", "wire.example", "2018-02-01")
+    assert story.members == ("farm", "wire", "blog")  # the timeline keeps the dates as given
+    assert story.id == story_id("wire")
+    # when every member is shown to be a copy, the dates decide again
+    assert build_story(members[:2], [], copies={"farm", "wire"}).first == "farm"
+
+
 def test_story_ids_are_stable_strings() -> None:
     assert story_id("abc") == story_id("abc")
     assert story_id("abc") != story_id("abd")

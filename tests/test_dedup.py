@@ -35,3 +35,10 @@ def test_levels() -> None:
     assert "partial" not in {k for kinds in LEVELS.values() for k in kinds}
     with pytest.raises(ConfigError, match="exact, near.*'partial'"):
         copy_kinds("partial")
+
+
+def test_an_article_shown_to_be_a_copy_is_kept_only_when_the_whole_group_is() -> None:
+    members = [("farm", "2020-01-01", 0), ("wire", "2020-02-01", 1), ("blog", "2020-03-01", 2)]
+    assert duplicate_map([("farm", "wire"), ("blog", "wire")], members, copies={"farm"}) == {"farm": "wire",
+                                                                                           "blog": "wire"}
+    assert duplicate_map([("farm", "wire")], members[:2], copies={"farm", "wire"}) == {"wire": "farm"}

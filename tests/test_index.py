@@ -296,6 +296,26 @@ def test_export_parquet_round_trip(full: Index, core, tmp_path: Path, what: str)
             assert (json.loads(got[k]) if isinstance(v, (dict, list)) else got[k]) == v
 
 
+def test_an_original_scraped_late_is_still_first_before_a_farms_disguised_copy(core) -> None:
+    """The original carries its scrape date, a month after the farm's look-alike-letter copy: the copy's
+    letters say which is the copy, so the story, the dedup and the copy network name the original."""
+    orig = dataclasses.replace(core["bridge_original"], published="2018-09-14T13:05:00Z", id=None)
+    glyphs = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e"})
+    words = orig.text.split(" ")
+    farm_text = " ".join(w.translate(glyphs) if i % 3 == 0 else w for i, w in enumerate(words))
+    farm = Article(text=farm_text, title=orig.title, site="farm.example", published="2018-08-14T20:00:00Z")
+    with Index(":memory:") as index:
+        index.add([orig, farm])
+        (story,) = index.stories()
+        orig_id = make_id(orig)
+        (rel,) = index.relations(orig_id)
+        assert rel.copy == "near" and rel.earlier is not None  # the dates still say the farm came first
+        assert story.first == orig_id and story.first_site == orig.site
+        assert index.duplicates("near") == {make_id(farm): orig_id}
+        (link,) = index.site_links()
+        assert (link["site"], link["copies_from"], link["median_lag_hours"]) == ("farm.example", orig.site, None)
+
+
 def test_duplicates_fold_exact_copies_then_reprints_into_the_original(full: Index, core) -> None:
     orig, exact, reprint = (core[k].id for k in ("bridge_original", "bridge_exact", "bridge_reprint"))
     assert full.duplicates("exact") == {exact: orig}

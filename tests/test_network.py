@@ -126,3 +126,14 @@ def test_an_undated_copy_is_oriented_by_the_tricks_only_a_copier_plays() -> None
 
     link = next(r for r in site_links(edges) if r["site"] == "mill.example")
     assert (link["copies"], link["median_lag_hours"]) == (1, None)
+
+
+def test_copier_tricks_outrank_dates_that_say_otherwise() -> None:
+    """An original scraped a month late looks like the copy of the farm's disguised reprint by its date;
+    the farm's look-alike letters say which is the copy, and the lying dates give the edge no lag."""
+    rows = [("wire.example", "2020-04-01T09:00:00Z", 1, (), "farm.example", "2020-03-02T06:00:00Z", 2,
+             ("lookalike_letters",)),
+            # at the same moment the tricks still orient the pair
+            ("mill.example", "2020-03-01T10:00:00Z", 3, ("dropped_words",), "wire.example", "2020-03-01T10:00:00Z", 1, ())]
+    assert copy_edges(rows) == [CopyEdge("farm.example", "wire.example", 2, 1, None, ("lookalike_letters",)),
+                                CopyEdge("mill.example", "wire.example", 3, 1, None, ("dropped_words",))]

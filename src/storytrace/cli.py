@@ -198,6 +198,9 @@ def show(story_id: str, db: str, as_json: bool) -> None:
     out.print(f"[bold]{escape(story.headline)}[/bold]  ({escape(story.id)}, {story.size} articles)", highlight=False)
     out.print(f"first published: {story.first_published or 'unknown'} by {story.first_site or story.first}",
               highlight=False)
+    if story.members and story.first != story.members[0]:
+        out.print("  (the articles dated before it play tricks only copiers play against another article of "
+                  "the story: copies, whatever their dates say)", highlight=False)
     t = Table("published", "site", "author", "article", "title")
     for a in arts:
         t.add_row(*map(escape, (a.published or "?", a.site or "", a.author or "", a.id, a.title[:60])))

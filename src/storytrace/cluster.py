@@ -11,7 +11,7 @@ engine computed the pairs.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from itertools import chain
 from dataclasses import dataclass
 
@@ -382,10 +382,14 @@ def _order_key(m: Member) -> tuple[int, str, str]:
     return (0 if m.published else 1, m.published or "", m.id)
 
 
-def build_story(members: Sequence[Member], reprint_edges: Iterable[tuple[str, str]]) -> Story:
-    """A story record: members on a timeline, earliest known publisher, groups of reprints."""
+def build_story(members: Sequence[Member], reprint_edges: Iterable[tuple[str, str]],
+                copies: Container[str] = ()) -> Story:
+    """A story record: members on a timeline, earliest known publisher, groups of reprints.
+
+    ``copies`` are members their own text shows to be copies of another member (storytrace.provenance):
+    none of them is the first publisher while a member that is not one remains, however early its date."""
     ordered = sorted(members, key=_order_key)
-    first = ordered[0]
+    first = next((m for m in ordered if m.id not in copies), ordered[0])
     ids = [m.id for m in ordered]
     groups = [tuple(g) for g in components(ids, reprint_edges) if len(g) > 1]
     dated = [m.published for m in ordered if m.published]

@@ -8,7 +8,7 @@ Partial copies are never folded: each holds text of its own that the kept articl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 
 from .cluster import components
 from .errors import ConfigError
@@ -28,25 +28,22 @@ def copy_kinds(level: str) -> tuple[str, ...]:
         raise ConfigError(f"dedup level must be one of {', '.join(LEVELS)}, got {level!r}") from None
 
 
-def _keep_key(member: tuple[str, str | None, int]) -> tuple[int, str, int]:
-    _, published, seen = member
-    return (0 if published else 1, published or "", seen)
-
-
-def duplicate_map(edges: Iterable[tuple[str, str]],
-                  members: Sequence[tuple[str, str | None, int]]) -> dict[str, str]:
+def duplicate_map(edges: Iterable[tuple[str, str]], members: Sequence[tuple[str, str | None, int]],
+                  copies: Container[str] = ()) -> dict[str, str]:
     """Dropped article id -> the id kept in its place, for the groups that ``edges`` join.
 
     ``members`` gives, for every article an edge names, ``(id, published, order scanned)``. The article
     kept is the group's earliest published, as a story names its first publisher (undated ones last), and
-    among equals the first scanned, as text-dedup keeps the first in the input. Groups are connected
-    components: a reprint of a reprint is folded into the same original.
+    among equals the first scanned, as text-dedup keeps the first in the input. ``copies`` are articles
+    their own text shows to be copies (storytrace.provenance): one is kept only when the whole group is
+    such, so a corpus keeps the clean text rather than the look-alike letters of an earlier-dated farm.
+    Groups are connected components: a reprint of a reprint is folded into the same original.
     """
     info = {m[0]: m for m in members}
     out: dict[str, str] = {}
     for group in components(info, edges):
         if len(group) < 2:
             continue
-        kept = min((info[i] for i in group), key=_keep_key)[0]
+        kept = min((info[i] for i in group), key=lambda m: (m[0] in copies, 0 if m[1] else 1, m[1] or "", m[2]))[0]
         out.update((i, kept) for i in group if i != kept)
     return out

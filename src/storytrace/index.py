@@ -33,6 +33,7 @@ from .ingest import make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .normalize import GLUED_STOPS, exact_marks
+from .provenance import shown_copies
 from .relate import relate, story_similarity
 from .store import open_store
 
@@ -614,6 +615,9 @@ class Index:
             ka = comp_of.get(a)
             if ka is not None and ka == comp_of.get(b):
                 comp_edges.setdefault(ka, []).append(((a, b), cs))
+        # What the copies' own texts say of who copied whom (storytrace.provenance), for the first publishers.
+        tricks = self.store.copy_tricks((a, b) for (a, b), (c, _) in edges.items()
+                                        if c != "none" and a in loaded and b in loaded)
         stories: list[tuple[Story, list[int]]] = []
         for k, comp in enumerate(comps):
             ns = [int(x) for x in comp]
@@ -633,7 +637,9 @@ class Index:
                 gset = set(g)
                 reprints = [(loaded[a][1].id, loaded[b][1].id) for (a, b), (c, _) in mine
                             if c in ("exact", "near") and a in gset and b in gset]
-                story = build_story([members[idx[n]] for n in g], reprints)
+                copies = shown_copies((loaded[a][1].id, loaded[b][1].id, *tricks[(a, b)]) for (a, b), _ in mine
+                                      if (a, b) in tricks and a in gset and b in gset)
+                story = build_story([members[idx[n]] for n in g], reprints, copies)
                 stories.append((story, g))
         self.store.replace_stories(loaded.keys(), stories)
         return len(stories)
@@ -791,15 +797,18 @@ class Index:
         """Each stored article that a deduplicated corpus drops -> the article kept in its place.
 
         ``level`` "exact" folds exact copies, "near" reprints too (:mod:`storytrace.dedup`); the article kept
-        is a group's earliest published, then its first scanned."""
+        is a group's earliest published that its copies' texts do not show to be a copy, then its first
+        scanned."""
         kinds = copy_kinds(level)
         edges: list[tuple[str, str]] = []
         members: dict[str, tuple[str, str | None, int]] = {}
-        for a, pub_a, n_a, b, pub_b, n_b in self.store.copy_links(kinds):
+        tricks = []
+        for a, pub_a, n_a, kinds_a, b, pub_b, n_b, kinds_b in self.store.copy_links(kinds):
             edges.append((a, b))
             members[a] = (a, pub_a, n_a)
             members[b] = (b, pub_b, n_b)
-        return duplicate_map(edges, list(members.values()))
+            tricks.append((a, b, kinds_a, kinds_b))
+        return duplicate_map(edges, list(members.values()), shown_copies(tricks))
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles",
                dedup: str | None = None) -> int:

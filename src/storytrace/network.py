@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .disguise import COPIER_TRICKS
+from .provenance import copier_side, copier_tricks
 from .model import CopyPairRow
 from .relate import parse_published
 
@@ -39,40 +39,35 @@ def copy_edges(rows: Iterable[CopyPairRow]) -> list[CopyEdge]:
     """Copy pairs oriented copy -> source. An edge keeps only the copy's tricks that no honest edit leaves
     (:data:`storytrace.disguise.COPIER_TRICKS`).
 
-    The later article is the copy. Where a date is missing, a side that plays such tricks against the
-    other while the other plays none is the copy: a source does not put look-alike letters into its own
-    text, and content farms are the sites that leave dates out. Otherwise a pair with a date missing, or
-    published at the same moment, has no direction and is left out."""
+    A side that plays such tricks against the other while the other plays none is the copy
+    (:mod:`storytrace.provenance`): a source does not put look-alike letters into its own text, and where
+    the dates say otherwise they are a scraper's, so the edge has no lag. Otherwise the later article is
+    the copy, and a pair with a date missing, or published at the same moment, has no direction and is
+    left out."""
     out = []
     for site_a, pub_a, n_a, tricks_a, site_b, pub_b, n_b, tricks_b in rows:
         ta, tb = parse_published(pub_a), parse_published(pub_b)
-        ca, cb = _copier_tricks(tricks_a), _copier_tricks(tricks_b)
-        hours: float | None = None
-        if ta is not None and tb is not None:
-            if ta == tb:
-                continue
-            a_copies = ta > tb
-            hours = abs((ta - tb).total_seconds()) / 3600
-        elif ca and cb == ():
-            a_copies = True
-        elif cb and ca == ():
-            a_copies = False
+        shown = copier_side(tricks_a, tricks_b)
+        dated = ta is not None and tb is not None and ta != tb
+        if shown is not None:
+            a_copies = shown == "a"
+        elif dated:
+            a_copies = ta > tb  # type: ignore[operator]
         else:
             continue
+        hours: float | None = None
+        if dated and (ta > tb) == a_copies:  # type: ignore[operator]
+            hours = abs((ta - tb).total_seconds()) / 3600  # type: ignore[operator]
         if a_copies:
-            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, hours, ca))
+            out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, hours, copier_tricks(tricks_a)))
         else:
-            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, hours, cb))
+            out.append(CopyEdge(site_b or "", site_a or "", n_b, n_a, hours, copier_tricks(tricks_b)))
     return out
 
 
 def _median(hours: list[float | None]) -> float | None:
     dated = [h for h in hours if h is not None]
     return statistics.median(dated) if dated else None
-
-
-def _copier_tricks(kinds: tuple[str, ...] | None) -> tuple[str, ...] | None:
-    return None if kinds is None else tuple(k for k in kinds if k in COPIER_TRICKS)
 
 
 def site_signals(articles: Mapping[str, int], edges: Iterable[CopyEdge]) -> list[dict[str, Any]]:

@@ -148,9 +148,14 @@ class Store(ABC):
     def copy_pair_rows(self) -> Iterator[CopyPairRow]: ...
 
     @abstractmethod
-    def copy_links(self, kinds: Sequence[str]) -> Iterator[tuple[str, str | None, int, str, str | None, int]]:
-        """``(id, published, number)`` of both articles of every stored pair whose copy kind is in
-        ``kinds``, for grouping duplicates (storytrace.dedup)."""
+    def copy_tricks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[tuple[str, ...] | None,
+                                                                                       tuple[str, ...] | None]]:
+        """The disguise kinds each side of these stored copy pairs plays (None: not looked for)."""
+
+    @abstractmethod
+    def copy_links(self, kinds: Sequence[str]) -> Iterator[CopyPairRow]:
+        """``(id, published, number, disguise kinds)`` of both articles of every stored pair whose copy kind is
+        in ``kinds`` (kinds None where not looked for), for grouping duplicates (storytrace.dedup)."""
 
     @abstractmethod
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]: ...

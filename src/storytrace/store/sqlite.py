@@ -598,11 +598,30 @@ class SQLiteStore(Store):
             yield (site_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
                    site_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
 
-    def copy_links(self, kinds: Sequence[str]) -> Iterator[tuple[str, str | None, int, str, str | None, int]]:
+    def copy_tricks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[tuple[str, ...] | None,
+                                                                                       tuple[str, ...] | None]]:
+        want = set(pairs)
+        out: dict[tuple[int, int], tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {}
+        if not want or self._disguises_col == "NULL":
+            return out
+        for chunk in _chunks(sorted({a for a, _ in want})):
+            marks = ",".join("?" * len(chunk))
+            q = f"SELECT a, b, copy, disguises FROM pairs WHERE copy != 'none' AND a IN ({marks})"
+            for a, b, c, dg in self.db.execute(q, list(chunk)):
+                if (a, b) in want:
+                    da, db = _load_disguises(c, dg)
+                    out[(a, b)] = (None if da is None else tuple(d.kind for d in da),
+                                   None if db is None else tuple(d.kind for d in db))
+        return out
+
+    def copy_links(self, kinds: Sequence[str]) -> Iterator[CopyPairRow]:
         marks = ", ".join("?" * len(kinds))
-        q = ("SELECT x.id, x.published, p.a, y.id, y.published, p.b FROM pairs p"
+        q = (f"SELECT x.id, x.published, p.a, y.id, y.published, p.b, p.copy, {self._disguises_col} FROM pairs p"
              f" JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy IN ({marks})")
-        yield from self.db.execute(q, list(kinds))
+        for id_a, pub_a, a, id_b, pub_b, b, c, dg in self.db.execute(q, list(kinds)):
+            da, db = _load_disguises(c, dg)
+            yield (id_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
+                   id_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
 
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):
