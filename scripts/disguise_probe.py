@@ -9,7 +9,9 @@ in fullwidth or mathematical style, and curled quotes), compares each copy with 
 copy kinds and the disguises named. Every copy here holds the whole original, so "near" is the right call
 for each one, but for curled quotes: typography, not a disguise, so "exact". Last, damage that scrapers and
 PDFs leave (HTML entities, mojibake, markup, words broken at line ends, a page's text caught twice), with
-both texts read through ingest, which repairs it: each of those copies should be exact.
+both texts read through ingest, which repairs it: each of those copies should be exact. And last, who
+published first when the original carries a late scrape date, a month after its disguised copy: the
+copier's tricks should name the original (storytrace.provenance); a copy playing none cannot be told.
 
     python scripts/disguise_probe.py [--articles 40] [--seed 1]
 """
@@ -24,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import partial
 
-from storytrace import Article, Relation, compare
+from storytrace import Article, Index, Relation, compare
 from storytrace.ingest import read_text
 from storytrace.synth import delete_of, load_sources
 
@@ -248,6 +250,29 @@ def main() -> None:
               "(should be exact)")
         if missed:
             print("\n".join(missed))
+    for trick in PROVENANCE:
+        print(f"{trick}, original scraped 30 days after its copy: first publisher is the original in "
+              f"{scraped_original_first(originals, tricks[trick] if trick in tricks else None, rng)} of "
+              f"{len(originals)}" + (" (no trick: the dates decide)" if trick == "reprint" else ""))
+
+
+#: Copier tricks for the first-publisher rows, and a reprint that plays none.
+PROVENANCE = ("lookalikes", "hidden", "no_spaces", "no_of", "reprint")
+
+
+def scraped_original_first(originals: Sequence[Article], trick: Callable[[str, random.Random], str] | None,
+                           rng: random.Random) -> int:
+    """How many stories of (the original, dated 30 days late; its copy with ``trick``, dated a day after the
+    original's true date) name the original their first publisher."""
+    right = 0
+    for a in originals:
+        text = trick(a.text, rng) if trick else a.text
+        copy = replace(a, id=a.id + "-copy", text=text, site="farm.example", published="2020-01-02T00:00:00Z")
+        late = replace(a, published="2020-01-31T00:00:00Z")
+        with Index(":memory:") as index:
+            index.add([late, copy])
+            right += any(s.first == a.id for s in index.stories())
+    return right
 
 
 if __name__ == "__main__":

@@ -58,3 +58,11 @@ def test_the_probe_runs_on_the_bundled_articles_and_reads_other_lookalikes_as_le
     assert len(lines) == len(probe.COMBOS) + len(probe.LAST) + len(probe.INGEST)
     assert lines["markup (read through ingest)"].startswith("markup (read through ingest): copy {'exact': 3}")
     assert lines["lookalikes"].startswith("lookalikes: copy {'near': 3}; named {'lookalike_letters': 3}")
+
+
+def test_a_copy_with_look_alike_letters_dated_before_its_scraped_original_is_not_first(load_script):
+    probe = load_script("disguise_probe.py")
+    originals = [a for a in probe.load_sources() if len(a.content.split()) > 150][:3]
+    rng = random.Random(1)
+    assert probe.scraped_original_first(originals, probe.lookalikes, rng) == 3
+    assert probe.scraped_original_first(originals, None, rng) == 0  # a plain reprint: only the dates speak
