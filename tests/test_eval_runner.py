@@ -46,7 +46,8 @@ def _dataset() -> Dataset:
     return Dataset("tiny", arts, split, stories=stories, pairs=pairs, pair_task="reuse",
                    sources={f"t{t}a1": f"t{t}a0" for t in range(4)},
                    candidates={f"t{t}a1": [f"t{t}a0", f"t{(t + 1) % 4}a0"] for t in range(4)},
-                   passages=passages, copy_pairs=copies, first={f"s{t}": f"t{t}a0" for t in range(4)})
+                   passages=passages, copy_pairs=copies, first={f"s{t}": f"t{t}a0" for t in range(4)},
+                   duplicates=[(f"t{t}a1", f"t{t}a0") for t in range(4)])
 
 
 class Fake:
@@ -431,3 +432,46 @@ def test_dedup_scored_against_groups_of_exact_and_near_copies():
     assert sorted(x["dropped"] for x in task.misses) == ["t2a2", "t3a2"]
     # a system without a dedup answers no dedup task
     assert "dedup" not in {t.task for t in runner.run_eval(ds, system=Fake()).tasks}
+
+
+def test_a_user_corpus_labels_duplicates_with_duplicate_of_and_gets_the_dedup_task(tmp_path, repo):
+    from storytrace.eval.loaders import load_jsonl
+    from storytrace.eval.systems import StorytraceSystem
+    from storytrace.ingest import read_paths
+
+    news = [a for a in read_paths([repo / "data" / "wikinews-sample"]) if isinstance(a, Article)][:6]
+    glyphs = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e"})
+    rows = [{"id": f"w{i}", "title": a.title, "text": a.text, "story": f"s{i}"} for i, a in enumerate(news[:4])]
+    rows += [{"id": "w0-reprint", "title": news[0].title, "text": news[0].text, "story": "s0", "duplicate_of": "w0"},
+             {"id": "w1-farm", "title": news[1].title, "text": news[1].text.translate(glyphs), "story": "s1",
+              "duplicate_of": "w1"},
+             {"id": "w4", "text": news[4].text, "story": "s4", "duplicate_of": "w4"},
+             {"id": "w5", "text": news[5].text, "story": "s5", "duplicate_of": "nobody"}]
+    path = tmp_path / "dups.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    ds = load_jsonl(path)
+    assert sorted(ds.duplicates) == [("w0-reprint", "w0"), ("w1-farm", "w1")] and not ds.copy_pairs
+    assert [p.split(": ", 1)[1] for p in ds.problems] == ["duplicate_of names itself",
+                                                          "duplicate_of names no article 'nobody' of the file"]
+    scores = {}
+    for split in ("dev", "test"):
+        if ds.duplicates_in(split):
+            (task,) = runner.run_eval(ds, split=split, system=StorytraceSystem(), tasks=["dedup"]).tasks
+            scores[split] = task.metrics
+    assert scores and all(m["storytrace"]["f1"] == 1.0 for m in scores.values())
+    farm_split = ds.split["w1-farm"]
+    assert scores[farm_split]["exact-tokens"]["recall"] < 1.0  # look-alike letters defeat a hash of the words
+
+
+def test_a_corpus_labelled_by_duplicate_of_alone_needs_no_story(tmp_path):
+    from storytrace.eval.loaders import load_jsonl
+
+    path = tmp_path / "d.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Rain fell on the coast."}) + "\n"
+                    + json.dumps({"id": "b", "text": "Rain fell on the coast.", "duplicate_of": "a"}) + "\n"
+                    + json.dumps({"id": "c"}) + "\n", encoding="utf-8")
+    ds = load_jsonl(path)
+    assert [a.id for a in ds.articles] == ["a", "b"] and not ds.stories
+    assert ds.duplicates == [("b", "a")]
+    assert ds.problems == [f"{path}:3: needs a 'text' string"]
+    assert ds.split["a"] == ds.split["b"]

@@ -42,8 +42,9 @@ __all__ = ["eval_cmd"]
 def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, pair_task: str | None,
              max_pairs: int, overrides: tuple[str, ...], seed: int | None, misses: int, as_json: bool) -> None:
     """Score storytrace and the baselines on DATASET: synth, clough, stsb, ecbplus, googlenews, or a
-    labelled JSONL file (a ``story`` field per article, or labelled pairs with --pairs). A bad line of a
-    JSONL or pairs file gets one warning naming it and is left out."""
+    labelled JSONL file (a ``story`` field per article, or labelled pairs with --pairs; ``duplicate_of``,
+    the id of the article a line duplicates, adds the dedup task). A bad line of a JSONL or pairs file gets
+    one warning naming it and is left out."""
     try:
         system = StorytraceSystem(settings_with(overrides)) if overrides else None
         ds = load_dataset(dataset, pairs=pairs_path, pair_task=pair_task, seed=seed)  # type: ignore[arg-type]

@@ -60,7 +60,8 @@ class Dataset:
     reported on ``test``, so a split must never cut a gold story in two (it is assigned per group).
     ``sources`` maps a derived article to its true source and ``candidates`` to the sources it has to be
     told apart from (source attribution). ``copy_pairs`` carry the graded copy relation of (copy, source)
-    pairs (copy-relation accuracy). ``first`` maps a story to its true original (first publisher), only for
+    pairs (copy-relation accuracy). ``duplicates`` are (article, the article it duplicates) pairs: exact and
+    near copies, the groups a deduplication should reduce to one article. ``first`` maps a story to its true original (first publisher), only for
     stories that have one and at least one later article. ``unrelated`` maps a derived article to the spans
     (into its ``content``) of text spliced in from other stories; an article it names with no spans has none.
     ``pair_task`` says what the pair labels mean: text reuse, same story, or two sentences that say the same
@@ -80,6 +81,7 @@ class Dataset:
     candidates: dict[str, list[str]] = field(default_factory=dict)
     passages: list[TruthPassage] = field(default_factory=list)
     copy_pairs: list[CopyPair] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
     first: dict[str, str] = field(default_factory=dict)
     unrelated: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # a copy -> the disguises its generator applied (kinds of storytrace.disguise), judged against its source
@@ -100,6 +102,9 @@ class Dataset:
 
     def sources_in(self, split: Split) -> dict[str, str]:
         return {k: v for k, v in self.sources.items() if self.split.get(k) == split}
+
+    def duplicates_in(self, split: Split) -> list[tuple[str, str]]:
+        return [(a, b) for a, b in self.duplicates if self.split.get(a) == split and self.split.get(b) == split]
 
     def copy_pairs_in(self, split: Split) -> list[CopyPair]:
         return [p for p in self.copy_pairs if p.split == split]

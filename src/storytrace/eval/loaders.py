@@ -303,6 +303,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         candidates=candidates,
         passages=passages,
         copy_pairs=copy_pairs,
+        duplicates=[(p.a, p.b) for p in copy_pairs if p.kind in ("exact", "near")],
         first=first,
         unrelated=unrelated,
         disguised=disguised,
@@ -335,6 +336,8 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
     """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV
     whose labels mean ``pair_task`` (same story, text reuse, or paraphrase). With a pairs file the ``story``
     field may be left out: the pairs are then the labels (clusters are scored on the articles that have one).
+    An article may name the article it duplicates in ``duplicate_of`` (an id of the file), for the dedup
+    task; a file that uses it needs no ``story`` field either.
 
     Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story, and an
     article without one by the pairs it is in (all articles joined by pairs fall on one side, so that no
@@ -343,12 +346,18 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
     in ``Dataset.problems``, as a scan would; only a file with no usable article is an error.
     """
     path = Path(path)
-    need = "a 'text' string" + ("" if pairs_path is not None else " and a 'story' label")
-    articles, stories, split, problems = [], {}, {}, []
+    problems: list[str] = []
+    lines = list(_json_lines(path, problems))
+    # duplicate_of labels a whole file: a line that names none is labelled as no duplicate
+    by_duplicates = any(isinstance(d, dict) and d.get("duplicate_of") not in (None, "") for _, d in lines)
+    story_needed = pairs_path is None and not by_duplicates
+    need = "a 'text' string" + (" and a 'story' label" if story_needed else "")
+    articles, stories, split = [], {}, {}
+    duplicate_of: dict[str, tuple[str, int]] = {}
     seen: set[str] = set()
-    for n, d in _json_lines(path, problems):
+    for n, d in lines:
         labelled = isinstance(d, dict) and d.get("story") not in (None, "")
-        if not isinstance(d, dict) or not isinstance(d.get("text"), str) or (pairs_path is None and not labelled):
+        if not isinstance(d, dict) or not isinstance(d.get("text"), str) or (story_needed and not labelled):
             problems.append(f"{path}:{n}: needs {need}")
             continue
         aid = str(d.get("id") or f"{path.stem}-{n}")
@@ -371,6 +380,8 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
         if labelled:
             stories[aid] = str(d["story"])
             split[aid] = split_of(f"{path.stem}-story-{d['story']}")
+        if d.get("duplicate_of") not in (None, ""):
+            duplicate_of[aid] = (str(d["duplicate_of"]), n)
     if not articles:
         raise InputError(f"{path}: no usable article (each line needs {need})"
                          + (f"; first problem: {problems[0]}" if problems else ""))
@@ -391,10 +402,16 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
                     problems.append(f"{pairs_path}:{n}: no article {missing[0]!r} in {path}")
                     continue
                 rows.append((a, b, label))
-    _split_by_pairs(split, [a.id for a in articles], rows, path.stem)
+    dups: list[tuple[str, str]] = []
+    for aid, (of, n) in duplicate_of.items():
+        if of not in seen or of == aid:
+            problems.append(f"{path}:{n}: duplicate_of names {'itself' if of == aid else f'no article {of!r} of the file'}")
+        else:
+            dups.append((aid, of))
+    _split_by_pairs(split, [a.id for a in articles], rows + [(a, b, 1.0) for a, b in dups], path.stem)
     pairs = [LabeledPair(a, b, label, split[a]) for a, b, label in rows]
     return Dataset(name=path.stem, articles=articles, split=split, stories=stories, pairs=pairs,
-                   pair_task=pair_task, description=f"user corpus {path}", problems=problems)
+                   pair_task=pair_task, description=f"user corpus {path}", problems=problems, duplicates=dups)
 
 
 def _split_by_pairs(split: dict[str, Split], ids: list[str], pairs: list[tuple[str, str, float]],

@@ -3,7 +3,7 @@
 Each task runs only when the dataset has the labels for it: ``clusters`` (story labels), ``pairs`` (pair
 labels), ``copy`` (graded copy kinds of pairs), ``attribution`` (true sources), ``passages`` (character
 spans), ``sts`` (graded pairs), ``disguises`` (the tricks a generated copy plays) and ``dedup`` (groups of
-exact and near copies, from the graded copy kinds). Every
+duplicates). Every
 free threshold of a baseline is tuned on the dev split and then applied unchanged to the reported split;
 storytrace runs with its defaults and is tuned on nothing here.
 """
@@ -529,14 +529,12 @@ def eval_disguises(ds: Dataset, split: Split, system: Any) -> TaskResult:
 
 def true_duplicates(ds: Dataset, split: Split) -> dict[str, str]:
     """Each article of a true group of duplicates in ``split`` -> the group's original: groups are joined
-    by the truth's exact and near (copy, source) pairs, as ``storytrace export --dedup near`` joins them,
-    and the original is the member that copies no other."""
-    from storytrace.dedup import LEVELS
-
-    pairs = [p for p in ds.copy_pairs_in(split) if p.kind in LEVELS["near"]]
-    derived = {p.a for p in pairs}
+    by the dataset's (duplicate, original) pairs (synth: its exact and near copies, as ``storytrace export
+    --dedup near`` joins them), and the original is the member that duplicates no other."""
+    pairs = ds.duplicates_in(split)
+    derived = {a for a, _ in pairs}
     out: dict[str, str] = {}
-    for group in components({x for p in pairs for x in (p.a, p.b)}, [(p.a, p.b) for p in pairs]):
+    for group in components({x for p in pairs for x in p}, pairs):
         roots = sorted(set(group) - derived)
         out.update((x, roots[0] if roots else group[0]) for x in group)
     return out
@@ -548,7 +546,7 @@ def eval_dedup(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResul
     components), every system keeping the same member of a group it finds (dedup.duplicate_map). Partial
     copies and rewrites hold text of their own and are meant to stay."""
     res = TaskResult("dedup")
-    articles = ds.storied_in(split)
+    articles = ds.articles_in(split)
     truth = true_duplicates(ds, split)
     res.notes.update(articles=len(articles), groups=len(set(truth.values())),
                      duplicates=len(truth) - len(set(truth.values())))
@@ -614,8 +612,8 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
         out.tasks.append(eval_sts(ds, split, system))
     if "disguises" in wanted and ds.disguised and hasattr(system, "disguises"):
         out.tasks.append(eval_disguises(ds, split, system))
-    if (hasattr(system, "duplicates") and ds.stories
-            and scorable("dedup", len(ds.copy_pairs), len(ds.copy_pairs_in(split)), "copy pairs")):
+    if hasattr(system, "duplicates") and scorable("dedup", len(ds.duplicates), len(ds.duplicates_in(split)),
+                                                  "duplicates"):
         out.tasks.append(eval_dedup(ds, split, system))
     for t in out.tasks:
         t.add_intervals()
