@@ -316,6 +316,30 @@ def test_stored_copy_pairs_carry_their_disguises_to_sites_and_pages(tmp_path: Pa
         assert "disguised: " in c.get("/articles/genoa-wire").text
 
 
+def test_pages_name_the_original_first_when_its_date_is_a_late_scrape(tmp_path: Path) -> None:
+    """The wire's page was scraped a month late; the farm's copy, dated first, plays look-alike letters:
+    the story page names the wire first and says why, and the article pages orient the copy by its tricks."""
+    db = tmp_path / "late.db"
+    build_index(db, [seeds_dir()])
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    copy = source.replace("harbour", "hаrbour").replace("cranes", "crаnes")  # Cyrillic а
+    articles = [{"id": "genoa-wire", "text": source, "site": "wire.example", "published": "2021-06-01T08:00:00Z"},
+                {"id": "genoa-farm", "text": copy, "site": "farm.example", "published": "2021-05-01T11:00:00Z"}]
+    with ServerProcess(db, token=TOKEN) as srv, srv.client() as c:
+        added = c.post("/api/articles", json={"articles": articles}, headers={"Authorization": f"Bearer {TOKEN}"})
+        assert added.status_code == 201, added.text
+        story_id = c.get("/api/articles/genoa-wire").json()["story_id"]
+        assert c.get(f"/api/stories/{story_id}").json()["first_publisher"]["article"] == "genoa-wire"
+        page = c.get(f"/stories/{story_id}").text
+        assert "play tricks only copiers play" in page
+        farm = c.get("/articles/genoa-farm").text
+        copies_from = farm[farm.index("Copies from"):farm.index("Copied by")]
+        assert "genoa-wire" in copies_from and "lookalike letters" in copies_from
+        wire = c.get("/articles/genoa-wire").text
+        assert "genoa-farm" in wire[wire.index("Copied by"):]
+
+
 def test_compare_page_lists_each_sides_disguises_as_text(client: httpx.Client) -> None:
     source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
                       for n in ("one", "two", "three", "four", "five", "six"))

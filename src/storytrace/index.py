@@ -855,8 +855,8 @@ class Index:
         if what == "articles":
             dropped = self.duplicates(dedup) if dedup else {}
             stands_for: dict[str, list[str]] = {}
-            for d, kept in dropped.items():
-                stands_for.setdefault(kept, []).append(d)
+            for gone, kept in dropped.items():
+                stands_for.setdefault(kept, []).append(gone)
             for art, story in self.store.iter_articles():
                 if art.id in dropped:
                     continue

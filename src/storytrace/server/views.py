@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from storytrace.errors import NotFound
 from storytrace.model import Article, Relation, Story, disguise_label
 from storytrace.network import rank_sites
+from storytrace.provenance import copier_side
 from storytrace.server.highlight import Segment, coverage, relation_marks, segments
 
 if TYPE_CHECKING:
@@ -177,7 +178,7 @@ class Link:
     other: Article
     relation: Relation
     story_id: str | None
-    tricks: tuple[str, ...] = ()  # the disguises the later side (the copy) plays, in words
+    tricks: tuple[str, ...] = ()  # the disguises the copy plays, in words
 
 
 @dataclass(slots=True)
@@ -192,8 +193,8 @@ class ArticleView:
 def article_view(index: Index, article_id: str) -> ArticleView:
     """An article, its story, what it copies and who copies it.
 
-    A relation's ``earlier`` side is taken as the source: when the other article is earlier, this one
-    copies from it; when this one is earlier, the other copies it; undated pairs go under "related".
+    A copy pair's copy is the side its own text shows to be one (storytrace.provenance), else the later
+    side by date; a pair neither says orients (undated, no copier's trick) goes under "related".
     """
     article = index.article(article_id)
     story_id = index.article_story(article_id)
@@ -207,15 +208,18 @@ def article_view(index: Index, article_id: str) -> ArticleView:
         except NotFound:
             continue
         me = "a" if rel.a == article_id else "b"
-        later = None if rel.earlier is None else ("b" if rel.earlier == "a" else "a")
-        found = {"a": rel.disguises_a, "b": rel.disguises_b}.get(later or "") or ()
+        copy_side = copier_side(*(None if ds is None else [d.kind for d in ds]
+                                  for ds in (rel.disguises_a, rel.disguises_b)))
+        if copy_side is None and rel.earlier is not None:
+            copy_side = "b" if rel.earlier == "a" else "a"
+        found = {"a": rel.disguises_a, "b": rel.disguises_b}.get(copy_side or "") or ()
         link = Link(other, rel, index.article_story(other_id), tuple(d.label for d in found))
-        if rel.copy == "none" or rel.earlier is None:
+        if rel.copy == "none" or copy_side is None:
             related.append(link)
-        elif rel.earlier == me:
-            copied_by.append(link)
-        else:
+        elif copy_side == me:
             copies_from.append(link)
+        else:
+            copied_by.append(link)
     return ArticleView(article, story_id, copies_from, copied_by, related)
 
 
