@@ -76,6 +76,18 @@ def test_words_broken_at_a_line_end_are_joined_but_compounds_stay() -> None:
     assert repair_text("Цены на газ для экс-\nпорта выросли, 2019-\n2020.") == "Цены на газ для экспорта выросли, 2019-\n2020."
 
 
+def test_the_texts_own_spelling_elsewhere_decides_a_break_first() -> None:
+    # two common words ("chair", "woman") make an uncommon one: joined because the text writes it whole
+    assert repair_text("The chairwoman spoke. Later the chair-\nwoman left.") == (
+        "The chairwoman spoke. Later the chairwoman left.")
+    assert repair_text("Later the chair-\nwoman left.") == "Later the chair-\nwoman left."
+    # a capital after the break is joined too when the text spells the word whole ...
+    assert repair_text("MarineTraffic showed it. Marine-\nTraffic data.") == "MarineTraffic showed it. MarineTraffic data."
+    # ... and a common word the text hyphenates elsewhere keeps its hyphen
+    assert repair_text("A co-operation deal. The co-\noperation ended.") == "A co-operation deal. The co-\noperation ended."
+    assert repair_text("The co-\noperation ended.") == "The cooperation ended."
+
+
 def test_paragraphs_captured_twice_are_kept_once_but_short_ones_may_repeat() -> None:
     caption = "The procession at the Rue du Château du Roi. Image: Genium."
     twice = f"{SOURCE}\n\n{caption}\n\n{caption}\n \n{SOURCE}"

@@ -101,14 +101,26 @@ _LINE_END_HYPHENS = ("-\n", "- \n", "\u00ad\n", "\u2010\n")
 _COMMON = 1e-6
 
 
-def _joined(m: re.Match[str]) -> str:
-    """The broken word joined, unless its second half starts with a capital or a digit (a name, "Smith-
-    Jones", or a range, "2019-2020") or it reads as a compound broken at its own hyphen: two common words
-    ("long-term") that make no common word joined."""
+_WORDS = re.compile(r"\w+")
+_HYPHENATED = re.compile(r"\b\w+[-\u2010]\w+\b")
+
+
+def _joined(m: re.Match[str], words: set[str], hyphenated: set[str]) -> str:
+    """The broken word joined, unless it reads as a word broken at its own hyphen.
+
+    The text's own spelling decides first: a compound it writes with a hyphen elsewhere ("long-term" inside
+    a line) keeps it, and a word it writes whole elsewhere ("Wikinews", "MarineTraffic") is joined, what a
+    typesetter's break cannot tell. Else the second half starting with a capital or a digit keeps the
+    hyphen (a name, "Smith-Jones", or a range, "2019-2020"), and so do two common words ("long-term")
+    that make no common word joined."""
+    word = m[1] + m[2]
+    if f"{m[1]}-{m[2]}".lower() in hyphenated:
+        return m[0]
+    if word.lower() in words:
+        return word
     if not m[2][0].islower():
         return m[0]
     freq = _english_frequencies()
-    word = m[1] + m[2]
     if freq.get(word.lower(), 0.0) >= _COMMON:
         return word
     compound = freq.get(m[1].lower(), 0.0) >= _COMMON and freq.get(m[2].lower(), 0.0) >= _COMMON
@@ -116,9 +128,13 @@ def _joined(m: re.Match[str]) -> str:
 
 
 def join_broken_words(text: str) -> str:
-    """Words that print or PDF broke at a line's end joined again: a common English word ("repor-ted"), or
-    a word whose parts are not both common words ("Magni-togorsk")."""
-    return _BROKEN.sub(_joined, text) if any(h in text for h in _LINE_END_HYPHENS) else text
+    """Words that print or PDF broke at a line's end joined again: a word the text writes whole elsewhere,
+    a common English word ("repor-ted"), or a word whose parts are not both common words ("Magni-togorsk")."""
+    if not any(h in text for h in _LINE_END_HYPHENS):
+        return text
+    words = {w.lower() for w in _WORDS.findall(text)}
+    hyphenated = {h.lower().replace("\u2010", "-") for h in _HYPHENATED.findall(text)}
+    return _BROKEN.sub(lambda m: _joined(m, words, hyphenated), text)
 
 
 # Characters a paragraph needs before its repetition counts: an interview's "No." or a photo's caption may
