@@ -316,6 +316,32 @@ def test_an_original_scraped_late_is_still_first_before_a_farms_disguised_copy(c
         assert (link["site"], link["copies_from"], link["median_lag_hours"]) == ("farm.example", orig.site, None)
 
 
+def test_stories_stored_by_an_older_storytrace_are_reheaded_by_provenance_once(core, tmp_path: Path) -> None:
+    """An index whose story names the farm's earlier-dated disguised copy first, as one built before
+    provenance did, gets the original as first publisher on its next scan, once."""
+    from storytrace.cluster import build_story
+    from storytrace.index import _member
+
+    orig = dataclasses.replace(core["bridge_original"], published="2018-09-14T13:05:00Z", id=None)
+    glyphs = str.maketrans({"a": "\u0430", "e": "\u0435", "o": "\u043e"})
+    farm = Article(text=" ".join(w.translate(glyphs) if i % 3 == 0 else w for i, w in enumerate(orig.text.split(" "))),
+                   title=orig.title, site="farm.example", published="2018-08-14T20:00:00Z")
+    path = tmp_path / "old.db"
+    with Index(path) as index:
+        index.add([orig, farm])
+        numbers = index.store.story_members([index.store.number_of(make_id(orig))])
+        by_date = build_story([_member(m) for m in index.store.load_members(numbers).values()], [])
+        with index.store.transaction():
+            index.store.replace_stories(numbers, [(by_date, sorted(numbers))])
+            index.store.set_meta("firsts_by_provenance", "0")
+        assert index.stories()[0].first == make_id(farm)  # as an older storytrace stored it
+    with Index(path) as index:
+        report = index.add([core["quake_peru"]])
+        assert report.reheaded == 1
+        assert index.story(index.article_story(make_id(orig))).first == make_id(orig)
+        assert index.add([core["quake_albania"]]).reheaded == 0  # done once
+
+
 def test_duplicates_fold_exact_copies_then_reprints_into_the_original(full: Index, core) -> None:
     orig, exact, reprint = (core[k].id for k in ("bridge_original", "bridge_exact", "bridge_reprint"))
     assert full.duplicates("exact") == {exact: orig}

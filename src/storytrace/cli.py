@@ -128,6 +128,10 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         if report.upgraded:
             out.print(f"named the disguises of {report.upgraded} copy pairs stored by an older storytrace",
                       highlight=False)
+        if report.reheaded:
+            out.print(f"{report.reheaded} stored stories name another first publisher now: their earliest-dated "
+                      "article plays a trick only copiers play, which an older storytrace did not weigh against "
+                      "the dates", highlight=False)
         if report.relabelled:
             out.print(f"{report.relabelled} stored exact copies are near now: one side glues its sentences "
                       "together or writes fullwidth or mathematical letters, which an older storytrace did not "

@@ -33,7 +33,7 @@ from .ingest import make_id, read_paths, remove_repeated_lines
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .normalize import GLUED_STOPS, exact_marks
-from .provenance import shown_copies
+from .provenance import copier_side, shown_copies
 from .relate import relate, story_similarity
 from .store import open_store
 
@@ -214,6 +214,7 @@ class Index:
         st = self.settings
         report.upgraded += self._name_old_disguises()
         report.relabelled += self._relabel_exact_by_marks()
+        report.reheaded += self._head_stories_by_provenance()
 
         def prepared() -> Iterator[tuple[int, list[Article]]]:
             for batch in _batches(articles, BATCH_SIZE):
@@ -321,6 +322,39 @@ class Index:
                 self.store.set_copy(near)
                 self.store.set_meta("glued_exact_after", f"{EXACT_CHECK}:{after[0]},{after[1]}")
             done += len(near)
+
+    def _head_stories_by_provenance(self) -> int:
+        """Give a first publisher by the copies' own texts (storytrace.provenance) to stories stored before
+        first publishers followed them, whose earliest-dated member may be a copy by its tricks. Only such
+        stories are rebuilt, members unchanged, so the pass reads the copy pairs once and rewrites little;
+        a mark in the index says it is done. Returns the stories whose first publisher changed."""
+        if self.store.get_meta("firsts_by_provenance") == "1":
+            return 0
+        shown = {a if side == "a" else b for _, _, a, ka, _, _, b, kb in self.store.copy_pair_rows()
+                 if (side := copier_side(ka, kb)) is not None}
+        shown_in: dict[str, dict[str, int]] = {}  # story -> its members shown to be copies, id -> number
+        for n, (art, story_id) in self.store.articles_with_story(shown).items():
+            if story_id:
+                shown_in.setdefault(story_id, {})[art.id] = n
+        done = 0
+        for story_id, copies_here in sorted(shown_in.items()):
+            old = self.store.story(story_id)
+            if old is None or old.first not in copies_here:
+                continue  # a story headed by no shown copy keeps its first publisher
+            numbers = self.store.story_members(copies_here.values())
+            loaded = self.store.load_members(numbers)
+            ids = {n: art.id for n, art, _ in loaded.values()}
+            links = [(a, b, c) for a, b, c, _ in self.store.linked(numbers) if a in ids and b in ids and c != "none"]
+            tricks = self.store.copy_tricks((a, b) for a, b, _ in links)
+            copies = shown_copies((ids[a], ids[b], *kinds) for (a, b), kinds in tricks.items())
+            reprints = [(ids[a], ids[b]) for a, b, c in links if c in ("exact", "near")]
+            story = build_story([_member(loaded[n]) for n in sorted(loaded)], reprints, copies)
+            if story.first != old.first:
+                with self.store.transaction():
+                    self.store.replace_stories(numbers, [(story, sorted(numbers))])
+                done += 1
+        self.store.set_meta("firsts_by_provenance", "1")
+        return done
 
     def store_story_count(self) -> int:
         return self.store.story_count()

@@ -242,6 +242,7 @@ class ScanReport:
     upgraded: int = 0  # stored copy pairs whose disguises an older storytrace had not named, named now
     relabelled: int = 0  # stored exact copies an older storytrace called exact though one side glues its sentences
     # or writes styled letters (normalize.exact_marks), now near
+    reheaded: int = 0  # stored stories whose first publisher their copies' own texts changed (storytrace.provenance)
     repaired: dict[str, int] = field(default_factory=dict)  # articles read with each repair (ingest.repair)
 
     def add_problem(self, problem: ReadError) -> None:
