@@ -168,7 +168,8 @@ def test_query_answer_is_the_json_of_the_matches(client: httpx.Client, server: S
 
 def test_openapi_schema(client: httpx.Client) -> None:
     schema = client.get("/api/openapi.json").json()
-    for path in ("/api/stories", "/api/stories/{story_id}", "/api/pair", "/api/compare", "/api/query", "/api/articles"):
+    for path in ("/api/stories", "/api/stories/{story_id}", "/api/pair", "/api/compare", "/api/query", "/api/articles",
+                 "/api/duplicates"):
         assert path in schema["paths"], path
     assert "post" in schema["paths"]["/api/articles"]
     assert client.get("/docs").status_code == 404  # Swagger UI would pull scripts from a CDN
@@ -338,6 +339,28 @@ def test_pages_name_the_original_first_when_its_date_is_a_late_scrape(tmp_path: 
         assert "genoa-wire" in copies_from and "lookalike letters" in copies_from
         wire = c.get("/articles/genoa-wire").text
         assert "genoa-farm" in wire[wire.index("Copied by"):]
+
+
+def test_duplicates_endpoint_pages_what_export_dedup_leaves_out(tmp_path: Path) -> None:
+    db = tmp_path / "dup.db"
+    build_index(db, [seeds_dir()])
+    source = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                      for n in ("one", "two", "three", "four", "five", "six"))
+    articles = [{"id": "wire", "text": source, "published": "2021-05-01T08:00:00Z"},
+                {"id": "reprint", "text": source, "published": "2021-05-01T09:00:00Z"},
+                {"id": "farm", "text": source.replace("harbour", "hаrbour"), "published": "2021-05-01T10:00:00Z"}]
+    with ServerProcess(db, token=TOKEN) as srv, srv.client() as c:
+        assert c.post("/api/articles", json={"articles": articles},
+                      headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 201
+        near = c.get("/api/duplicates").json()
+        assert (near["total"], near["level"]) == (2, "near")
+        assert {(r["article"], r["kept"]) for r in near["duplicates"]} == {("reprint", "wire"), ("farm", "wire")}
+        assert c.get("/api/duplicates", params={"level": "exact"}).json()["duplicates"] == [
+            {"article": "reprint", "kept": "wire"}]
+        first = c.get("/api/duplicates", params={"limit": 1}).json()
+        assert len(first["duplicates"]) == 1 and first["next_offset"] == 1
+        assert c.get("/api/duplicates", params={"offset": 1}).json()["next_offset"] is None
+        assert c.get("/api/duplicates", params={"level": "story"}).status_code == 422
 
 
 def test_compare_page_lists_each_sides_disguises_as_text(client: httpx.Client) -> None:

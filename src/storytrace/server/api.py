@@ -195,6 +195,32 @@ async def get_pair(
     return await cpu_bound(request, lambda: access(request).reader().pair(a, b).to_dict())
 
 
+@router.get("/duplicates")
+async def list_duplicates(
+    request: Request,
+    level: Literal["exact", "near"] = "near",
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    """The articles a deduplicated corpus drops, each with the article kept in its place, as ``storytrace
+    export --dedup LEVEL`` leaves them out (``Index.duplicates``), ordered by kept article then dropped."""
+
+    def work() -> dict[str, Any]:
+        dropped = access(request).reader().duplicates(level)
+        rows = sorted(dropped.items(), key=lambda kv: (kv[1], kv[0]))
+        page = rows[offset : offset + limit]
+        return {
+            "duplicates": [{"article": d, "kept": k} for d, k in page],
+            "total": len(rows),
+            "level": level,
+            "limit": limit,
+            "offset": offset,
+            "next_offset": offset + limit if offset + limit < len(rows) else None,
+        }
+
+    return await cpu_bound(request, work)
+
+
 @router.get("/sites")
 def list_sites(request: Request, sort: str = "articles",
                min_articles: Annotated[int, Query(ge=1)] = 1) -> dict[str, Any]:
