@@ -47,17 +47,15 @@ def copy_edges(rows: Iterable[CopyPairRow]) -> list[CopyEdge]:
     out = []
     for site_a, pub_a, n_a, tricks_a, site_b, pub_b, n_b, tricks_b in rows:
         ta, tb = parse_published(pub_a), parse_published(pub_b)
+        gap = None if ta is None or tb is None else (ta - tb).total_seconds() / 3600  # > 0: a is the later
         shown = copier_side(tricks_a, tricks_b)
-        dated = ta is not None and tb is not None and ta != tb
         if shown is not None:
             a_copies = shown == "a"
-        elif dated:
-            a_copies = ta > tb  # type: ignore[operator]
+        elif gap:
+            a_copies = gap > 0
         else:
             continue
-        hours: float | None = None
-        if dated and (ta > tb) == a_copies:  # type: ignore[operator]
-            hours = abs((ta - tb).total_seconds()) / 3600  # type: ignore[operator]
+        hours = abs(gap) if gap and (gap > 0) == a_copies else None
         if a_copies:
             out.append(CopyEdge(site_a or "", site_b or "", n_a, n_b, hours, copier_tricks(tricks_a)))
         else:
