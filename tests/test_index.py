@@ -350,6 +350,24 @@ def test_duplicates_fold_exact_copies_then_reprints_into_the_original(full: Inde
         full.duplicates("story")
 
 
+def test_duplicates_are_kept_until_the_index_changes_from_any_connection(core, tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    orig, exact = core["bridge_original"], core["bridge_exact"]
+    with Index(path) as writer:
+        writer.add([orig, core["quake_peru"]])
+        with Index(path, readonly=True) as reader:
+            assert reader.duplicates("exact") == {}
+            writer.add([exact])  # another connection writes
+            assert reader.duplicates("exact") == {exact.id: orig.id}
+            answer = reader.duplicates("exact")
+            answer.clear()  # a caller's copy: the kept answer is not touched
+            assert reader.duplicates("exact") == {exact.id: orig.id}
+        assert writer.duplicates("near") == {exact.id: orig.id}
+        reprint = core["bridge_reprint"]
+        writer.add([reprint])  # this connection writes
+        assert writer.duplicates("near") == {exact.id: orig.id, reprint.id: orig.id}
+
+
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_export_dedup_writes_one_article_per_group(full: Index, core, tmp_path: Path, fmt: str) -> None:
     path = tmp_path / f"d.{fmt}"

@@ -153,6 +153,8 @@ class Index:
         self._owns_engine = isinstance(engine, str)
         self._vocab: dict[str, int] = {}
         self._vec_cache: dict[int, tuple] = {}
+        # level -> (store version, dropped -> kept): a paged API reads the same answer many times
+        self._duplicates: dict[str, tuple[Any, dict[str, str]]] = {}
         self._query_local = threading.local()
         self.engine = get_engine(engine) if isinstance(engine, str) else engine
 
@@ -832,8 +834,12 @@ class Index:
 
         ``level`` "exact" folds exact copies, "near" reprints too (:mod:`storytrace.dedup`); the article kept
         is a group's earliest published that its copies' texts do not show to be a copy, then its first
-        scanned."""
+        scanned. The answer is kept until the index changes, from this connection or any other."""
         kinds = copy_kinds(level)
+        version = self.store.version()
+        cached = self._duplicates.get(level)
+        if cached is not None and cached[0] == version:
+            return dict(cached[1])
         edges: list[tuple[str, str]] = []
         members: dict[str, tuple[str, str | None, int]] = {}
         tricks = []
@@ -842,7 +848,9 @@ class Index:
             members[a] = (a, pub_a, n_a)
             members[b] = (b, pub_b, n_b)
             tricks.append((a, b, kinds_a, kinds_b))
-        return duplicate_map(edges, list(members.values()), shown_copies(tricks))
+        found = duplicate_map(edges, list(members.values()), shown_copies(tricks))
+        self._duplicates[level] = (version, found)
+        return dict(found)
 
     def export(self, out: str | Path | IO[str] | IO[bytes], format: str = "jsonl", what: str = "articles",
                dedup: str | None = None) -> int:

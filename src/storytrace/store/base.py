@@ -148,6 +148,11 @@ class Store(ABC):
     def copy_pair_rows(self) -> Iterator[CopyPairRow]: ...
 
     @abstractmethod
+    def version(self) -> Any:
+        """A value that changes whenever the stored data does, by this connection or another: answers
+        computed from the whole index can be kept while it stays the same."""
+
+    @abstractmethod
     def copy_tricks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[tuple[str, ...] | None,
                                                                                        tuple[str, ...] | None]]:
         """The disguise kinds each side of these stored copy pairs plays (None: not looked for)."""

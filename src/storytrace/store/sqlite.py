@@ -598,6 +598,10 @@ class SQLiteStore(Store):
             yield (site_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
                    site_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
 
+    def version(self) -> tuple[int, int]:
+        # data_version moves when another connection commits, total_changes when this one writes
+        return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
+
     def copy_tricks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[tuple[str, ...] | None,
                                                                                        tuple[str, ...] | None]]:
         want = set(pairs)
