@@ -304,6 +304,20 @@ def test_compare_fixture_files(core_dir: Path, core) -> None:
     assert (doc["copy"], doc["story"], doc["earlier"]) == ("near", "same", "a")
 
 
+def test_compare_names_the_copy_by_its_tricks_when_the_dates_say_otherwise(cwd: Path) -> None:
+    body = " ".join(f"Sentence number {n} of the report talks about the harbour of Genoa and its cranes."
+                    for n in ("one", "two", "three", "four", "five", "six"))
+    (cwd / "wire.txt").write_text(f"Published: 2021-06-01T08:00:00Z\n\nGenoa harbour\n\n{body}\n", encoding="utf-8")
+    (cwd / "farm.txt").write_text(f"Published: 2021-05-01T08:00:00Z\n\nGenoa harbour\n\n"
+                                  f"{body.replace('harbour', 'hаrbour')}\n", encoding="utf-8")
+    result = run("compare", "wire.txt", "farm.txt")
+    assert result.exit_code == 0, result.output
+    assert "earlier: farm.txt" in result.stdout
+    assert "the copy: b (farm.txt) plays tricks only copiers play" in " ".join(result.stdout.split())
+    plain = run("compare", "wire.txt", "wire.txt")
+    assert "the copy:" not in plain.stdout
+
+
 # -- errors ----------------------------------------------------------------------------------------
 
 def test_show_missing_story(db: str) -> None:
