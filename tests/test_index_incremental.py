@@ -247,11 +247,16 @@ def test_an_older_index_gets_its_copies_disguises_named_on_the_next_scan(tmp_pat
         index.scan([folder])
         fresh = {(r.a, r.b): (r.disguises_a, r.disguises_b) for r in index.pairs()}
         copies = sum(1 for r in index.pairs() if r.copy != "none")
+        fresh_dups = index.duplicates("near")
     assert copies >= 2
     assert any(a or b for a, b in fresh.values()), "the farm's copy should play tricks"
     _to_schema_1(db)
     with Index(db, readonly=True) as index:
         assert all(r.disguises_a is None for r in index.pairs() if r.copy != "none")
+        # without disguises nothing is shown to be a copy, but the groups are the same
+        old_dups = index.duplicates("near")
+        assert set(old_dups) | set(old_dups.values()) == set(fresh_dups) | set(fresh_dups.values())
+        assert len(old_dups) == len(fresh_dups) and index.sites()
     res = CliRunner().invoke(main, ["scan", str(folder), "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert f"named the disguises of {copies} copy pairs" in res.output
