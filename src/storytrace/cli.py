@@ -20,7 +20,7 @@ from rich.table import Table
 from . import __version__
 from .errors import StorytraceError
 from .dedup import LEVELS
-from .provenance import copier_side
+from .provenance import relation_copier
 from .index import EXPORTS, Index
 from .model import Article, ReadError, Relation
 from .network import SITE_ORDERS, rank_sites
@@ -273,7 +273,7 @@ def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
         for d in tricks or ():
             out.print(f"disguise in {side}: {d.label} x{d.count} ({', '.join(d.examples)})",
                       highlight=False, markup=False)
-    copier = copier_side(*(None if ds is None else [d.kind for d in ds] for ds in (rel.disguises_a, rel.disguises_b)))
+    copier = relation_copier(rel)
     if rel.copy != "none" and copier is not None:
         path = a if copier == "a" else b
         out.print(f"the copy: {copier} ({path}) plays tricks only copiers play, whatever the dates say",

@@ -346,10 +346,10 @@ class Index:
             numbers = self.store.story_members(copies_here.values())
             loaded = self.store.load_members(numbers)
             ids = {n: art.id for n, art, _ in loaded.values()}
-            links = [(a, b, c) for a, b, c, _ in self.store.linked(numbers) if a in ids and b in ids and c != "none"]
-            tricks = self.store.copy_tricks((a, b) for a, b, _ in links)
-            copies = shown_copies((ids[a], ids[b], *kinds) for (a, b), kinds in tricks.items())
-            reprints = [(ids[a], ids[b]) for a, b, c in links if c in ("exact", "near")]
+            links = [(a, b, c, ka, kb) for a, b, c, _, ka, kb in self.store.linked(numbers, with_kinds=True)
+                     if a in ids and b in ids and c != "none"]
+            copies = shown_copies((ids[a], ids[b], ka, kb) for a, b, _, ka, kb in links)
+            reprints = [(ids[a], ids[b]) for a, b, c, _, _ in links if c in ("exact", "near")]
             story = build_story([_member(loaded[n]) for n in sorted(loaded)], reprints, copies)
             if story.first != old.first:
                 with self.store.transaction():
@@ -628,12 +628,16 @@ class Index:
         st = self.settings
         nodes: set[int] = set(self.store.story_members(numbers))
         edges: dict[tuple[int, int], tuple[str, str]] = {}
+        # the disguise kinds of each copy pair: what its texts say of who copied whom (storytrace.provenance)
+        tricks: dict[tuple[int, int], tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {}
         frontier = set(nodes)
         while frontier and len(nodes) <= MAX_DENSE * 4:
-            found = self.store.linked(frontier)
+            found = self.store.linked(frontier, with_kinds=True)
             nxt: set[int] = set()
-            for a, b, copy, story in found:
+            for a, b, copy, story, kinds_a, kinds_b in found:
                 edges[(a, b)] = (copy, story)
+                if copy != "none":
+                    tricks[(a, b)] = (kinds_a, kinds_b)
                 if story == "same":
                     for x in (a, b):
                         if x not in nodes:
@@ -651,9 +655,6 @@ class Index:
             ka = comp_of.get(a)
             if ka is not None and ka == comp_of.get(b):
                 comp_edges.setdefault(ka, []).append(((a, b), cs))
-        # What the copies' own texts say of who copied whom (storytrace.provenance), for the first publishers.
-        tricks = self.store.copy_tricks((a, b) for (a, b), (c, _) in edges.items()
-                                        if c != "none" and a in loaded and b in loaded)
         stories: list[tuple[Story, list[int]]] = []
         for k, comp in enumerate(comps):
             ns = [int(x) for x in comp]
@@ -834,7 +835,8 @@ class Index:
 
         ``level`` "exact" folds exact copies, "near" reprints too (:mod:`storytrace.dedup`); the article kept
         is a group's earliest published that its copies' texts do not show to be a copy, then its first
-        scanned. The answer is kept until the index changes, from this connection or any other."""
+        scanned. Ordered by kept article, then dropped; the answer is kept until the index changes, from this
+        connection or any other."""
         kinds = copy_kinds(level)
         version = self.store.version()
         cached = self._duplicates.get(level)
@@ -849,6 +851,7 @@ class Index:
             members[b] = (b, pub_b, n_b)
             tricks.append((a, b, kinds_a, kinds_b))
         found = duplicate_map(edges, list(members.values()), shown_copies(tricks))
+        found = dict(sorted(found.items(), key=lambda kv: (kv[1], kv[0])))  # by kept, then dropped: pages read it
         self._duplicates[level] = (version, found)
         return dict(found)
 

@@ -15,8 +15,9 @@ from collections.abc import Iterable
 from typing import Literal
 
 from .disguise import COPIER_TRICKS
+from .model import Relation
 
-__all__ = ["copier_tricks", "copier_side", "shown_copies"]
+__all__ = ["copier_tricks", "copier_side", "relation_copier", "shown_copies"]
 
 
 def copier_tricks(kinds: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -33,6 +34,11 @@ def copier_side(kinds_a: Iterable[str] | None, kinds_b: Iterable[str] | None) ->
     if cb and ca == ():
         return "b"
     return None
+
+
+def relation_copier(rel: Relation) -> Literal["a", "b"] | None:
+    """:func:`copier_side` of the disguises a relation names on each side."""
+    return copier_side(*(None if ds is None else [d.kind for d in ds] for ds in (rel.disguises_a, rel.disguises_b)))
 
 
 def shown_copies(pairs: Iterable[tuple[str, str, Iterable[str] | None, Iterable[str] | None]]) -> set[str]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from storytrace.cluster import components
+from storytrace.dedup import LEVELS
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
 from storytrace.model import Article
@@ -303,7 +304,7 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
         candidates=candidates,
         passages=passages,
         copy_pairs=copy_pairs,
-        duplicates=[(p.a, p.b) for p in copy_pairs if p.kind in ("exact", "near")],
+        duplicates=[(p.a, p.b) for p in copy_pairs if p.kind in LEVELS["near"]],
         first=first,
         unrelated=unrelated,
         disguised=disguised,

@@ -207,7 +207,7 @@ async def list_duplicates(
 
     def work() -> dict[str, Any]:
         dropped = access(request).reader().duplicates(level)
-        rows = sorted(dropped.items(), key=lambda kv: (kv[1], kv[0]))
+        rows = list(dropped.items())  # Index.duplicates orders them
         page = rows[offset : offset + limit]
         return {
             "duplicates": [{"article": d, "kept": k} for d, k in page],

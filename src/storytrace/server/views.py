@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from storytrace.errors import NotFound
 from storytrace.model import Article, Relation, Story, disguise_label
 from storytrace.network import rank_sites
-from storytrace.provenance import copier_side
+from storytrace.provenance import relation_copier
 from storytrace.server.highlight import Segment, coverage, relation_marks, segments
 
 if TYPE_CHECKING:
@@ -208,8 +208,7 @@ def article_view(index: Index, article_id: str) -> ArticleView:
         except NotFound:
             continue
         me = "a" if rel.a == article_id else "b"
-        copy_side = copier_side(*(None if ds is None else [d.kind for d in ds]
-                                  for ds in (rel.disguises_a, rel.disguises_b)))
+        copy_side = relation_copier(rel)
         if copy_side is None and rel.earlier is not None:
             copy_side = "b" if rel.earlier == "a" else "a"
         found = {"a": rel.disguises_a, "b": rel.disguises_b}.get(copy_side or "") or ()

@@ -105,8 +105,10 @@ class Store(ABC):
         """Set the copy kind of stored pairs: (a, b, copy)."""
 
     @abstractmethod
-    def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
-        """Stored related pairs touching these articles: (a, b, copy, story)."""
+    def linked(self, numbers: Iterable[int], with_kinds: bool = False) -> list[tuple]:
+        """Stored related pairs touching these articles: (a, b, copy, story), and with ``with_kinds`` the
+        disguise kinds of a and of b too (None where a copy pair was stored before disguises were), read in
+        the same pass."""
 
     @abstractmethod
     def replace_stories(self, old_members: Iterable[int], stories: Sequence[tuple[Story, list[int]]]) -> None: ...
@@ -151,11 +153,6 @@ class Store(ABC):
     def version(self) -> Any:
         """A value that changes whenever the stored data does, by this connection or another: answers
         computed from the whole index can be kept while it stays the same."""
-
-    @abstractmethod
-    def copy_tricks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[tuple[str, ...] | None,
-                                                                                       tuple[str, ...] | None]]:
-        """The disguise kinds each side of these stored copy pairs plays (None: not looked for)."""
 
     @abstractmethod
     def copy_links(self, kinds: Sequence[str]) -> Iterator[CopyPairRow]:

@@ -147,6 +147,12 @@ def _story(row: Sequence[Any]) -> Story:
                  reprint_groups=tuple(tuple(g) for g in json.loads(row[8])))
 
 
+def _load_kinds(copy: str, stored: str | None) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The disguise kinds of each side, as :func:`_load_disguises` reads them (None: not looked for)."""
+    return tuple(None if side is None else tuple(d.kind for d in side)  # type: ignore[return-value]
+                 for side in _load_disguises(copy, stored))
+
+
 def _chunks(seq: Sequence[Any], size: int = 500) -> Iterator[Sequence[Any]]:
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
@@ -443,14 +449,17 @@ class SQLiteStore(Store):
     def set_copy(self, rows: Sequence[tuple[int, int, str]]) -> None:
         self.db.executemany("UPDATE pairs SET copy = ? WHERE a = ? AND b = ?", [(c, a, b) for a, b, c in rows])
 
-    def linked(self, numbers: Iterable[int]) -> list[tuple[int, int, str, str]]:
-        out: list[tuple[int, int, str, str]] = []
+    def linked(self, numbers: Iterable[int], with_kinds: bool = False) -> list[tuple]:
+        out: list[tuple] = []
         ns = sorted(set(numbers))
+        cols = "a, b, copy, story" + (f", {self._disguises_col.removeprefix('p.')}" if with_kinds else "")
         for chunk in _chunks(ns):
             marks = ",".join("?" * len(chunk))
-            q = (f"SELECT a, b, copy, story FROM pairs WHERE a IN ({marks}) UNION "
-                 f"SELECT a, b, copy, story FROM pairs WHERE b IN ({marks})")
-            out.extend(self.db.execute(q, list(chunk) * 2))
+            q = f"SELECT {cols} FROM pairs WHERE a IN ({marks}) UNION SELECT {cols} FROM pairs WHERE b IN ({marks})"
+            rows = self.db.execute(q, list(chunk) * 2)
+            if with_kinds:
+                rows = ((a, b, c, s, *_load_kinds(c, dg)) for a, b, c, s, dg in rows)
+            out.extend(rows)
         return out
 
     def story_members(self, numbers: Iterable[int]) -> set[int]:
@@ -591,41 +600,23 @@ class SQLiteStore(Store):
     def copy_pair_rows(self) -> Iterator[CopyPairRow]:
         """(site, published, number, disguise kinds) of both articles of every stored copy pair (exact, near,
         partial); the kinds are None where the pair was stored before disguises were."""
-        q = (f"SELECT x.site, x.published, p.a, y.site, y.published, p.b, p.copy, {self._disguises_col} FROM pairs p"
-             " JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy != 'none'")
-        for site_a, pub_a, a, site_b, pub_b, b, c, dg in self.db.execute(q):
-            da, db = _load_disguises(c, dg)
-            yield (site_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
-                   site_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
+        return self._copy_rows("site", ("exact", "near", "partial"))
 
     def version(self) -> tuple[int, int]:
         # data_version moves when another connection commits, total_changes when this one writes
         return int(self.db.execute("PRAGMA data_version").fetchone()[0]), self.db.total_changes
 
-    def copy_tricks(self, pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], tuple[tuple[str, ...] | None,
-                                                                                       tuple[str, ...] | None]]:
-        want = set(pairs)
-        out: dict[tuple[int, int], tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {}
-        if not want or self._disguises_col == "NULL":
-            return out
-        for chunk in _chunks(sorted({a for a, _ in want})):
-            marks = ",".join("?" * len(chunk))
-            q = f"SELECT a, b, copy, disguises FROM pairs WHERE copy != 'none' AND a IN ({marks})"
-            for a, b, c, dg in self.db.execute(q, list(chunk)):
-                if (a, b) in want:
-                    da, db = _load_disguises(c, dg)
-                    out[(a, b)] = (None if da is None else tuple(d.kind for d in da),
-                                   None if db is None else tuple(d.kind for d in db))
-        return out
-
     def copy_links(self, kinds: Sequence[str]) -> Iterator[CopyPairRow]:
+        return self._copy_rows("id", kinds)
+
+    def _copy_rows(self, column: str, kinds: Sequence[str]) -> Iterator[CopyPairRow]:
+        """(``column``, published, number, disguise kinds) of both articles of each pair of these copy kinds."""
         marks = ", ".join("?" * len(kinds))
-        q = (f"SELECT x.id, x.published, p.a, y.id, y.published, p.b, p.copy, {self._disguises_col} FROM pairs p"
-             f" JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy IN ({marks})")
-        for id_a, pub_a, a, id_b, pub_b, b, c, dg in self.db.execute(q, list(kinds)):
-            da, db = _load_disguises(c, dg)
-            yield (id_a, pub_a, a, None if da is None else tuple(d.kind for d in da),
-                   id_b, pub_b, b, None if db is None else tuple(d.kind for d in db))
+        q = (f"SELECT x.{column}, x.published, p.a, y.{column}, y.published, p.b, p.copy, {self._disguises_col}"
+             f" FROM pairs p JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b WHERE p.copy IN ({marks})")
+        for col_a, pub_a, a, col_b, pub_b, b, c, dg in self.db.execute(q, list(kinds)):
+            kinds_a, kinds_b = _load_kinds(c, dg)
+            yield (col_a, pub_a, a, kinds_a, col_b, pub_b, b, kinds_b)
 
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):
