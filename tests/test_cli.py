@@ -216,6 +216,28 @@ def test_pairs_json(db: str, core) -> None:
     assert run("pairs", "--db", db, "--copy", "lots").exit_code != 0
 
 
+def test_pairs_pages_with_limit_and_offset(db: str) -> None:
+    every = json.loads(run("pairs", "--db", db, "--json").stdout)
+    assert len(every) >= 3
+    first = json.loads(run("pairs", "--db", db, "--json", "--limit", "2").stdout)
+    rest = json.loads(run("pairs", "--db", db, "--json", "--offset", "2").stdout)
+    assert first + rest == every
+    middle = json.loads(run("pairs", "--db", db, "--json", "--limit", "1", "--offset", "1").stdout)
+    assert middle == every[1:2]
+    assert run("pairs", "--db", db, "--limit", "-1").exit_code != 0
+
+
+def test_tables_keep_ids_whole_in_a_narrow_terminal(db: str) -> None:
+    every = json.loads(run("pairs", "--db", db, "--json").stdout)
+    table = run("pairs", "--db", db, env={"COLUMNS": "60"}).stdout
+    assert max(len(line) for line in table.splitlines()) <= 60
+    for p in every:
+        assert p["a"] in table and p["b"] in table
+    stories = json.loads(run("stories", "--db", db, "--json").stdout)
+    listed = run("stories", "--db", db, env={"COLUMNS": "60"}).stdout
+    assert all(s["id"] in listed for s in stories)
+
+
 def test_query_json_stores_nothing(db: str, core, core_dir: Path, core_index: Index) -> None:
     before = core_index.count()
     result = run("query", str(core_dir / "bridge_partial.txt"), "--db", db, "--json")

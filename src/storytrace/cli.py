@@ -8,14 +8,15 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable
+from itertools import islice
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
+from rich.table import Column, Table
 
 from . import __version__
 from .errors import StorytraceError
@@ -51,6 +52,12 @@ def handle_errors(f: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+def _id_column(header: str, ids: Iterable[str]) -> Column:
+    """A column of ids the next command takes (show, --article): kept whole on one line, so that a narrow
+    terminal squeezes the other columns rather than cutting an id short with nothing left to copy."""
+    return Column(header, no_wrap=True, min_width=min(64, max((len(i) for i in ids), default=0)))
 
 
 def emit_json(doc: Any) -> None:
@@ -164,7 +171,7 @@ def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | 
     if as_json:
         emit_json([s.to_dict() for s in found])
         return
-    t = Table("story", "articles", "published", "first site", "headline")
+    t = Table(_id_column("story", (s.id for s in found)), "articles", "published", "first site", "headline")
     # On a terminal, one line per story: the headline gets what the other columns leave. Piped, nothing is cut.
     room = max(12, out.width - 62) if out.is_terminal else 10_000
     for s in found:
@@ -206,7 +213,7 @@ def show(story_id: str, db: str, as_json: bool) -> None:
     if story.members and story.first != story.members[0]:
         out.print("  (the articles dated before it play tricks only copiers play against another article of "
                   "the story: copies, whatever their dates say)", highlight=False)
-    t = Table("published", "site", "author", "article", "title")
+    t = Table("published", "site", "author", _id_column("article", (a.id for a in arts)), "title")
     for a in arts:
         t.add_row(*map(escape, (a.published or "?", a.site or "", a.author or "", a.id, a.title[:60])))
     out.print(t)
@@ -294,7 +301,8 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
     if as_json:
         emit_json([m.to_dict() for m in matches])
         return
-    t = Table("article", "site", "published", "copy", "story", "reuse", "story score", "disguises", "title")
+    t = Table(_id_column("article", (m.article.id for m in matches)), "site", "published", "copy", "story", "reuse", "story score", "disguises",
+              "title")
     for m in matches:
         s = m.relation.scores
         tricks = ", ".join(d.label for d in m.relation.disguises_a or ())
@@ -310,15 +318,19 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
 @click.option("--copy", type=click.Choice(["exact", "near", "partial", "none"]), default=None)
 @click.option("--story", type=click.Choice(["same", "different"]), default=None)
 @click.option("--article", default=None, help="Only pairs with this article.")
+@click.option("--limit", default=0, show_default=True, type=click.IntRange(0), help="How many pairs (0 for all).")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many pairs first.")
 @handle_errors
-def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: str | None) -> None:
+def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: str | None, limit: int,
+          offset: int) -> None:
     """Every related pair with its relation, scores and, for a copy, the disguises each side plays."""
     with open_index(db) as index:
-        rels = list(index.pairs(copy=copy, story=story, article_id=article))
+        rels = list(islice(index.pairs(copy=copy, story=story, article_id=article), offset,
+                           offset + limit if limit else None))
     if as_json:
         emit_json([r.summary() for r in rels])
         return
-    t = Table("a", "b", "copy", "story", "story score", "reuse", "earlier", "disguises")
+    t = Table(_id_column("a", (r.a for r in rels)), _id_column("b", (r.b for r in rels)), "copy", "story", "story score", "reuse", "earlier", "disguises")
     for r in rels:
         t.add_row(*map(escape, (r.a, r.b, r.copy, r.story, f"{r.scores.get('story', 0):.2f}",
                                 f"{r.scores.get('reuse', 0):.2f}", r.earlier or "", _tricks_cell(r))))
