@@ -108,16 +108,32 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
 
         with Index(db) as index:
             older_keys = index.older_keys
-            if sys.stderr.isatty() and not as_json:
-                from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+            before = index.count()
+            try:
+                report = _scan_local(index, paths, col_map, on_error, progress=sys.stderr.isatty() and not as_json)
+            except KeyboardInterrupt:
+                # Each batch is stored in one transaction, so what is stored is whole: say so, and how to go on.
+                err.print(f"interrupted: {index.count() - before} new articles stored in {db}; run the same scan "
+                          "again to go on where it stopped", highlight=False)
+                sys.exit(130)
+    _print_scan(report, db, as_json, older_keys)
 
-                with Progress(TextColumn("scanning"), BarColumn(), TextColumn("{task.completed} articles"),
-                              TimeElapsedColumn(), console=err, transient=True) as bar:
-                    task = bar.add_task("scan", total=None)
-                    report = index.scan(paths, mapping=col_map or None, on_error=on_error,
-                                        progress=lambda n: bar.advance(task, n))
-            else:
-                report = index.scan(paths, mapping=col_map or None, on_error=on_error)
+
+def _scan_local(index: Index, paths: tuple[str, ...], col_map: dict[str, str],
+                on_error: Callable[[ReadError], None], progress: bool) -> Any:
+    """``Index.scan``, with a progress bar on a terminal."""
+    if progress:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        with Progress(TextColumn("scanning"), BarColumn(), TextColumn("{task.completed} articles"),
+                      TimeElapsedColumn(), console=err, transient=True) as bar:
+            task = bar.add_task("scan", total=None)
+            return index.scan(paths, mapping=col_map or None, on_error=on_error,
+                              progress=lambda n: bar.advance(task, n))
+    return index.scan(paths, mapping=col_map or None, on_error=on_error)
+
+
+def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
     if as_json:
         emit_json(report.to_dict())
     else:

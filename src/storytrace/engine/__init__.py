@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 import weakref
 from collections.abc import Callable, Sequence
@@ -50,6 +51,14 @@ def _only_main_thread() -> bool:
                for t in threading.enumerate())
 
 
+def _leave_interrupts() -> None:
+    """Pool workers leave Ctrl-C to the main process. A terminal sends SIGINT to the whole process group;
+    a worker it stopped took its chunk's results with it, and Pool.map then waited for them for ever (a
+    scan hung instead of stopping). The main process stops between batches, and the workers finish the
+    chunks already handed out."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _close_pool(pool: Any) -> None:
     try:
         pool.terminate()
@@ -86,7 +95,7 @@ class LocalEngine:
                 # fork is cheap and inherits warm caches, but is unsafe once threads exist (a server).
                 method = "fork" if _only_main_thread() and "fork" in multiprocessing.get_all_start_methods() \
                     else "spawn"
-                self._pool = multiprocessing.get_context(method).Pool(self.processes)
+                self._pool = multiprocessing.get_context(method).Pool(self.processes, initializer=_leave_interrupts)
                 self._finalizer = weakref.finalize(self, _close_pool, self._pool)
             return self._pool
 
