@@ -149,3 +149,53 @@ def test_read_paths_never_raises_on_unexpected_reader_errors(tmp_path, good, mon
     p.write_text("x")
     items = list(read_paths([p]))
     assert len(items) == 1 and isinstance(items[0], ReadError) and "kaput" in items[0].message
+
+
+def test_small_truncated_gzip_keeps_its_whole_lines_and_names_where_it_ends(tmp_path):
+    import gzip
+
+    p = tmp_path / "small.jsonl.gz"
+    data = gzip.compress(b"".join(b'{"text": "line %d"}\n' % i for i in range(20)))
+    p.write_bytes(data[:-12])  # the trailer and a little of the stream gone
+    arts, errs = _split(list(read_paths([p])))
+    assert len(errs) == 1 and "cannot read further" in errs[0].message
+    assert arts and [a.text for a in arts] == [f"line {i}" for i in range(len(arts))]
+    assert errs[0].origin == f"{p}:{len(arts) + 1}"
+
+
+def test_one_line_with_nul_bytes_costs_that_line_only(tmp_path, good):
+    p = tmp_path / "feed.jsonl"
+    p.write_bytes(b'{"text": "first"}\n{"text": "bro\x00ken"}\n{"text": "third"}\n')
+    arts, errs = _split(list(read_paths([p, good])))
+    assert [a.text for a in arts] == ["first", "third", "A body paragraph."]
+    assert len(errs) == 1 and errs[0].origin == f"{p}:2" and "NUL" in errs[0].message
+
+
+def test_binary_without_nul_bytes_is_refused(tmp_path, good):
+    import random
+
+    p = tmp_path / "noise.txt"
+    rng = random.Random(3)
+    p.write_bytes(bytes(rng.choice([b for b in range(1, 256) if b not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)])
+                        for _ in range(4000)))
+    assert "control characters" in _one_error_then_good(p, good).message
+
+
+@pytest.mark.parametrize("name,body", [
+    ("f.jsonl", '{"id": "u1", "text": "Sixteen bits a letter."}\n'),
+    ("f.csv", 'id,text\r\nu1,"Sixteen bits a letter."\r\n'),
+    ("f.tsv", 'id\ttext\r\nu1\tSixteen bits a letter.\r\n'),
+])
+def test_utf16_line_files_are_read_by_their_byte_order_mark(tmp_path, name, body):
+    p = tmp_path / name
+    p.write_bytes(body.encode("utf-16"))  # with a BOM, as Excel's "Unicode Text" writes it
+    arts, errs = _split(list(read_paths([p])))
+    assert not errs, errs
+    assert [(a.id, a.text) for a in arts] == [("u1", "Sixteen bits a letter.")]
+
+
+@pytest.mark.parametrize("name,body", [("e.jsonl", ""), ("h.csv", "id,text\n")])
+def test_a_file_with_no_articles_is_named(tmp_path, good, name, body):
+    p = tmp_path / name
+    p.write_text(body)
+    assert "no articles" in _one_error_then_good(p, good).message

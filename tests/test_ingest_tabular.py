@@ -243,3 +243,31 @@ def test_read_warning_is_a_read_error_and_pickles(tmp_path):
     assert isinstance(warn, ReadWarning) and isinstance(warn, ReadError)
     assert warn.origin == f"{p}:1" and "kept without a date" in warn.message
     assert pickle.loads(pickle.dumps(warn)) == warn
+
+
+def test_csv_quote_never_closed_is_named_not_swallowed_in_silence(tmp_path):
+    p = tmp_path / "q.csv"
+    p.write_text('id,text\nu1,Row one about maps.\nu2,"never closed quote about wine\nu3,Row three about tulips.\n')
+    items = list(read_paths([p]))
+    assert [a.id for a in _articles(items)] == ["u1"]
+    errs = [i for i in items if isinstance(i, ReadError)]
+    assert len(errs) == 1 and errs[0].origin == f"{p}:row 2"
+    assert "never closed" in errs[0].message and "line 3" in errs[0].message
+
+
+def test_csv_with_semicolons_is_read_by_its_own_delimiter(tmp_path):
+    p = tmp_path / "eu.csv"
+    p.write_text('id;title;text\ns1;Erste;"Ein Text; mit Semikolon."\ns2;Zweite;Noch ein Text.\n')
+    items = list(read_paths([p]))
+    assert not [i for i in items if isinstance(i, ReadError)]
+    assert [(a.id, a.title, a.text) for a in _articles(items)] == [
+        ("s1", "Erste", "Ein Text; mit Semikolon."), ("s2", "Zweite", "Noch ein Text.")]
+
+
+def test_jsonl_messages_name_json_types_and_say_at_once(tmp_path):
+    p = tmp_path / "t.jsonl"
+    p.write_text('null\n[1]\n{"text": "tab\there"}\n')
+    msgs = [i.message for i in read_paths([p]) if isinstance(i, ReadError)]
+    assert msgs[0] == "expected a JSON object, found null"
+    assert msgs[1] == "expected a JSON object, found an array"
+    assert " at at " not in msgs[2] and "at column" in msgs[2]

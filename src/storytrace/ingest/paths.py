@@ -79,8 +79,13 @@ def _read_file(path: Path, mapping: Mapping[str, str], explicit: bool) -> Iterat
                 origin, f"unsupported file type (expected one of: {', '.join(SUPPORTED_EXTENSIONS)})"
             )
         return
+    items = 0
     try:
-        yield from reader(path, origin, mapping)
+        for items, item in enumerate(reader(path, origin, mapping), 1):
+            yield item
+        if items == 0:
+            # An empty JSON Lines file or a CSV with a header and no rows: said, not passed over in silence.
+            yield ReadError(origin, "no articles in it (an empty file, or a header with no rows)")
     except Exception as exc:  # noqa: BLE001 - last line of defence: never stop a batch
         yield ReadError(origin, f"unexpected error while reading: {type(exc).__name__}: {exc}")
 

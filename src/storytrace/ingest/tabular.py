@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
 import sys
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
 from ..model import Article, ReadError
-from .decode import SNIFF_BYTES, DecodeError, decode_line, looks_binary
+from .decode import SNIFF_BYTES, DecodeError, decode_line, is_utf16, looks_binary_lines
 from .records import build_article, pick_fields, resolve_columns
 
 Item = Article | ReadError
@@ -29,22 +31,61 @@ def _open_binary(path: Path) -> IO[bytes]:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
-def _open_checked(path: Path, origin: str) -> tuple[IO[bytes] | None, ReadError | None]:
-    """Open (and for .gz, start decompressing) a file, refusing binary content in one ReadError."""
+class _Utf8Lines(io.RawIOBase):
+    """A UTF-16 file (Excel's "Unicode Text" export) read as UTF-8 lines, so the line readers, which take
+    bytes, read it as they read any other file, one line at a time."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        super().__init__()
+        self._text = io.TextIOWrapper(handle, encoding="utf-16", newline="")
+
+    def __iter__(self) -> Iterator[bytes]:  # type: ignore[override]
+        for line in self._text:
+            yield line.encode("utf-8")
+
+    def close(self) -> None:
+        self._text.close()
+        super().close()
+
+
+def _salvaged_gzip(path: Path) -> tuple[IO[bytes], int]:
+    """What a cut-off .gz file still holds, up to its last whole line, and how many lines that is: a
+    truncated download loses its tail, not its first lines. (gzip.open raises before the first line of a
+    file shorter than its read buffer.)"""
+    data = zlib.decompressobj(wbits=31).decompress(path.read_bytes())
+    whole = data[: data.rfind(b"\n") + 1]
+    return io.BytesIO(whole), whole.count(b"\n")
+
+
+def _open_checked(path: Path, origin: str) -> tuple[IO[bytes] | None, list[ReadError]]:
+    """Open (and for .gz, start decompressing) a file, refusing binary content in one ReadError; a cut-off
+    .gz gives what it holds and an error naming where it ends."""
+    notes: list[ReadError] = []
     try:
         handle = _open_binary(path)
     except OSError as exc:
-        return None, ReadError(origin, f"cannot read file: {exc.strerror or exc}")
+        return None, [ReadError(origin, f"cannot read file: {exc.strerror or exc}")]
     try:
         head = handle.read(SNIFF_BYTES)
         handle.seek(0)
-    except (OSError, EOFError) as exc:
+    except EOFError as exc:
         handle.close()
-        return None, ReadError(origin, f"cannot read file: {exc}")
-    if looks_binary(head):
+        try:
+            handle, lines = _salvaged_gzip(path)
+        except (OSError, zlib.error):
+            return None, [ReadError(origin, f"cannot read file: {exc}")]
+        notes.append(ReadError(f"{origin}:{lines + 1}", f"cannot read further: {exc}"))
+        head = handle.read(SNIFF_BYTES)
+        handle.seek(0)
+    except OSError as exc:
         handle.close()
-        return None, ReadError(origin, "binary file (contains NUL bytes)")
-    return handle, None
+        return None, [ReadError(origin, f"cannot read file: {exc}")]
+    if is_utf16(head):
+        return _Utf8Lines(handle), notes  # type: ignore[return-value]
+    if looks_binary_lines(head):
+        handle.close()
+        return None, [ReadError(origin, "binary file (contains NUL bytes)")]
+    return handle, notes
 
 
 def _no_text_message(columns: list[str]) -> str:
@@ -52,13 +93,16 @@ def _no_text_message(columns: list[str]) -> str:
     return f"no text column (columns: {shown}); pass a mapping such as {{'<column>': 'text'}}"
 
 
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true or false",
+               type(None): "null"}
+
+
 def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[Item]:
     """One JSON object per line; blank lines are skipped."""
-    handle, error = _open_checked(path, origin)
-    if error:
-        yield error
+    handle, notes = _open_checked(path, origin)
+    if handle is None:
+        yield from notes
         return
-    assert handle is not None
     cache: dict[tuple[str, ...], dict[str, str]] = {}
     lineno = 0
     with handle:
@@ -73,10 +117,11 @@ def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[
                     yield ReadError(where, str(exc))
                     continue
                 except json.JSONDecodeError as exc:
-                    yield ReadError(where, f"malformed JSON: {exc.msg} at column {exc.colno}")
+                    # (json's own message may end in "at" already: "Invalid control character at")
+                    yield ReadError(where, f"malformed JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}")
                     continue
                 if not isinstance(record, dict):
-                    yield ReadError(where, f"expected a JSON object, found {type(record).__name__}")
+                    yield ReadError(where, f"expected a JSON object, found {_JSON_TYPES.get(type(record), 'a value')}")
                     continue
                 keys = tuple(record)
                 columns = cache.get(keys)
@@ -88,33 +133,43 @@ def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[
                 yield from build_article(pick_fields(record, columns), where)
         except (OSError, EOFError) as exc:
             yield ReadError(f"{origin}:{lineno + 1}", f"cannot read further: {exc}")
+    yield from notes
 
 
 class _Lines:
-    """Decoded lines for csv.reader; undecodable lines are skipped and remembered as errors."""
+    """Decoded lines for csv.reader; undecodable lines are skipped and remembered as errors. Counts the
+    quote characters it passes on: an odd count at the end means a quoted field was never closed."""
 
     def __init__(self, handle: IO[bytes], origin: str) -> None:
         self.handle = handle
         self.origin = origin
         self.lineno = 0
+        self.quotes = 0
         self.errors: list[ReadError] = []
 
     def __iter__(self) -> Iterator[str]:
         for raw in self.handle:
             self.lineno += 1
             try:
-                yield decode_line(raw)
+                line = decode_line(raw)
             except DecodeError as exc:
                 self.errors.append(ReadError(f"{self.origin}:line {self.lineno}", f"{exc}; line skipped"))
+                continue
+            self.quotes += line.count('"')
+            yield line
+
+
+# Delimiters a one-column header is tried with before the file is called textless (European spreadsheets
+# save CSV with semicolons; some exports use pipes).
+_OTHER_DELIMITERS = (";", "\t", "|")
 
 
 def read_csv(path: Path, origin: str, mapping: Mapping[str, str], delimiter: str = ",") -> Iterator[Item]:
     """A header row, then one article per row; rows with the wrong number of cells are reported."""
-    handle, error = _open_checked(path, origin)
-    if error:
-        yield error
+    handle, notes = _open_checked(path, origin)
+    if handle is None:
+        yield from notes
         return
-    assert handle is not None
     with handle:
         lines = _Lines(handle, origin)
         reader = csv.reader(lines, delimiter=delimiter)
@@ -129,14 +184,29 @@ def read_csv(path: Path, origin: str, mapping: Mapping[str, str], delimiter: str
             header = [h.strip() for h in header]
             columns = resolve_columns(header, mapping)
             if "text" not in columns:
-                yield ReadError(origin, _no_text_message(header))
+                other = next((d for d in _OTHER_DELIMITERS if d != delimiter and len(header) == 1
+                              and "text" in resolve_columns([h.strip() for h in header[0].split(d)], mapping)),
+                             None)
+                if other is None:
+                    yield ReadError(origin, _no_text_message(header))
+                    return
+                handle.close()
+                yield from read_csv(path, origin, mapping, delimiter=other)
                 return
             index = {field: header.index(col) for field, col in columns.items()}
+            # Each row is held back until the next is read: only at the end of the file is it known whether
+            # the last one swallowed the rest of the file in a quote that never closed.
+            held: tuple[dict[str, str | None], str, int] | None = None
+            ended = reader.line_num  # the line the previous row ended on
             for row in reader:
                 yield from lines.errors
                 lines.errors.clear()
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue
+                if held is not None:
+                    yield from build_article(held[0], held[1])
+                    held = None
+                start, ended = ended + 1, reader.line_num
                 rowno += 1
                 where = f"{origin}:row {rowno}"
                 if len(row) != len(header):
@@ -145,13 +215,20 @@ def read_csv(path: Path, origin: str, mapping: Mapping[str, str], delimiter: str
                         f"expected {len(header)} columns, found {len(row)} (line {reader.line_num}); row skipped",
                     )
                     continue
-                fields = {field: (row[i] if row[i] != "" else None) for field, i in index.items()}
-                yield from build_article(fields, where)
+                held = ({field: (row[i] if row[i] != "" else None) for field, i in index.items()}, where, start)
+            if held is not None:
+                if lines.quotes % 2:
+                    yield ReadError(held[1], f"a quoted field opened in this row (line {held[2]}) is never closed, "
+                                             f"so the row runs on to the end of the file (line {lines.lineno}) "
+                                             "and takes any rows after it; row skipped: check its quotes")
+                else:
+                    yield from build_article(held[0], held[1])
             yield from lines.errors
         except csv.Error as exc:
             yield ReadError(f"{origin}:row {rowno + 1}", f"malformed CSV: {exc} (line {reader.line_num}); rest of file skipped")
         except (OSError, EOFError) as exc:
             yield ReadError(f"{origin}:row {rowno + 1}", f"cannot read further: {exc}")
+    yield from notes
 
 
 def read_parquet(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[Item]:
