@@ -443,3 +443,31 @@ def test_compare_names_a_copys_disguises(cwd: Path, core_dir: Path) -> None:
     assert "disguise in a: missing spaces x" in result.stdout and "disguise in b" not in result.stdout
     doc = json.loads(run("compare", "spun.txt", str(core_dir / "bridge_original.txt"), "--json").stdout)
     assert "missing_spaces" in {d["kind"] for d in doc["disguises"]["a"]} and doc["disguises"]["b"] == []
+
+
+def test_limits_and_dates_are_checked_not_read_loosely(db: str, core_dir: Path) -> None:
+    every = json.loads(run("stories", "--db", db, "--json", "--limit", "0").stdout)
+    for args in (("stories", "--limit", "-1"), ("sites", "--limit", "-1"),
+                 ("query", str(core_dir / "bridge_partial.txt"), "--limit", "-3")):
+        result = run(*args, "--db", db)
+        assert result.exit_code == 2 and "-" in result.output  # click's usage error, naming the value
+    for bad in ("2020-13-01", "yesterday"):
+        result = run("stories", "--db", db, "--since", bad)
+        assert result.exit_code == 2 and "not an ISO date" in result.output
+    assert json.loads(run("stories", "--db", db, "--json", "--since", "1900-01-01").stdout) == every
+    some = json.loads(run("query", str(core_dir / "bridge_partial.txt"), "--db", db, "--json", "--limit", "1").stdout)
+    every_match = json.loads(run("query", str(core_dir / "bridge_partial.txt"), "--db", db, "--json",
+                                 "--limit", "0").stdout)
+    assert len(some) == 1 and len(every_match) > 1 and every_match[0] == some[0]
+
+
+def test_stories_table_shows_first_sites_whole(db: str) -> None:
+    stories = json.loads(run("stories", "--db", db, "--json", "--limit", "0").stdout)
+    table = run("stories", "--db", db, "--limit", "0", env={"COLUMNS": "200"}).stdout
+    sites = {s["first_publisher"]["site"] for s in stories if s["first_publisher"]["site"]}
+    assert sites and all(site in table for site in sites)
+
+
+def test_scan_line_counts_new_pairs_and_says_article_once(cwd: Path, core_dir: Path) -> None:
+    one = run("scan", str(core_dir / "bridge_original.txt"), "--db", "one.db")
+    assert one.exit_code == 0 and "read 1 article (" in one.stdout and "new related pairs" in one.stdout

@@ -108,3 +108,16 @@ def test_export_links_writes_the_site_copy_network_as_an_edge_list(tmp_path: Pat
     assert res.exit_code == 0, res.output
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines == ["site,copies_from,copies,pairs,median_lag_hours,disguised", "farm.example,wire.example,1,1,6.0,0"]
+
+
+def test_a_sites_own_reprints_are_named_as_such_not_as_another_source(tmp_path: Path) -> None:
+    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
+    body = seed.split("\n\n", 3)[3]
+    db = tmp_path / "own.db"
+    with Index(db) as index:
+        index.add([Article(id="a", text=body, site="wire.example", published="2018-07-12"),
+                   Article(id="b", text=body + "\n\nAn update.", site="wire.example", published="2018-07-13")])
+    rows = {r["site"]: r for r in json.loads(CliRunner().invoke(main, ["sites", "--db", str(db), "--json"]).output)}
+    assert rows["wire.example"]["copied_from"] == {"wire.example": 1} and rows["wire.example"]["copies"] == 0
+    table = CliRunner().invoke(main, ["sites", "--db", str(db)], env={"COLUMNS": "200"}).output
+    assert "its own articles (1)" in table and "wire.example (1)" not in table

@@ -33,7 +33,7 @@ def test_the_readme_tour_shows_what_a_scan_of_the_sample_reports() -> None:
     from storytrace import Index
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    shown = re.search(r"read (\d+) articles .*?; (\d+) related pairs; (\d+) stories", readme)
+    shown = re.search(r"read (\d+) articles .*?; (\d+) new related pairs; (\d+) stories", readme)
     assert shown, "the README tour should show the scan's summary line"
     with Index(":memory:") as index:
         report = index.scan([ROOT / "data" / "seeds", ROOT / "data" / "wikinews-sample"])

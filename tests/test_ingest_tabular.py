@@ -271,3 +271,14 @@ def test_jsonl_messages_name_json_types_and_say_at_once(tmp_path):
     assert msgs[0] == "expected a JSON object, found null"
     assert msgs[1] == "expected a JSON object, found an array"
     assert " at at " not in msgs[2] and "at column" in msgs[2]
+
+
+def test_a_file_of_story_labels_is_not_read_as_articles_and_warns_once(tmp_path):
+    p = tmp_path / "truth.jsonl"  # what synth writes beside articles.jsonl: labels, no text
+    p.write_text("".join(json.dumps({"id": f"a{i}", "story": f"g{i % 3}", "source": None}) + "\n" for i in range(50)))
+    items = list(read_paths([tmp_path]))
+    assert not _articles(items)
+    errs = [i for i in items if isinstance(i, ReadError)]
+    assert len(errs) == 2
+    assert errs[0].origin == f"{p}:1" and "no text column" in errs[0].message
+    assert errs[1].origin == f"{p}:2" and "49 more lines" in errs[1].message and "2-50" in errs[1].message

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from datetime import date
 from itertools import islice
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,7 +23,7 @@ from . import __version__
 from .errors import StorytraceError
 from .dedup import LEVELS
 from .provenance import relation_copier
-from .index import EXPORTS, Index
+from .index import BATCH_SIZE, EXPORTS, Index
 from .model import Article, ReadError, Relation
 from .network import SITE_ORDERS, rank_sites
 from .relate import compare as compare_articles
@@ -52,6 +53,16 @@ def handle_errors(f: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
 
     return wrapper
+
+
+def _iso_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Dates are compared as text in the index, so one that is not YYYY-MM-DD would match the wrong stories."""
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return value
 
 
 def _id_column(header: str, ids: Iterable[str]) -> Column:
@@ -113,8 +124,13 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
                 report = _scan_local(index, paths, col_map, on_error, progress=sys.stderr.isatty() and not as_json)
             except KeyboardInterrupt:
                 # Each batch is stored in one transaction, so what is stored is whole: say so, and how to go on.
-                err.print(f"interrupted: {index.count() - before} new articles stored in {db}; run the same scan "
-                          "again to go on where it stopped", highlight=False)
+                stored = index.count() - before
+                if stored:
+                    err.print(f"interrupted: {stored} new articles stored in {db}; run the same scan again to go "
+                              "on where it stopped", highlight=False)
+                else:
+                    err.print(f"interrupted before a batch was stored: nothing new in {db} (a scan stores "
+                              f"{BATCH_SIZE:,} articles at a time); run the same scan again", highlight=False)
                 sys.exit(130)
     _print_scan(report, db, as_json, older_keys)
 
@@ -138,8 +154,9 @@ def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
         emit_json(report.to_dict())
     else:
         rate = report.read / report.seconds if report.seconds else 0.0
-        out.print(f"read {report.read} articles ({report.added} new, {report.unchanged} already indexed), "
-                  f"skipped {report.skipped}; {report.pairs} related pairs; {report.stories} stories in {db} "
+        out.print(f"read {report.read} article{'' if report.read == 1 else 's'} ({report.added} new, "
+                  f"{report.unchanged} already indexed), skipped {report.skipped}; {report.pairs} new related "
+                  f"pairs; {report.stories} stories in {db} "
                   f"[{report.seconds:.1f}s, {rate:.0f} articles/s]", highlight=False)
         if older_keys:
             err.print(f"note: {db} holds articles keyed by an older storytrace (a country's adjective apart "
@@ -168,11 +185,12 @@ def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
 @main.command()
 @db_option
 @json_option
-@click.option("--limit", default=20, show_default=True, help="How many stories (0 for all).")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="How many stories (0 for all).")
 @click.option("--search", default=None, help="Only stories whose headlines contain these words.")
 @click.option("--site", default=None, help="Only stories with an article from this site.")
-@click.option("--since", default=None, help="Only stories with an article on or after this date (YYYY-MM-DD).")
-@click.option("--until", default=None, help="Only stories that began on or before this date.")
+@click.option("--since", default=None, callback=_iso_date,
+              help="Only stories with an article on or after this date (YYYY-MM-DD).")
+@click.option("--until", default=None, callback=_iso_date, help="Only stories that began on or before this date.")
 @click.option("--order", type=click.Choice(["size", "recent", "oldest"]), default="size", show_default=True)
 @click.option("--min-size", default=1, show_default=True, help="Leave out stories with fewer articles.")
 @handle_errors
@@ -189,11 +207,11 @@ def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | 
         return
     t = Table(_id_column("story", (s.id for s in found)), "articles", "published", "first site", "headline")
     # On a terminal, one line per story: the headline gets what the other columns leave. Piped, nothing is cut.
-    room = max(12, out.width - 62) if out.is_terminal else 10_000
+    room = max(12, out.width - 40 - max((len(s.first_site or "") for s in found), default=0)) \
+        if out.is_terminal else 10_000
     for s in found:
         head = s.headline if len(s.headline) <= room else s.headline[: room - 1] + "…"
-        site = s.first_site or s.first or ""
-        t.add_row(*map(escape, (s.id, str(s.size), (s.first_published or "?")[:10], site[:15], head)))
+        t.add_row(*map(escape, (s.id, str(s.size), (s.first_published or "?")[:10], s.first_site or "", head)))
     out.print(t)
 
 
@@ -307,13 +325,13 @@ def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
 @click.argument("path", type=click.Path(dir_okay=False))
 @db_option
 @json_option
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0), help="How many matches (0 for all).")
 @handle_errors
 def query(path: str, db: str, as_json: bool, limit: int) -> None:
     """Which stored articles this one copies or retells (stores nothing)."""
     art = _read_one(path)
     with open_index(db) as index:
-        matches = index.query(art, limit=limit)
+        matches = index.query(art, limit=limit or sys.maxsize)
     if as_json:
         emit_json([m.to_dict() for m in matches])
         return
@@ -364,7 +382,7 @@ def _tricks_cell(r: Relation) -> str:
 @main.command()
 @db_option
 @json_option
-@click.option("--limit", default=30, show_default=True, help="How many sites (0 for all).")
+@click.option("--limit", default=30, show_default=True, type=click.IntRange(0), help="How many sites (0 for all).")
 @click.option("--sort", "order", type=click.Choice(SITE_ORDERS), default="articles", show_default=True,
               help="Largest first by this: copy_share or disguised_share (with --min-articles) lists likely "
                    "content farms first.")
@@ -399,8 +417,16 @@ def sites(db: str, as_json: bool, limit: int, order: str, min_articles: int, lin
                                 f"{r['copies']} ({r['copy_share']:.0%})",
                                 "–" if share is None else f"{r['disguised']} ({share:.0%})", str(r["copied"]),
                                 "–" if lag is None else f"{lag:.1f} h",
-                                ", ".join(f"{s or '(unknown)'} ({n})" for s, n in sources[:5]))))
+                                ", ".join(f"{_source_name(s, r['site'])} ({n})" for s, n in sources[:5]))))
     out.print(t)
+
+
+def _source_name(source: str | None, site: str | None) -> str:
+    """A site's own archive reprinted is not a copy of another site (it counts in no copy share): say so,
+    or the row reads "copies 0" beside "copies from: itself (70)"."""
+    if source and source == site:
+        return "its own articles"
+    return source or "(unknown)"
 
 
 def _site_links(db: str, as_json: bool, limit: int) -> None:

@@ -31,7 +31,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "title": ("headline", "heading"),
     "published": ("date", "published_at", "publish_date", "publication_date", "pubdate", "datetime", "pub_date"),
     "author": ("byline", "authors", "creator"),
-    "text": ("body", "content", "article", "full_text", "maintext", "story"),
+    # Not "story": in storytrace's own labelled JSONL (eval, synth's truth.jsonl) that is the story label.
+    "text": ("body", "content", "article", "full_text", "maintext"),
 }
 
 

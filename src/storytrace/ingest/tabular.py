@@ -104,6 +104,9 @@ def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[
         yield from notes
         return
     cache: dict[tuple[str, ...], dict[str, str]] = {}
+    # Lines without a text column, by their keys: the first is named, the rest counted in one line at the
+    # end (a file of labels, such as synth's truth.jsonl beside its articles, is one warning, not thousands).
+    textless: dict[tuple[str, ...], list[int]] = {}
     lineno = 0
     with handle:
         try:
@@ -128,11 +131,19 @@ def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[
                 if columns is None:
                     columns = cache[keys] = resolve_columns(keys, mapping)
                 if "text" not in columns:
-                    yield ReadError(where, _no_text_message(list(keys)))
+                    seen = textless.setdefault(keys, [])
+                    if not seen:
+                        yield ReadError(where, _no_text_message(list(keys)))
+                    seen.append(lineno)
                     continue
                 yield from build_article(pick_fields(record, columns), where)
         except (OSError, EOFError) as exc:
             yield ReadError(f"{origin}:{lineno + 1}", f"cannot read further: {exc}")
+    for keys, lines in textless.items():
+        if len(lines) > 1:
+            yield ReadError(f"{origin}:{lines[1]}", f"and {len(lines) - 1} more lines without a text column "
+                                                    f"(columns: {', '.join(map(str, keys[:20]))}), lines "
+                                                    f"{lines[1]}-{lines[-1]}")
     yield from notes
 
 
