@@ -17,9 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import xxhash
-from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.sparse import csr_matrix
-from scipy.spatial.distance import squareform
 
 from .config import Settings
 from .model import Story
@@ -157,6 +155,9 @@ def average_link(sim: np.ndarray, threshold: float) -> list[int]:
         return [0]
     dist = 1.0 - sim
     np.fill_diagonal(dist, 0.0)
+    from scipy.cluster.hierarchy import fcluster, linkage  # here, not at import: 0.4 s every command paid
+    from scipy.spatial.distance import squareform
+
     z = linkage(squareform(dist, checks=False), method="average")
     raw = fcluster(z, t=1.0 - threshold + 1e-9, criterion="distance")
     relabel: dict[int, int] = {}
@@ -315,6 +316,8 @@ def dense_average_link(members: Sequence[Member], settings: Settings, forced: It
             start = n * i - i * (i + 1) // 2
             dist[start : start + n - i - 1] = 1.0 - row
     np.clip(dist, 0.0, 1.0, out=dist)
+    from scipy.cluster.hierarchy import fcluster, linkage
+
     z = linkage(dist, method="average")
     raw = fcluster(z, t=1.0 - settings.story_threshold + 1e-9, criterion="distance")
     raw = _attach_singletons(dist, [int(x) for x in raw], [m.n_words for m in members], settings)
