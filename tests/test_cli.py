@@ -471,3 +471,20 @@ def test_stories_table_shows_first_sites_whole(db: str) -> None:
 def test_scan_line_counts_new_pairs_and_says_article_once(cwd: Path, core_dir: Path) -> None:
     one = run("scan", str(core_dir / "bridge_original.txt"), "--db", "one.db")
     assert one.exit_code == 0 and "read 1 article (" in one.stdout and "new related pairs" in one.stdout
+
+
+def test_compare_takes_stored_ids_with_db_and_agrees_with_the_files(db: str, core, core_dir: Path) -> None:
+    a, b = core["bridge_original"], core["bridge_partial"]
+    by_file = json.loads(run("compare", str(core_dir / "bridge_original.txt"), str(core_dir / "bridge_partial.txt"),
+                             "--json").stdout)
+    by_id = run("compare", a.id, b.id, "--db", db, "--json")
+    assert by_id.exit_code == 0, by_id.output
+    got = json.loads(by_id.stdout)
+    assert (got["copy"], got["story"], got["scores"]) == (by_file["copy"], by_file["story"], by_file["scores"])
+    mixed = json.loads(run("compare", str(core_dir / "bridge_original.txt"), b.id, "--db", db, "--json").stdout)
+    assert mixed["copy"] == by_file["copy"]
+    check_one_line_error(run("compare", a.id, "no-such-id", "--db", db), "no-such-id")
+
+
+def test_pairs_of_an_unknown_article_is_an_error_not_an_empty_list(db: str) -> None:
+    check_one_line_error(run("pairs", "--db", db, "--article", "no-such-id"), "no-such-id")

@@ -277,16 +277,26 @@ def _read_one(path: str) -> Article:
 
 
 @main.command()
-@click.argument("a", type=click.Path(dir_okay=False))
-@click.argument("b", type=click.Path(dir_okay=False))
+@click.argument("a")
+@click.argument("b")
 @click.option("--semantic", is_flag=True,
               help="Also pair sentences told in other words by sentence embeddings (needs `make semantic` or "
                    "`pip install 'storytrace[semantic]'`); copy decisions stay lexical.")
+@click.option("--db", default=None, type=click.Path(dir_okay=False),
+              help="A or B that is no file is an article id stored in this index (as stories, show and "
+                   "pairs print them), compared with the index's settings.")
 @json_option
 @handle_errors
-def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
-    """How two articles relate, with the passages they share side by side."""
-    art_a, art_b = _read_one(a), _read_one(b)
+def compare(a: str, b: str, semantic: bool, db: str | None, as_json: bool) -> None:
+    """How two articles relate, with the passages they share side by side: two files, or with --db stored
+    article ids."""
+    settings = None
+    if db is not None and not (Path(a).is_file() and Path(b).is_file()):
+        with open_index(db) as index:
+            art_a, art_b = (index.article(x) if not Path(x).is_file() else _read_one(x) for x in (a, b))
+            settings = index.settings
+    else:
+        art_a, art_b = _read_one(a), _read_one(b)
     scorer = None
     if semantic:
         from storytrace.semantic import encoder, similarity_matrix
@@ -295,7 +305,7 @@ def compare(a: str, b: str, semantic: bool, as_json: bool) -> None:
 
         def scorer(xs: Any, ys: Any) -> Any:
             return similarity_matrix(xs, ys, enc)
-    rel = compare_articles(art_a, art_b, paraphrase_scorer=scorer)
+    rel = compare_articles(art_a, art_b, settings, paraphrase_scorer=scorer)
     if as_json:
         emit_json(rel.to_dict())
         return
@@ -359,6 +369,8 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
           offset: int) -> None:
     """Every related pair with its relation, scores and, for a copy, the disguises each side plays."""
     with open_index(db) as index:
+        if article is not None:
+            index.article(article)  # an id that is not stored is an error, as in show, not an empty list
         rels = list(islice(index.pairs(copy=copy, story=story, article_id=article), offset,
                            offset + limit if limit else None))
     if as_json:
