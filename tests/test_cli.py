@@ -488,3 +488,14 @@ def test_compare_takes_stored_ids_with_db_and_agrees_with_the_files(db: str, cor
 
 def test_pairs_of_an_unknown_article_is_an_error_not_an_empty_list(db: str) -> None:
     check_one_line_error(run("pairs", "--db", db, "--article", "no-such-id"), "no-such-id")
+
+
+def test_stories_page_after_their_filters(db: str) -> None:
+    every = json.loads(run("stories", "--db", db, "--json", "--limit", "0").stdout)
+    big = [s for s in every if s["size"] >= 2]
+    assert big and len(every) >= 3 and len(big) < len(every)
+    assert json.loads(run("stories", "--db", db, "--json", "--limit", "1", "--min-size", "2").stdout) == big[:1]
+    assert json.loads(run("stories", "--db", db, "--json", "--limit", "0", "--min-size", "2", "--offset",
+                          "1").stdout) == big[1:]
+    assert json.loads(run("stories", "--db", db, "--json", "--limit", "2", "--offset", "1").stdout) == every[1:3]
+    assert json.loads(run("stories", "--db", db, "--json", "--limit", "0", "--offset", "2").stdout) == every[2:]

@@ -68,6 +68,15 @@ def test_story_search_and_filters(client: httpx.Client, seed_story: dict) -> Non
     assert seed_story["id"] in ids(order="recent")
 
 
+def test_stories_min_size_is_applied_before_the_page(client: httpx.Client) -> None:
+    every = client.get("/api/stories", params={"limit": 500}).json()["stories"]
+    biggest = max(s["size"] for s in every)
+    got = client.get("/api/stories", params={"limit": 500, "min_size": biggest}).json()["stories"]
+    assert got and [s["id"] for s in got] == [s["id"] for s in every if s["size"] >= biggest]
+    assert client.get("/api/stories", params={"min_size": biggest + 1}).json()["stories"] == []
+    assert client.get("/api/stories", params={"min_size": 0}).status_code == 422
+
+
 def test_bad_parameters_are_4xx_with_reason(client: httpx.Client) -> None:
     response = client.get("/api/stories", params={"since": "last tuesday"})
     assert response.status_code == 400

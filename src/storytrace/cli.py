@@ -192,16 +192,16 @@ def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
               help="Only stories with an article on or after this date (YYYY-MM-DD).")
 @click.option("--until", default=None, callback=_iso_date, help="Only stories that began on or before this date.")
 @click.option("--order", type=click.Choice(["size", "recent", "oldest"]), default="size", show_default=True)
-@click.option("--min-size", default=1, show_default=True, help="Leave out stories with fewer articles.")
+@click.option("--min-size", default=1, show_default=True, type=click.IntRange(1),
+              help="Leave out stories with fewer articles.")
+@click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many stories first.")
 @handle_errors
 def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | None, since: str | None,
-            until: str | None, order: str, min_size: int) -> None:
+            until: str | None, order: str, min_size: int, offset: int) -> None:
     """The stories found, biggest first."""
     with open_index(db) as index:
-        found = [s for s in index.stories(limit=None, search=search, site=site, since=since, until=until,
-                                          order=order) if s.size >= min_size]
-    if limit:
-        found = found[:limit]
+        found = index.stories(limit=limit or None, offset=offset, search=search, site=site, since=since,
+                              until=until, order=order, min_size=min_size)
     if as_json:
         emit_json([s.to_dict() for s in found])
         return

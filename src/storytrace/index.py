@@ -696,9 +696,11 @@ class Index:
 
     def stories(self, limit: int | None = None, offset: int = 0, search: str | None = None,
                 site: str | None = None, since: str | None = None, until: str | None = None,
-                order: str = "size") -> list[Story]:
+                order: str = "size", min_size: int = 1) -> list[Story]:
+        """Stories, biggest first (or ``order``), filtered in the index so that ``limit`` and ``offset`` page
+        what the filters leave; ``min_size`` 2 leaves out the articles no other joined."""
         return self.store.stories(limit=limit, offset=offset, search=search, site=site, since=since,
-                                  until=until, order=order)
+                                  until=until, order=order, min_size=min_size)
 
     def story(self, story_id: str) -> Story:
         s = self.store.story(story_id)

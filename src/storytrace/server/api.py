@@ -124,11 +124,13 @@ def list_stories(
     order: Literal["size", "recent", "oldest"] = "size",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
+    min_size: Annotated[int, Query(ge=1, description="leave out stories with fewer articles")] = 1,
 ) -> dict[str, Any]:
     index = access(request).reader()
     stories = index.stories(
         limit=limit + 1,
         offset=offset,
+        min_size=min_size,
         search=q or None,
         site=site or None,
         since=check_date(since, "since"),

@@ -509,9 +509,12 @@ class SQLiteStore(Store):
 
     def stories(self, *, limit: int | None = None, offset: int = 0, search: str | None = None,
                 site: str | None = None, since: str | None = None, until: str | None = None,
-                order: str = "size") -> list[Story]:
+                order: str = "size", min_size: int = 1) -> list[Story]:
         where: list[str] = []
         args: list[Any] = []
+        if min_size > 1:
+            where.append("s.size >= ?")
+            args.append(int(min_size))
         if search:
             for word in search.split():
                 where.append("(s.headline LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM articles x WHERE x.story = s.id"
@@ -539,9 +542,9 @@ class SQLiteStore(Store):
         if where:
             q += " WHERE " + " AND ".join(where)
         q += " ORDER BY " + orders[order]
-        if limit is not None:
+        if limit is not None or offset:
             q += " LIMIT ? OFFSET ?"
-            args += [int(limit), int(offset)]
+            args += [-1 if limit is None else int(limit), int(offset)]  # SQLite: a negative limit is none
         return [_story(r) for r in self.db.execute(q, args)]
 
     def story(self, story_id: str) -> Story | None:
