@@ -407,3 +407,26 @@ def test_a_relabel_pass_done_by_an_older_check_runs_again(tmp_path, source, copy
     with Index(db) as index:
         assert index.add([]).relabelled == 1 and [r.copy for r in index.pairs()] == ["near"]
         assert index.store.get_meta("glued_exact_checked") == EXACT_CHECK
+
+
+def test_an_id_stored_with_another_text_is_reported_and_the_stored_text_kept(tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    first = Article(id="x1", text="A dam burst in Ohio on Monday, flooding two towns.", origin="a.jsonl:1")
+    fixed = Article(id="x1", text="CORRECTED: A dam burst in Kentucky on Monday.", origin="b.jsonl:1")
+    with Index(db) as index:
+        one = index.add([first, replace(first, origin="a.jsonl:2"), fixed])  # within one batch
+        assert one.added == 1 and one.conflicts == ["x1 (b.jsonl:1)"]
+        again = index.add([fixed])  # in a later scan
+        assert again.added == 0 and again.conflicts == ["x1 (b.jsonl:1)"]
+        assert index.article("x1").text == first.text
+        same = index.add([first])
+        assert same.conflicts == [] and same.unchanged == 1
+
+
+def test_a_rescan_whose_site_lines_differ_by_batch_is_no_conflict() -> None:
+    from storytrace.index import same_text
+
+    stored = "Body line one.\nBody line two."
+    assert same_text(stored, "Body line one.\nShare this: Facebook\nBody line two.")
+    assert same_text("Body line one.\nShare this: Facebook\nBody line two.", stored)
+    assert not same_text(stored, "Body line one.\nBody line two, corrected.")

@@ -163,6 +163,11 @@ def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
                       "from the country); they match a little less well until the index is built again: "
                       f"storytrace export --db {db} --out articles.jsonl, then scan articles.jsonl into a new --db",
                       highlight=False)
+        if report.conflicts:
+            shown = ", ".join(report.conflicts[:3]) + (", ..." if len(report.conflicts) > 3 else "")
+            err.print(f"warning: {len(report.conflicts)} articles left out: their id is stored (or came earlier in "
+                      f"this scan) with another text, which is kept: {shown}; give a changed text its own id",
+                      highlight=False, markup=False)
         if report.repaired:
             out.print("repaired on reading: " + ", ".join(f"{name} in {n}" for name, n in report.repaired.items()),
                       highlight=False)

@@ -109,6 +109,18 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*old)
 
 
+def same_text(stored: str, new: str) -> bool:
+    """Whether a text read again under a stored id is the stored text. The lines a site repeats are taken
+    out per batch (ingest.boilerplate), so one reading may hold lines the other lacks: the same article
+    when either's lines are all among the other's. A correction, a rewrite or another article given the
+    same id is not, and the scan says so rather than keeping the stored text in silence."""
+    if stored == new:
+        return True
+    a = {x.strip() for x in stored.splitlines() if x.strip()}
+    b = {x.strip() for x in new.splitlines() if x.strip()}
+    return a <= b or b <= a
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for x in items:
@@ -222,16 +234,20 @@ class Index:
             for batch in _batches(articles, BATCH_SIZE):
                 batch = [a if a.id else _with_id(a) for a in batch]
                 batch = remove_repeated_lines(batch)
-                seen: set[str] = set()
+                seen: dict[str, str] = {}
                 unique: list[Article] = []
                 for a in batch:
                     if a.id in seen:
                         report.unchanged += 1
+                        if not same_text(seen[a.id], a.text):
+                            report.conflicts.append(f"{a.id} ({a.origin or 'no origin'})")
                         continue
-                    seen.add(a.id)
+                    seen[a.id] = a.text
                     unique.append(a)
-                existing = self.store.existing([a.id for a in unique])
-                new = [a for a in unique if a.id not in existing]
+                stored = self.store.stored_texts([a.id for a in unique])
+                new = [a for a in unique if a.id not in stored]
+                report.conflicts += [f"{a.id} ({a.origin or 'no origin'})" for a in unique
+                                     if a.id in stored and not same_text(stored[a.id], a.text)]
                 report.unchanged += len(unique) - len(new)
                 yield len(batch), new
 

@@ -244,6 +244,8 @@ class ScanReport:
     # or writes styled letters (normalize.exact_marks), now near
     reheaded: int = 0  # stored stories whose first publisher their copies' own texts changed (storytrace.provenance)
     repaired: dict[str, int] = field(default_factory=dict)  # articles read with each repair (ingest.repair)
+    # "id (origin)" of each article left out because its id is stored (or came earlier) with another text
+    conflicts: list[str] = field(default_factory=list)
 
     def add_problem(self, problem: ReadError) -> None:
         """One line for a problem with the input; skipped counts only the ones that dropped an article.

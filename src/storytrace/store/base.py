@@ -34,6 +34,10 @@ class Store(ABC):
     def existing(self, ids: Sequence[str]) -> set[str]: ...
 
     @abstractmethod
+    def stored_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        """The stored text of each of these ids that is stored."""
+
+    @abstractmethod
     def insert_articles(self, rows: Sequence[tuple[Article, dict[str, Any], list[int], list[int], list[int],
                                                    int | None]]) -> list[int]:
         """Store articles with (state, band keys, sentence keys, block-term keys, day); return numbers."""

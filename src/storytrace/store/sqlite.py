@@ -228,6 +228,13 @@ class SQLiteStore(Store):
             out.update(r[0] for r in self.db.execute(q, list(chunk)))
         return out
 
+    def stored_texts(self, ids: Sequence[str]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for chunk in _chunks(list(ids)):
+            q = f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
+            out.update(self.db.execute(q, list(chunk)))
+        return out
+
     def insert_articles(self, rows: Sequence[tuple[Article, dict[str, Any], list[int], list[int], list[int],
                                                    int | None]]) -> list[int]:
         """Numbers are assigned as SQLite would (max + 1, in order); keys go in with one executemany each."""
