@@ -77,6 +77,13 @@ def test_strip_boilerplate_only_whole_short_lines():
     )
 
 
+def test_a_share_bar_flattened_into_one_line_is_boilerplate_but_news_of_facebook_is_not():
+    text = ("Facebook shares fell 5% on Monday.\n\nShare this: Facebook Twitter\n\n"
+            "Share: Facebook | Twitter | Email\n\nShare this story about Facebook and its fines.")
+    assert strip_boilerplate(text) == ("Facebook shares fell 5% on Monday.\n\n"
+                                       "Share this story about Facebook and its fines.")
+
+
 def _site_articles(site: str, n: int, footer: str) -> list[Article]:
     return [
         Article(id=f"{site}{i}", site=site, text=f"Home | World | Sport\n\nStory {i} about topic {i}.\n\n{footer}")

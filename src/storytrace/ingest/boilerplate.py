@@ -26,6 +26,9 @@ _PATTERNS = [
     r"loading\s*(\.\.\.|…)",
     r"share this( article| story| post)?:?",
     r"share (this )?on (facebook|twitter|x|linkedin|whatsapp|reddit|pinterest|email|telegram)",
+    # a share bar flattened into one line: "Share this: Facebook Twitter Email"
+    r"share( this( article| story| post)?)?:?(\s*[,|·•]?\s*(facebook|twitter|x|linkedin|whatsapp|reddit|pinterest"
+    r"|email|telegram|print|tumblr|pocket|more))+",
     r"click to (share|email|print)\b.*",
     r"related( posts| articles| stories| news| content)?:?",
     r"you (may|might) also like:?",
