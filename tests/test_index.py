@@ -265,9 +265,11 @@ def test_export_csv_pairs(full: Index, tmp_path: Path) -> None:
     with open(path, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert n == len(rows) == len(list(full.pairs()))
-    assert set(rows[0]) == {"a", "b", "copy", "story", "earlier", "scores", "disguises"}
+    assert list(rows[0]) == ["a", "b", "copy", "story", "story_score", "reuse", "earlier", "scores", "disguises"]
     assert {r["copy"] for r in rows} >= {"exact", "near", "partial", "none"}
-    assert "story" in json.loads(rows[0]["scores"])
+    for r in rows:
+        scores = json.loads(r["scores"])
+        assert float(r["story_score"]) == scores["story"] and float(r["reuse"]) == scores.get("reuse", 0.0)
 
 
 def test_export_csv_articles_round_trips_text(full: Index, core, tmp_path: Path) -> None:

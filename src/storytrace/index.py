@@ -930,7 +930,12 @@ class Index:
                 yield d
         elif what == "pairs":
             for rel in self.pairs():
-                yield rel.summary()
+                row = rel.summary()
+                # The two scores the listings rank by, as columns of their own: in CSV and Parquet the scores
+                # dict is JSON text, which sqlite-utils, Datasette or pandas cannot filter on as it is.
+                yield {**{k: row[k] for k in ("a", "b", "copy", "story")},
+                       "story_score": float(rel.scores.get("story", 0.0)), "reuse": float(rel.scores.get("reuse", 0.0)),
+                       **{k: row[k] for k in ("earlier", "scores", "disguises")}}
         elif what == "sites":
             yield from self.sites()
         elif what == "links":
