@@ -119,6 +119,8 @@ def test_pair_passages_point_at_the_shared_sentence(client: httpx.Client, seed_s
 def test_pairs_listing_filters(client: httpx.Client, seed_story: dict) -> None:
     all_pairs = client.get("/api/pairs").json()["pairs"]
     assert len(all_pairs) == 1
+    # the listing's rows are those of `storytrace pairs --json`: no passage list that would read as empty
+    assert set(all_pairs[0]) == {"a", "b", "copy", "story", "earlier", "scores", "disguises"}
     kind = all_pairs[0]["copy"]
     assert len(client.get("/api/pairs", params={"copy": kind}).json()["pairs"]) == 1
     other = next(k for k in ("exact", "near", "partial", "none") if k != kind)

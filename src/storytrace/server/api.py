@@ -178,7 +178,9 @@ def list_pairs(
     index = access(request).reader()
     rows = take(index.pairs(copy=copy, story=story, article_id=article or None), limit + 1, offset)
     return {
-        "pairs": [r.to_dict() for r in rows[:limit]],
+        # Without passages, as `storytrace pairs --json` gives them: an empty passage list here read as "no
+        # shared text" for copies whose passages only GET /api/pair loads.
+        "pairs": [r.summary() for r in rows[:limit]],
         "limit": limit,
         "offset": offset,
         "next_offset": offset + limit if len(rows) > limit else None,
