@@ -136,6 +136,12 @@ def test_sites(client: httpx.Client) -> None:
         (None, {"": 1}, 0, 0, None)]
     page = client.get("/sites")
     assert page.status_code == 200 and "Copied by others" in page.text and "Median lag" in page.text
+    for path, key in (("/api/sites", "sites"), ("/api/sites/links", "links")):
+        every = client.get(path).json()[key]
+        assert client.get(path, params={"limit": 1}).json()[key] == every[:1]
+        assert client.get(path, params={"offset": 1}).json()[key] == every[1:]
+        assert client.get(path, params={"offset": len(every)}).json()[key] == []
+        assert client.get(path, params={"limit": 0}).status_code == 422
 
 
 def test_compare_matches_library(client: httpx.Client) -> None:

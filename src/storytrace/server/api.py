@@ -227,15 +227,21 @@ async def list_duplicates(
 
 @router.get("/sites")
 def list_sites(request: Request, sort: str = "articles",
-               min_articles: Annotated[int, Query(ge=1)] = 1) -> dict[str, Any]:
+               min_articles: Annotated[int, Query(ge=1)] = 1,
+               limit: Annotated[int | None, Query(ge=1, description="at most this many (all when left out)")] = None,
+               offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Sites with their copy signals, largest first or by ``sort`` (as ``storytrace sites --sort``)."""
-    return {"sites": rank_sites(access(request).reader().sites(), check_site_order(sort), min_articles)}
+    rows = rank_sites(access(request).reader().sites(), check_site_order(sort), min_articles)
+    return {"sites": rows[offset : None if limit is None else offset + limit]}
 
 
 @router.get("/sites/links")
-def list_site_links(request: Request) -> dict[str, Any]:
+def list_site_links(request: Request,
+                    limit: Annotated[int | None, Query(ge=1, description="at most this many (all when left out)")] = None,
+                    offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Who copies whom: one row per (site, copies_from), most copies first."""
-    return {"links": access(request).reader().site_links()}
+    rows = access(request).reader().site_links()
+    return {"links": rows[offset : None if limit is None else offset + limit]}
 
 
 @router.post("/compare")
