@@ -499,3 +499,22 @@ def test_stories_page_after_their_filters(db: str) -> None:
                           "1").stdout) == big[1:]
     assert json.loads(run("stories", "--db", db, "--json", "--limit", "2", "--offset", "1").stdout) == every[1:3]
     assert json.loads(run("stories", "--db", db, "--json", "--limit", "0", "--offset", "2").stdout) == every[2:]
+
+
+def test_scan_of_paths_that_do_not_exist_leaves_no_index_behind(cwd: Path) -> None:
+    check_one_line_error(run("scan", "no/such/folder", "--db", "typo.db"), "no/such/folder")
+    assert not (cwd / "typo.db").exists()
+
+
+def test_stories_in_recent_order_show_the_date_they_are_ordered_by(db: str) -> None:
+    stories = json.loads(run("stories", "--db", db, "--json", "--limit", "0", "--order", "recent").stdout)
+    lasts = [s["last_published"] for s in stories if s["last_published"]]
+    assert lasts == sorted(lasts, reverse=True)
+    table = run("stories", "--db", db, "--limit", "0", "--order", "recent", env={"COLUMNS": "200"}).stdout
+    assert "last published" in table
+    shown = [line.split("│")[3].strip() for line in table.splitlines() if line.startswith("│") and line.split("│")[1].strip()]
+    assert [d for d in shown if d != "?"] == [x[:10] for x in lasts]
+
+
+def test_report_fails_in_one_line_like_the_other_commands(cwd: Path) -> None:
+    check_one_line_error(run("report", "--out", "r.html", "--db", "none.db"), "no index at none.db")

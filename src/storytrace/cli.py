@@ -114,6 +114,10 @@ def scan(paths: tuple[str, ...], db: str, as_json: bool, mapping: tuple[str, ...
         report = scan_with_ray(list(paths), db=db, mapping=col_map or None, address=address, out_dir=out_dir)
         older_keys = False
     else:
+        if not any(Path(p).exists() for p in paths):
+            # Before the index is opened: a typo in the path must not leave an empty index behind.
+            raise StorytraceError(f"{', '.join(paths)}: no such file or directory; nothing scanned")
+
         def on_error(e: ReadError) -> None:
             click.echo(f"warning: {e}", err=True)
 
@@ -210,13 +214,17 @@ def stories(db: str, as_json: bool, limit: int, search: str | None, site: str | 
     if as_json:
         emit_json([s.to_dict() for s in found])
         return
-    t = Table(_id_column("story", (s.id for s in found)), "articles", "published", "first site", "headline")
+    # The date the order is by: a story's last article for "recent", its first otherwise.
+    last = order == "recent"
+    t = Table(_id_column("story", (s.id for s in found)), "articles", "last published" if last else "published",
+              "first site", "headline")
     # On a terminal, one line per story: the headline gets what the other columns leave. Piped, nothing is cut.
     room = max(12, out.width - 40 - max((len(s.first_site or "") for s in found), default=0)) \
         if out.is_terminal else 10_000
     for s in found:
         head = s.headline if len(s.headline) <= room else s.headline[: room - 1] + "…"
-        t.add_row(*map(escape, (s.id, str(s.size), (s.first_published or "?")[:10], s.first_site or "", head)))
+        when = s.last_published if last else s.first_published
+        t.add_row(*map(escape, (s.id, str(s.size), (when or "?")[:10], s.first_site or "", head)))
     out.print(t)
 
 

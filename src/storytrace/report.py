@@ -10,9 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -99,6 +100,12 @@ def write_report(index: Index, out: Path, story_id: str | None = None, limit: in
     return {"out": str(out), "bytes": len(html.encode("utf-8")), "story": story_id}
 
 
+def _fail(message: str) -> NoReturn:
+    """One line on stderr and exit 1, as every other command fails ("error: ...", not click's "Error:")."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
 @click.command("report")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write.")
 @click.option("--story", "story_id", default=None, help="Only this story (id as shown by `storytrace stories`).")
@@ -115,7 +122,7 @@ def report_cmd(out: Path, story_id: str | None, db: Path | None, limit: int, pai
 
     path = Path(db) if db else Path(default_db())
     if not path.exists():
-        raise click.ClickException(f"no index at {path}: build one with `storytrace scan`")
+        _fail(f"no index at {path}: build one with `storytrace scan`")
     try:
         index = Index(str(path), readonly=True)
         try:
@@ -123,8 +130,7 @@ def report_cmd(out: Path, story_id: str | None, db: Path | None, limit: int, pai
         finally:
             index.close()
     except StorytraceError as exc:
-        message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-        raise click.ClickException(message) from None
+        _fail(str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc))
     if as_json:
         click.echo(json.dumps(summary))
     else:
