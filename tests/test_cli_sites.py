@@ -11,9 +11,20 @@ from storytrace.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
+def _seed_body() -> str:
+    """The body of a seed article (its header and headline cut off), the text the sites below copy."""
     seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
-    body = seed.split("\n\n", 3)[3]
+    return seed.split("\n\n", 3)[3]
+
+
+def _index(path: Path, articles: list[Article]) -> Path:
+    with Index(path) as index:
+        index.add(articles)
+    return path
+
+
+def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
+    body = _seed_body()
     db = tmp_path / "s.db"
     with Index(db) as index:
         index.add([
@@ -46,8 +57,7 @@ def test_sites_names_the_earlier_site_as_source(tmp_path: Path) -> None:
 def test_sites_count_disguised_copies_and_pairs_keep_their_disguises(tmp_path: Path) -> None:
     """A copy that swaps Latin letters for Cyrillic look-alikes is named as disguised at scan time: the
     stored pair carries what compare() finds, and its site's disguised share counts it."""
-    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
-    body = seed.split("\n\n", 3)[3]
+    body = _seed_body()
     spoofed = body.replace("Putin", "Putіn").replace("Iran", "Irаn")  # Cyrillic і and а
     assert spoofed != body
     db = tmp_path / "d.db"
@@ -97,12 +107,10 @@ def test_sites_count_disguised_copies_and_pairs_keep_their_disguises(tmp_path: P
 
 
 def test_export_links_writes_the_site_copy_network_as_an_edge_list(tmp_path: Path) -> None:
-    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
-    body = seed.split("\n\n", 3)[3]
-    db = tmp_path / "l.db"
-    with Index(db) as index:
-        index.add([Article(id="orig", text=body, site="wire.example", published="2018-07-12T10:00:00Z"),
-                   Article(id="copy", text=body, site="farm.example", published="2018-07-12T16:00:00Z")])
+    body = _seed_body()
+    db = _index(tmp_path / "l.db", [
+        Article(id="orig", text=body, site="wire.example", published="2018-07-12T10:00:00Z"),
+        Article(id="copy", text=body, site="farm.example", published="2018-07-12T16:00:00Z")])
     out = tmp_path / "links.csv"
     res = CliRunner().invoke(main, ["export", "--db", str(db), "--what", "links", "--format", "csv", "--out", str(out)])
     assert res.exit_code == 0, res.output
@@ -111,12 +119,10 @@ def test_export_links_writes_the_site_copy_network_as_an_edge_list(tmp_path: Pat
 
 
 def test_a_sites_own_reprints_are_named_as_such_not_as_another_source(tmp_path: Path) -> None:
-    seed = (ROOT / "data" / "seeds" / "001_7e7a81b451b61ef5.txt").read_text(encoding="utf-8")
-    body = seed.split("\n\n", 3)[3]
-    db = tmp_path / "own.db"
-    with Index(db) as index:
-        index.add([Article(id="a", text=body, site="wire.example", published="2018-07-12"),
-                   Article(id="b", text=body + "\n\nAn update.", site="wire.example", published="2018-07-13")])
+    body = _seed_body()
+    db = _index(tmp_path / "own.db", [
+        Article(id="a", text=body, site="wire.example", published="2018-07-12"),
+        Article(id="b", text=body + "\n\nAn update.", site="wire.example", published="2018-07-13")])
     rows = {r["site"]: r for r in json.loads(CliRunner().invoke(main, ["sites", "--db", str(db), "--json"]).output)}
     assert rows["wire.example"]["copied_from"] == {"wire.example": 1} and rows["wire.example"]["copies"] == 0
     table = CliRunner().invoke(main, ["sites", "--db", str(db)], env={"COLUMNS": "200"}).output
