@@ -106,7 +106,7 @@ def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[
     cache: dict[tuple[str, ...], dict[str, str]] = {}
     # Lines without a text column, by their keys: the first is named, the rest counted in one line at the
     # end (a file of labels, such as synth's truth.jsonl beside its articles, is one warning, not thousands).
-    textless: dict[tuple[str, ...], list[int]] = {}
+    textless: dict[tuple[str, ...], list[int]] = {}  # keys -> [lines, second line, last line]
     lineno = 0
     with handle:
         try:
@@ -131,19 +131,22 @@ def read_jsonl(path: Path, origin: str, mapping: Mapping[str, str]) -> Iterator[
                 if columns is None:
                     columns = cache[keys] = resolve_columns(keys, mapping)
                 if "text" not in columns:
-                    seen = textless.setdefault(keys, [])
-                    if not seen:
+                    seen = textless.get(keys)
+                    if seen is None:
+                        textless[keys] = [1, 0, lineno]
                         yield ReadError(where, _no_text_message(list(keys)))
-                    seen.append(lineno)
+                    else:
+                        seen[0] += 1
+                        seen[1] = seen[1] or lineno
+                        seen[2] = lineno
                     continue
                 yield from build_article(pick_fields(record, columns), where)
         except (OSError, EOFError) as exc:
             yield ReadError(f"{origin}:{lineno + 1}", f"cannot read further: {exc}")
-    for keys, lines in textless.items():
-        if len(lines) > 1:
-            yield ReadError(f"{origin}:{lines[1]}", f"and {len(lines) - 1} more lines without a text column "
-                                                    f"(columns: {', '.join(map(str, keys[:20]))}), lines "
-                                                    f"{lines[1]}-{lines[-1]}")
+    for keys, (count, second, last) in textless.items():
+        if count > 1:
+            yield ReadError(f"{origin}:{second}", f"and {count - 1} more lines without a text column "
+                                                  f"(columns: {', '.join(map(str, keys[:20]))}), lines {second}-{last}")
     yield from notes
 
 
