@@ -430,3 +430,5 @@ def test_a_rescan_whose_site_lines_differ_by_batch_is_no_conflict() -> None:
     assert same_text(stored, "Body line one.\nShare this: Facebook\nBody line two.")
     assert same_text("Body line one.\nShare this: Facebook\nBody line two.", stored)
     assert not same_text(stored, "Body line one.\nBody line two, corrected.")
+    update = "UPDATE: " + "the toll rose overnight, the authorities said, as rescuers reached the last villages " * 3
+    assert not same_text(stored, stored + "\n" + update)  # an update is news, not a site's repeated line

@@ -30,6 +30,7 @@ from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import make_id, read_paths, remove_repeated_lines
+from .ingest.boilerplate import MAX_REPEATED_LINE
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .normalize import GLUED_STOPS, exact_marks
@@ -110,15 +111,16 @@ def _fewer_collections() -> Iterator[None]:
 
 
 def same_text(stored: str, new: str) -> bool:
-    """Whether a text read again under a stored id is the stored text. The lines a site repeats are taken
-    out per batch (ingest.boilerplate), so one reading may hold lines the other lacks: the same article
-    when either's lines are all among the other's. A correction, a rewrite or another article given the
-    same id is not, and the scan says so rather than keeping the stored text in silence."""
+    """Whether a text read again under a stored id is the stored text. The short lines a site repeats are
+    taken out per batch (ingest.boilerplate), so one reading may hold such lines the other lacks: the same
+    article when either's lines are all among the other's and the ones only one has are that short. A
+    correction, an update, a rewrite or another article given the same id is not, and the scan says so
+    rather than keeping the stored text in silence."""
     if stored == new:
         return True
     a = {x.strip() for x in stored.splitlines() if x.strip()}
     b = {x.strip() for x in new.splitlines() if x.strip()}
-    return a <= b or b <= a
+    return (a <= b or b <= a) and all(len(x) < MAX_REPEATED_LINE for x in a ^ b)
 
 
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
