@@ -358,8 +358,8 @@ def query(path: str, db: str, as_json: bool, limit: int) -> None:
     if as_json:
         emit_json([m.to_dict() for m in matches])
         return
-    t = Table(_id_column("article", (m.article.id for m in matches)), "site", "published", "copy", "story", "reuse", "story score", "disguises",
-              "title")
+    t = Table(_id_column("article", (m.article.id for m in matches)), "site", "published", "copy", "story", "reuse",
+              "story score", "disguises", "title")
     for m in matches:
         s = m.relation.scores
         tricks = ", ".join(d.label for d in m.relation.disguises_a or ())
@@ -389,7 +389,8 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
     if as_json:
         emit_json([r.summary() for r in rels])
         return
-    t = Table(_id_column("a", (r.a for r in rels)), _id_column("b", (r.b for r in rels)), "copy", "story", "story score", "reuse", "earlier", "disguises")
+    t = Table(_id_column("a", (r.a for r in rels)), _id_column("b", (r.b for r in rels)), "copy", "story",
+              "story score", "reuse", "earlier", "disguises")
     for r in rels:
         t.add_row(*map(escape, (r.a, r.b, r.copy, r.story, f"{r.scores.get('story', 0):.2f}",
                                 f"{r.scores.get('reuse', 0):.2f}", r.earlier or "", _tricks_cell(r))))

@@ -123,6 +123,11 @@ def same_text(stored: str, new: str) -> bool:
     return (a <= b or b <= a) and all(len(x) < MAX_REPEATED_LINE for x in a ^ b)
 
 
+def _conflict(a: Article) -> str:
+    """How ScanReport.conflicts names an article left out: its id and where it was read."""
+    return f"{a.id} ({a.origin or 'no origin'})"
+
+
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for x in items:
@@ -242,13 +247,13 @@ class Index:
                     if a.id in seen:
                         report.unchanged += 1
                         if not same_text(seen[a.id], a.text):
-                            report.conflicts.append(f"{a.id} ({a.origin or 'no origin'})")
+                            report.conflicts.append(_conflict(a))
                         continue
                     seen[a.id] = a.text
                     unique.append(a)
                 stored = self.store.stored_texts([a.id for a in unique])
                 new = [a for a in unique if a.id not in stored]
-                report.conflicts += [f"{a.id} ({a.origin or 'no origin'})" for a in unique
+                report.conflicts += [_conflict(a) for a in unique
                                      if a.id in stored and not same_text(stored[a.id], a.text)]
                 report.unchanged += len(unique) - len(new)
                 yield len(batch), new
@@ -932,12 +937,13 @@ class Index:
                 yield d
         elif what == "pairs":
             for rel in self.pairs():
+                # The two scores the listings rank by, as columns of their own beside the decisions: in CSV and
+                # Parquet the scores dict is JSON text, which sqlite-utils, Datasette or pandas cannot filter on.
                 row = rel.summary()
-                # The two scores the listings rank by, as columns of their own: in CSV and Parquet the scores
-                # dict is JSON text, which sqlite-utils, Datasette or pandas cannot filter on as it is.
-                yield {**{k: row[k] for k in ("a", "b", "copy", "story")},
-                       "story_score": float(rel.scores.get("story", 0.0)), "reuse": float(rel.scores.get("reuse", 0.0)),
-                       **{k: row[k] for k in ("earlier", "scores", "disguises")}}
+                ranked = {"story_score": float(rel.scores.get("story", 0.0)),
+                          "reuse": float(rel.scores.get("reuse", 0.0))}
+                yield {k: row[k] for k in ("a", "b", "copy", "story")} | ranked | \
+                    {k: row[k] for k in ("earlier", "scores", "disguises")}
         elif what == "sites":
             yield from self.sites()
         elif what == "links":

@@ -232,7 +232,7 @@ def list_sites(request: Request, sort: str = "articles",
                offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Sites with their copy signals, largest first or by ``sort`` (as ``storytrace sites --sort``)."""
     rows = rank_sites(access(request).reader().sites(), check_site_order(sort), min_articles)
-    return {"sites": rows[offset : None if limit is None else offset + limit]}
+    return {"sites": take(rows, limit, offset)}
 
 
 @router.get("/sites/links")
@@ -240,8 +240,7 @@ def list_site_links(request: Request,
                     limit: Annotated[int | None, Query(ge=1, description="at most this many (all when left out)")] = None,
                     offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     """Who copies whom: one row per (site, copies_from), most copies first."""
-    rows = access(request).reader().site_links()
-    return {"links": rows[offset : None if limit is None else offset + limit]}
+    return {"links": take(access(request).reader().site_links(), limit, offset)}
 
 
 @router.post("/compare")

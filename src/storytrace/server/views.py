@@ -301,6 +301,6 @@ def site_view(index: Index, site: str, limit: int = 500) -> SiteView:
     return SiteView(row, found[:limit], order(sources), order(copiers))
 
 
-def take(items: Iterable[Any], limit: int, offset: int = 0) -> list[Any]:
-    """A page of an iterator without materialising the rest of it."""
-    return list(islice(items, offset, offset + limit))
+def take(items: Iterable[Any], limit: int | None, offset: int = 0) -> list[Any]:
+    """A page of an iterator without materialising the rest of it (``limit`` None: all after ``offset``)."""
+    return list(islice(items, offset, None if limit is None else offset + limit))

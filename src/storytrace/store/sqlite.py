@@ -221,19 +221,17 @@ class SQLiteStore(Store):
         finally:
             self._in_tx = False
 
-    def existing(self, ids: Sequence[str]) -> set[str]:
-        out: set[str] = set()
+    def _by_id(self, columns: str, ids: Sequence[str]) -> Iterator[tuple]:
+        """Rows of ``SELECT columns FROM articles`` for the stored ones of these ids."""
         for chunk in _chunks(list(ids)):
-            q = f"SELECT id FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update(r[0] for r in self.db.execute(q, list(chunk)))
-        return out
+            yield from self.db.execute(f"SELECT {columns} FROM articles WHERE id IN ({','.join('?' * len(chunk))})",
+                                       list(chunk))
+
+    def existing(self, ids: Sequence[str]) -> set[str]:
+        return {r[0] for r in self._by_id("id", ids)}
 
     def stored_texts(self, ids: Sequence[str]) -> dict[str, str]:
-        out: dict[str, str] = {}
-        for chunk in _chunks(list(ids)):
-            q = f"SELECT id, text FROM articles WHERE id IN ({','.join('?' * len(chunk))})"
-            out.update(self.db.execute(q, list(chunk)))
-        return out
+        return dict(self._by_id("id, text", ids))
 
     def insert_articles(self, rows: Sequence[tuple[Article, dict[str, Any], list[int], list[int], list[int],
                                                    int | None]]) -> list[int]:
