@@ -242,3 +242,15 @@ def test_terms_of_the_lead_weigh_more_than_the_same_terms_later() -> None:
         ratio_on = v_on["kowalczyk"] / v_on["nieminen"]
         ratio_off = v_off["kowalczyk"] / v_off["nieminen"]
         assert ratio_on == pytest.approx(ratio_off * (1 + math.log(2)), rel=1e-3)
+
+
+def test_the_exact_hash_of_cjk_text_reads_whole_clauses_as_before() -> None:
+    # The tokenizer splits Han characters apart since word keys 5; the exact hash stays what indexes
+    # stored before it hold, so a stored Chinese article still finds its exact copies.
+    from storytrace.fingerprint import _exact
+    from storytrace.normalize import _WORD
+
+    text = "俄罗斯总统普京周二在莫斯科会见了伊朗官员。双方讨论了叙利亚局势。"
+    fp = fingerprint(Article(id="zh", text=text))
+    assert fp.exact == _exact(text, _WORD.findall(text)) == _exact(text)
+    assert len(_WORD.findall(text)) == 2 and fp.n_words > 20

@@ -289,6 +289,37 @@ def test_an_index_keyed_by_an_older_storytrace_is_named_on_scan(tmp_path) -> Non
     assert again.exit_code == 0 and "keyed by an older storytrace" in again.output
 
 
+def _mark_keys(db, version: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'word_keys'", (version,))
+    con.commit()
+    con.close()
+
+
+def test_an_index_of_version_4_keys_without_cjk_text_is_current(tmp_path) -> None:
+    # Version 5 changed only how Chinese and Japanese text is split into words.
+    db = tmp_path / "en.db"
+    with Index(db) as index:
+        index.add([Article(id="a", text="Syrian prime minister survives an attack in Damascus, officials say.")])
+    _mark_keys(db, "4")
+    with Index(db, readonly=True) as index:
+        assert index.older_keys  # a reader changes nothing
+    with Index(db) as index:
+        assert not index.older_keys and index.store.get_meta("word_keys") == WORD_KEYS
+
+
+def test_an_index_of_version_4_keys_holding_cjk_text_is_named_older(tmp_path) -> None:
+    db = tmp_path / "zh.db"
+    with Index(db) as index:
+        index.add([Article(id="a", text="Officials say the minister survived."),
+                   Article(id="b", text="俄罗斯总统普京周二在莫斯科会见了伊朗官员。")])
+    _mark_keys(db, "4")
+    with Index(db) as index:
+        assert index.older_keys and index.store.get_meta("word_keys") == "4"
+
+
 def test_an_interrupted_upgrade_keeps_what_it_named_and_finishes_on_the_next_scan(tmp_path, monkeypatch) -> None:
     import storytrace.index as index_mod
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from storytrace.normalize import (
+    _WORD,
     STOP_WORDS,
+    cjk_function_characters,
     fold,
+    is_cjk,
     is_content,
     paragraph_spans,
     sentence_spans,
@@ -155,6 +158,52 @@ def test_token_spans_point_at_original_characters() -> None:
     assert tokens.keys[0] == "the"
     assert tokens.caps[:2] == [True, True] and tokens.caps[2] is False
     assert len(tokens) == 7
+
+
+# -- Chinese and Japanese ----------------------------------------------------------------------------
+
+def test_han_and_kana_characters_are_words_of_their_own() -> None:
+    text = "普京周二在莫斯科会见了ABC公司的代表。プーチン大統領が来日した。"
+    tokens = tokenize(text)
+    words = [text[s:e] for s, e in zip(tokens.starts, tokens.ends)]
+    assert words[:4] == ["普", "京", "周", "二"]
+    assert "ABC" in words  # a Latin word inside Chinese text stays whole
+    assert "".join(words) == "".join(ch for ch in text if ch not in "。")
+
+
+def test_a_voiced_sound_mark_stays_with_its_kana() -> None:
+    decomposed = "か\u3099っこいい"  # が written as か plus the combining voiced sound mark
+    tokens = tokenize(decomposed)
+    assert [decomposed[s:e] for s, e in zip(tokens.starts, tokens.ends)][0] == "か\u3099"
+    assert tokens.keys == tokenize("がっこいい").keys
+
+
+@pytest.mark.parametrize("text", [
+    "The Kremlin\u2019s envoy met O'Brien in Zu\u0308rich — 40% of votes, naïve café.",
+    "Путин встретился с Велаяти в Москве.",
+    "대통령이 서울에서 회견했다.",  # Hangul is written with spaces: left to \w
+    "नमस्ते मेरा दोस्त",
+])
+def test_a_text_without_han_or_kana_is_split_as_before(text: str) -> None:
+    tokens = tokenize(text)
+    assert [text[s:e] for s, e in zip(tokens.starts, tokens.ends)] == _WORD.findall(text) == tokens.words
+
+
+def test_frequent_function_characters_are_not_content() -> None:
+    function = cjk_function_characters()
+    assert {"的", "了", "是", "の", "は", "を"} <= function
+    assert 20 <= len(function) <= 80
+    assert not is_content("的") and not is_content("の")
+    assert is_content("普") and is_content("震") and is_cjk("普")
+    assert not is_cjk("a") and not is_cjk("普京")
+
+
+def test_han_characters_weigh_by_how_common_they_are_in_running_text() -> None:
+    from storytrace.weights import idf
+
+    # 斯 alone is a rare word but is written in common ones (俄罗斯): it weighs less than a rare character.
+    assert idf("的") < idf("国") < idf("斯") < idf("韦")
+    assert idf("的") < idf("said") < idf("韦")  # as common as a function word; rarer than "said"
 
 
 # -- sentences ----------------------------------------------------------------------------------------

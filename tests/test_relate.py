@@ -10,6 +10,7 @@ import dataclasses
 import json
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -199,6 +200,51 @@ def test_unrelated_articles(core) -> None:
     assert rel.copy == "none" and rel.story == "different"
     assert verbatim(rel) == []
     assert not rel.related
+
+
+# -- Chinese and Japanese (written without spaces between words) -------------------------------------
+
+CJK = Path(__file__).parent / "fixtures" / "cjk"
+
+
+def cjk(name: str) -> Article:
+    return Article(id=name, text=(CJK / f"{name}.txt").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", ["zh_meeting", "ja_meeting"])
+def test_a_cjk_reprint_with_a_line_added_is_near(name: str) -> None:
+    a = cjk(name)
+    b = Article(id="reprint", text=a.content + "\n\n本文由编辑整理，转载请注明出处。")
+    rel = compare(a, b)
+    assert rel.copy == "near" and rel.story == "same"
+    assert rel.scores["coverage_a"] == 1.0
+    check_passage_spans(rel, a, b)
+
+
+def test_a_cjk_text_copied_in_half_is_a_partial_copy_of_that_half() -> None:
+    a = cjk("zh_meeting")
+    first = a.content.split("\n\n")[:2]
+    b = Article(id="half", text="\n\n".join(first) + "\n\n" + (CJK / "zh_football.txt").read_text(encoding="utf-8"))
+    rel = compare(a, b)
+    assert rel.copy == "partial"
+    check_passage_spans(rel, a, b)
+    shared = "".join(p.a_text for p in verbatim(rel))
+    assert first[0] in shared and "足球" not in shared
+
+
+def test_a_cjk_copy_with_its_commas_moved_is_still_a_copy() -> None:
+    a = cjk("zh_meeting")
+    b = Article(id="moved", text=a.content.replace("，", "").replace("。", "，") + "。")
+    rel = compare(a, b)
+    assert rel.copy in ("exact", "near") and rel.story == "same"
+
+
+@pytest.mark.parametrize(("x", "y"), [("zh_meeting", "zh_quake"), ("zh_meeting", "zh_economy"),
+                                      ("zh_quake", "zh_football"), ("zh_economy", "zh_football"),
+                                      ("ja_meeting", "ja_quake")])
+def test_unrelated_cjk_articles_are_different_stories(x: str, y: str) -> None:
+    rel = compare(cjk(x), cjk(y))
+    assert rel.copy == "none" and rel.story == "different" and verbatim(rel) == []
 
 
 # -- disguised copies ------------------------------------------------------------------------------

@@ -164,7 +164,8 @@ def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
                   f"[{report.seconds:.1f}s, {rate:.0f} articles/s]", highlight=False)
         if older_keys:
             err.print(f"note: {db} holds articles keyed by an older storytrace (a country's adjective apart "
-                      "from the country); they match a little less well until the index is built again: "
+                      "from the country, or a Chinese or Japanese clause as one word); they match a little less "
+                      "well until the index is built again: "
                       f"storytrace export --db {db} --out articles.jsonl, then scan articles.jsonl into a new --db",
                       highlight=False)
         if report.conflicts:

@@ -33,7 +33,7 @@ from .ingest import make_id, read_paths, remove_repeated_lines
 from .ingest.boilerplate import MAX_REPEATED_LINE
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
-from .normalize import GLUED_STOPS, exact_marks
+from .normalize import GLUED_STOPS, exact_marks, has_cjk
 from .provenance import copier_side, shown_copies
 from .relate import relate, story_similarity
 from .store import open_store
@@ -46,7 +46,8 @@ BATCH_SIZE = 1000
 #: upright stroke reads as l or I by the word around it ("Іran" -> "iran", not "lran"), and a zero-width
 #: character or a combining mark inside a word belongs to it ("Pu\u200btin" -> "putin", not "pu" and "tin";
 #: "Cafe\u0301" -> "cafe", not "caf" and "e"). 4: small capitals read as their letters ("ʙʀᴇᴀᴋɪɴɢ" -> "break").
-WORD_KEYS = "4"
+#: 5: each Han or kana character is a word of its own (a Chinese clause was one word); no other key changed.
+WORD_KEYS = "5"
 #: The version of the check that calls near the stored exact copies of a disguised text
 #: (Index._relabel_exact_by_marks): normalize.GLUED_STOPS's glued stops, and since ".2" letters in fullwidth or
 #: mathematical style, which the exact hash reads as plain ones.
@@ -165,7 +166,9 @@ class Index:
         # Articles stored by a storytrace whose word keys differ (see WORD_KEYS) keep their old keys: they
         # still match, a little less well, until the index is built again.
         keys = self.store.get_meta("word_keys")
-        if keys is None and not readonly and not self.store.count():
+        if not readonly and ((keys is None and not self.store.count())
+                             or (keys == "4" and not self.store.any_text(has_cjk))):
+            # Version 5 changed the keys of Chinese and Japanese text only: an index holding none is current.
             self.store.set_meta("word_keys", WORD_KEYS)
             keys = WORD_KEYS
         self.older_keys = keys != WORD_KEYS and bool(self.store.count())

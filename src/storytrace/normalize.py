@@ -40,6 +40,8 @@ __all__ = [
     "exact_marks",
     "STOP_WORDS",
     "is_content",
+    "is_cjk",
+    "has_cjk",
     "glued_stops",
     "GLUED_STOPS",
     "INVISIBLE",
@@ -69,10 +71,24 @@ def _combining_marks() -> str:
     return "".join(f"\\u{a:04x}-\\u{b:04x}" if b > a else f"\\u{a:04x}" for a, b in ranges)
 
 
-_IN_WORD = rf"[\w{_combining_marks()}{INVISIBLE}]"
+_MARKS = _combining_marks()
+_IN_WORD = rf"[\w{_MARKS}{INVISIBLE}]"
 _WORD = re.compile(rf"\w{_IN_WORD}*(?:['’]{_IN_WORD}+)*", re.UNICODE)
 # The same pattern as one capturing group, for ``re.split`` (which then keeps the words between the gaps).
 _WORD_SPLIT = re.compile(f"({_WORD.pattern})", re.UNICODE)
+# Chinese and Japanese put no space between words, so ``\w+`` reads a whole clause as one "word": a reprint
+# with one comma moved shared no word with its source, and a Chinese article plus one line was no copy.
+# Each Han or kana character is a word of its own there, as in Lucene's CJK analysis (its unigrams); that
+# needs no dictionary, and the content-word shingles then run over characters. The iteration marks
+# (々〆〇) count as Han; the katakana middle dot is punctuation. Hangul is written with spaces: left as is.
+_CJK = ("\u3005-\u3007\u3041-\u3096\u3099-\u309f\u30a1-\u30fa\u30fc-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+        "\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f")
+_HAS_CJK = re.compile(f"[{_CJK}]")
+_IN_OTHER_WORD = rf"(?:[^\W{_CJK}]|[{_MARKS}{INVISIBLE}])"
+_CJK_TOKEN = re.compile(rf"[{_CJK}][{_MARKS}{INVISIBLE}]*")
+# A text with no such character keeps _WORD_SPLIT, so every other text is split exactly as before.
+_CJK_WORD_SPLIT = re.compile(
+    rf"({_CJK_TOKEN.pattern}|[^\W{_CJK}]{_IN_OTHER_WORD}*(?:['’]{_IN_OTHER_WORD}+)*)", re.UNICODE)
 _BF_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
 # Snowball stemmers keep state while they work: one per thread (the web server tokenizes in threads).
 _LOCAL = threading.local()
@@ -243,9 +259,42 @@ def country_adjectives() -> dict[str, str]:
     return out
 
 
+def has_cjk(text: str) -> bool:
+    """Whether ``text`` holds a Han or kana character, which the tokenizer makes a word of its own."""
+    return not text.isascii() and _HAS_CJK.search(text) is not None
+
+
+def is_cjk(word: str) -> bool:
+    """Whether ``word`` is one Han or kana character (with its marks): the tokenizer's word in Chinese and
+    Japanese text."""
+    return _CJK_TOKEN.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=1)
+def cjk_function_characters() -> frozenset[str]:
+    """The Han and kana characters that work as function words (的, 了, 是; の, は, を): those wordfreq's
+    Chinese or Japanese list counts as a word of their own at Zipf 6.5 or more, about 40 characters.
+
+    From the frequency lists rather than a hand list, as STOP_WORDS is for English: at that frequency a
+    character says nothing about a story and is what a spinner adds or drops, like "of" in English.
+    """
+    from wordfreq import freq_to_zipf, get_frequency_dict
+
+    out: set[str] = set()
+    for lang in ("zh", "ja"):
+        for word, freq in get_frequency_dict(lang, "best").items():
+            if len(word) == 1 and is_cjk(word) and freq_to_zipf(freq) >= 6.5:
+                out.add(fold(word))
+    return frozenset(out)
+
+
 def is_content(key: str) -> bool:
     """Content words carry the matching; function words are left out of every fingerprint."""
-    return key not in STOP_WORDS and (len(key) > 1 or key.isdigit())
+    if key in STOP_WORDS:
+        return False
+    if len(key) > 1 or key.isdigit():
+        return True
+    return is_cjk(key) and key not in cjk_function_characters()
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +308,8 @@ class Tokens:
     caps: list[bool]
     # ``is_content(keys[i])`` for every token, computed once per distinct word rather than per use.
     content: list[bool] = field(default_factory=list)
-    # The words as written (``_WORD.findall`` of the text), when the tokenizer kept them (it does).
+    # The words as written (``_WORD.findall`` of the text), when the tokenizer kept them (it does, but for a
+    # text with Han or kana characters, which it splits otherwise).
     words: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -309,7 +359,8 @@ def tokenize(text: str) -> Tokens:
         return hit
     # One split instead of a match object per word (which cost more than the matching): the pieces
     # alternate gap, word, gap, ..., gap, so the running sum of their lengths gives every start and end.
-    parts = _WORD_SPLIT.split(text)
+    cjk = has_cjk(text)
+    parts = (_CJK_WORD_SPLIT if cjk else _WORD_SPLIT).split(text)
     if len(parts) == 1:
         tokens = Tokens([], [], [], [], [], [], [])
     else:
@@ -321,8 +372,10 @@ def tokenize(text: str) -> Tokens:
         except KeyError:
             get = _WORD_INFO.get
             infos = [get(w) or _word_info(w) for w in words]
+        # A CJK text's words are not _WORD's (its characters split apart), so it keeps none: the exact
+        # hash reads the text with _WORD, as indexes stored before the split did.
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), bounds[0:-1:2], bounds[1::2],
-                        list(map(_I2, infos)), list(map(_I3, infos)), words)
+                        list(map(_I2, infos)), list(map(_I3, infos)), [] if cjk else words)
     remember(_TOKEN_CACHE, text, tokens)
     return tokens
 

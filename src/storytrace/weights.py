@@ -3,7 +3,8 @@
 Word weights come from wordfreq's bundled frequency lists rather than from the corpus being scanned.
 That keeps a comparison of two articles the same whether they sit in an index of ten articles or ten
 million, makes incremental scans and the Ray engine give identical results whatever the batch order,
-and still lets rare names ("Velayati") outweigh common words ("said").
+and still lets rare names ("Velayati") outweigh common words ("said"). A Chinese or Japanese character
+(the tokenizer's word there) is weighed by its frequency in wordfreq's Chinese and Japanese lists.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import math
 from functools import lru_cache
 
 from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
+
+from .normalize import fold, is_cjk
 
 __all__ = ["idf", "idfs"]
 
@@ -47,11 +50,35 @@ _IDFS: dict[str, float] = {}
 _IDFS_SIZE = 500_000
 
 
+@lru_cache(maxsize=1)
+def _cjk_zipfs() -> dict[str, float]:
+    """Zipf frequency of each Han or kana character in running text, the higher of wordfreq's Chinese and
+    Japanese lists.
+
+    The tokenizer splits CJK text into characters, which have no English frequency, and wordfreq lists
+    words: a character's frequency is the summed frequency of the words it is written in (斯 is rare alone
+    but common in 俄罗斯), so a character inside common words weighs little, as a common word does.
+    """
+    out: dict[str, float] = {}
+    for lang in ("zh", "ja"):
+        counts: dict[str, float] = {}
+        for word, freq in get_frequency_dict(lang, "best").items():
+            for char in word:
+                if is_cjk(char):
+                    counts[char] = counts.get(char, 0.0) + freq
+        for char, freq in counts.items():
+            key = fold(char)
+            out[key] = max(out.get(key, 0.0), freq_to_zipf(freq))
+    return out
+
+
 def _idf(folded_word: str) -> float:
     if folded_word.isdigit():
         return 4.0 if len(folded_word) >= 3 else 2.0
     if folded_word.isascii() and folded_word.isalpha() and folded_word.islower() and _plain_words_agree():
         z = _zipf_plain_word(folded_word)
+    elif len(folded_word) == 1 and is_cjk(folded_word):
+        z = _cjk_zipfs().get(folded_word, 0.0)
     else:
         z = zipf_frequency(folded_word, "en")
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0

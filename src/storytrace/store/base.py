@@ -7,7 +7,7 @@ class and registers itself in ``open_store``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -165,6 +165,10 @@ class Store(ABC):
 
     @abstractmethod
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]: ...
+
+    def any_text(self, predicate: Callable[[str], bool]) -> bool:
+        """Whether any stored article's text satisfies ``predicate`` (stops at the first)."""
+        return any(predicate(article.content) for article, _ in self.iter_articles())
 
     @abstractmethod
     def get_meta(self, key: str) -> str | None: ...

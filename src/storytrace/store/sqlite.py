@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -629,6 +629,11 @@ class SQLiteStore(Store):
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]:
         for row in self.db.execute(f"SELECT {_ARTICLE_COLS}, story FROM articles ORDER BY n"):
             yield _article(row), row[9]
+
+    def any_text(self, predicate: Callable[[str], bool]) -> bool:
+        # In SQL, so that only a bool per row reaches Python rather than every article built as an object.
+        self.db.create_function("storytrace_match", 1, lambda text: bool(predicate(text)), deterministic=True)
+        return self.db.execute("SELECT 1 FROM articles WHERE storytrace_match(text) LIMIT 1").fetchone() is not None
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
