@@ -150,3 +150,15 @@ def test_settings_stored_before_curly_apostrophes_were_folded_keep_them_apart() 
     for bad in (2, 0.5, True):
         with pytest.raises(ConfigError, match="exact_apostrophes"):
             Settings(exact_apostrophes=bad)
+
+
+def test_numpy_numbers_are_taken_as_python_numbers() -> None:
+    np = pytest.importorskip("numpy")
+    s = Settings(num_perm=np.int64(128), story_threshold=np.float64(0.3))
+    assert type(s.num_perm) is int and type(s.story_threshold) is float
+    assert Settings.from_dict(json.loads(json.dumps(s.to_dict()))) == s
+
+
+def test_the_lsh_bands_hint_divides_num_perm() -> None:
+    with pytest.raises(ConfigError, match="try 8 or 4"):
+        Settings(num_perm=24, lsh_bands=5)

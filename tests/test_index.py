@@ -6,11 +6,12 @@ import csv
 import dataclasses
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from storytrace import Article, ConfigError, Index, NotFound, Settings, StorytraceError
+from storytrace import Article, ConfigError, Index, NotFound, Settings, StorytraceError, compare
 from storytrace.ingest import make_id
 
 BRIDGE = ["bridge_original", "bridge_exact", "bridge_reprint", "bridge_partial", "bridge_rewrite"]
@@ -237,6 +238,66 @@ def test_query_on_an_empty_index(index: Index, core) -> None:
     assert index.count() == 0
 
 
+def test_query_reads_a_string_in_the_txt_layout_as_compare_does(tmp_path: Path) -> None:
+    text = ("Harbour cranes topple in a storm at Genoa\nPublished: 2020-03-01\n\n"
+            + " ".join(f"Sentence {n} says the storm toppled the cranes of the harbour at Genoa overnight."
+                       for n in ("one", "two", "three", "four", "five")))
+    with Index(tmp_path / "q.db") as index:
+        index.scan([_write(tmp_path / "in" / "a.txt", text)])
+        (match,) = index.query(text)
+        assert match.relation.copy == "exact"  # read as headline, date and body, as the file was
+        assert match.relation.copy == compare(text, index.article(match.article.id)).copy
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# -- arguments, checked as the CLI checks its options ---------------------------------------------------
+
+@pytest.mark.parametrize("kwargs", [dict(limit=-1), dict(limit=2.5), dict(offset=-3), dict(min_size=0),
+                                    dict(min_size="2"), dict(since="yesterday"), dict(until="2020-13-01"),
+                                    dict(order="SIZE")])
+def test_stories_refuses_what_would_list_the_wrong_stories(full: Index, kwargs: dict) -> None:
+    with pytest.raises(ConfigError, match=next(iter(kwargs))):
+        full.stories(**kwargs)
+
+
+def test_stories_compares_a_date_and_time_in_utc(tmp_path: Path) -> None:
+    with Index(tmp_path / "d.db") as index:
+        index.add([Article(id="a", text="Officials say the minister survived an attack on Monday.",
+                           published="2020-09-30T20:17:36Z")])
+        # 23:59 at +05:00 is 18:59 UTC, before the article: as text, "2020-09-30T23..." sorted after it
+        assert index.stories(until="2020-09-30T23:59:59+05:00") == []
+        assert len(index.stories(until="2020-09-30")) == 1  # a date is the whole day
+        assert len(index.stories(since=date(2020, 9, 30))) == 1
+
+
+def test_query_refuses_a_negative_limit(full: Index, core) -> None:
+    with pytest.raises(ConfigError, match="limit"):
+        full.query(core["bridge_original"], limit=-1)
+    assert len(full.query(core["bridge_original"], limit=None)) >= len(full.query(core["bridge_original"], limit=1))
+
+
+def test_index_refuses_what_is_no_path_or_no_settings() -> None:
+    with pytest.raises(TypeError, match="path"):
+        Index(None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="Settings"):
+        Index(":memory:", settings={"story_threshold": 0.5})  # type: ignore[arg-type]
+
+
+def test_an_index_with_no_articles_takes_the_settings_given(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    Index(db, Settings(story_threshold=0.9)).close()
+    with Index(db, Settings(story_threshold=0.4)) as index:
+        index.add([Article(text="Officials say the minister survived an attack on Monday.")])
+    assert Index(db).settings.story_threshold == 0.4  # the settings its article was built with
+    with pytest.raises(ConfigError, match="other settings"):
+        Index(db, Settings(story_threshold=0.9))
+
+
 # -- export ----------------------------------------------------------------------------------------
 
 def test_export_jsonl(full: Index, core, tmp_path: Path) -> None:
@@ -257,6 +318,29 @@ def test_export_to_a_text_stream(full: Index) -> None:
     rows = [json.loads(line) for line in buf.getvalue().splitlines()]
     assert n == len(rows) == len(full.stories())
     assert rows[0]["members"] and "first_publisher" in rows[0]
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_export_to_a_binary_stream(full: Index, fmt: str) -> None:
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    n = full.export(buf, format=fmt, what="stories")
+    assert not buf.closed and n == len(full.stories())
+    data = buf.getvalue()
+    if fmt == "parquet":
+        assert pq.read_table(io.BytesIO(data)).num_rows == n
+    elif fmt == "jsonl":
+        assert len(data.decode("utf-8").splitlines()) == n
+    else:
+        assert len(list(csv.DictReader(io.StringIO(data.decode("utf-8"))))) == n
+
+
+def test_parquet_to_a_text_stream_is_refused_before_anything_is_written(full: Index, capsysbinary) -> None:
+    buf = io.StringIO()
+    with pytest.raises(ConfigError, match="binary"):
+        full.export(buf, format="parquet")
+    assert buf.getvalue() == "" and capsysbinary.readouterr().out == b""
 
 
 def test_export_csv_pairs(full: Index, tmp_path: Path) -> None:

@@ -612,3 +612,35 @@ def test_names_weigh_less_in_the_story_score_of_short_texts() -> None:
 
     assert got["story"] == pytest.approx(boosted(s.weight_entities / boost))
     assert got["story"] < boosted(s.weight_entities)
+
+
+# -- what compare() takes ----------------------------------------------------------------------------
+
+def test_compare_reads_a_path_as_the_file_it_names(core_dir) -> None:
+    a, b = core_dir / "bridge_original.txt", core_dir / "bridge_partial.txt"
+    by_path = compare(a, b)
+    by_text = compare(a.read_text(encoding="utf-8"), b.read_text(encoding="utf-8"))
+    assert by_path.copy == by_text.copy == "partial" and by_path.scores == by_text.scores
+
+
+def test_compare_names_a_path_it_cannot_take(tmp_path) -> None:
+    from storytrace import InputError
+
+    with pytest.raises(InputError, match="no such file"):
+        compare(tmp_path / "missing.txt", "text")
+    many = tmp_path / "two.jsonl"
+    many.write_text('{"text": "one article"}\n{"text": "another article"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="holds 2 articles"):
+        compare(many, "text")
+
+
+def test_compare_refuses_settings_that_are_no_settings() -> None:
+    with pytest.raises(TypeError, match="Settings"):
+        compare("a text", "another", settings={"story_threshold": 0.5})  # type: ignore[arg-type]
+
+
+def test_one_shared_figure_does_not_make_two_reports_in_a_script_without_capitals_one_story(core_dir) -> None:
+    # Without capitals the names vector held figures only, and one shared figure made it 1.0.
+    folder = core_dir.parent / "multilingual"
+    rel = compare(folder / "ar_flood.txt", folder / "ar_rates.txt")
+    assert rel.story == "different" and "story_entities" not in rel.scores

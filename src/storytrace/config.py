@@ -5,6 +5,7 @@ Defaults were chosen on development splits (see docs/quality.md) and are documen
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -91,6 +92,13 @@ class Settings:
     def __post_init__(self) -> None:
         for f in fields(self):
             v = getattr(self, f.name)
+            if isinstance(v, numbers.Number) and type(v) not in (bool, int, float):
+                # numpy's numbers (a value read from an array or a DataFrame) as Python's, which JSON stores
+                if isinstance(v, numbers.Integral):
+                    v = int(v)
+                elif isinstance(v, numbers.Real):
+                    v = float(v)
+                object.__setattr__(self, f.name, v)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v or v in (float("inf"), float("-inf")):
                 raise ConfigError(f"{f.name} must be a finite number, got {v!r}")
         for name in ("near_coverage", "near_coverage_longer", "edited_near_coverage", "edited_near_verbatim",
@@ -115,7 +123,8 @@ class Settings:
             raise ConfigError(f"num_perm must be at least 2, got {self.num_perm!r}")
         if self.num_perm % self.lsh_bands:
             raise ConfigError(
-                f"lsh_bands must divide num_perm ({self.num_perm}), got {self.lsh_bands!r}: try 16 or 32")
+                f"lsh_bands must divide num_perm ({self.num_perm}), got {self.lsh_bands!r}: try "
+                + " or ".join(map(str, [d for d in (32, 16, 8, 4, 2, 1) if self.num_perm % d == 0][:2])))
         if not 0.0 <= self.short_text_power <= 2.0:
             raise ConfigError(f"short_text_power must be between 0 and 2, got {self.short_text_power!r}")
         if self.story_window_days <= 0:

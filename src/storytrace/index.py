@@ -12,7 +12,8 @@ import csv
 import gc
 import io
 import json
-import sys
+import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .cluster import MAX_DENSE, Member, centroid_link, dense_average_link, build_story, components, similarity_matrix
+from .arguments import count, date_bound
 from .config import Settings
 from .engine import Engine, get_engine
 from .dedup import copy_kinds, duplicate_map
@@ -31,11 +33,12 @@ from .errors import ConfigError, NotFound, StorytraceError
 from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import make_id, read_paths, remove_repeated_lines
 from .ingest.boilerplate import MAX_REPEATED_LINE
+from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .normalize import GLUED_STOPS, exact_marks, has_cjk
 from .provenance import copier_side, shown_copies
-from .relate import relate, story_similarity
+from .relate import as_article, relate, story_similarity
 from .store import open_store
 
 __all__ = ["Index"]
@@ -46,8 +49,23 @@ BATCH_SIZE = 1000
 #: upright stroke reads as l or I by the word around it ("Іran" -> "iran", not "lran"), and a zero-width
 #: character or a combining mark inside a word belongs to it ("Pu\u200btin" -> "putin", not "pu" and "tin";
 #: "Cafe\u0301" -> "cafe", not "caf" and "e"). 4: small capitals read as their letters ("ʙʀᴇᴀᴋɪɴɢ" -> "break").
-#: 5: each Han or kana character is a word of its own (a Chinese clause was one word); no other key changed.
+#: 5: each Han or kana character is a word of its own (a Chinese clause was one word), a digit of any script
+#: is its ASCII digit ("২০০৪" -> "2004"; Bengali ০ read as the letter O), a danda (।) ends a sentence, and
+#: figures alone make no names vector (a script without capitals has no other names).
 WORD_KEYS = "5"
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+
+
+def _keyed_otherwise_than_4(text: str) -> bool:
+    """Whether storytrace reads ``text`` otherwise since word keys 5 (an index holding no such text is
+    current): Han or kana, digits of other scripts, dandas, or letters of a script without capitals."""
+    if text.isascii():
+        return False
+    if has_cjk(text) or _OTHER_DIGIT.search(text) is not None or "\u0964" in text or "\u0965" in text:
+        return True
+    return any(c.isalpha() and not c.isupper() and not c.islower() for c in set(text) if not c.isascii())
+
+
 #: The version of the check that calls near the stored exact copies of a disguised text
 #: (Index._relabel_exact_by_marks): normalize.GLUED_STOPS's glued stops, and since ".2" letters in fullwidth or
 #: mathematical style, which the exact hash reads as plain ones.
@@ -55,6 +73,8 @@ EXACT_CHECK = f"{GLUED_STOPS}.2"
 #: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
 #: signals) or links (the site copy network's edges).
 EXPORTS = ("articles", "pairs", "stories", "sites", "links")
+#: The orders :meth:`Index.stories` lists in.
+STORY_ORDERS = ("size", "recent", "oldest")
 # Pairs sharing this many heaviest terms are checked for being one story (one shared name is common).
 MIN_SHARED_TERMS = 2
 
@@ -151,6 +171,11 @@ class Index:
 
     def __init__(self, path: str | Path = "storytrace.db", settings: Settings | None = None, *,
                  readonly: bool = False, engine: str | Engine = "local") -> None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeError(f"Index() takes a file path or ':memory:', got {type(path).__name__}")
+        if settings is not None and not isinstance(settings, Settings):
+            raise TypeError(f"settings must be a Settings, got {type(settings).__name__}: "
+                            "Settings(**values) or Settings.from_dict(values)")
         self.path = str(path)
         self.store = open_store(self.path, readonly=readonly)
         stored = self.store.get_meta("settings")
@@ -161,14 +186,15 @@ class Index:
                 f"{self.path} was built with other settings; use the stored ones (pass no settings) "
                 "or scan into a new index")
         self.settings = settings
-        if not readonly and not stored:
+        # An index with no articles yet takes the settings given (nothing was built with the stored ones), so
+        # that the next scan, which passes none, goes on with the settings its articles were built with.
+        if not readonly and (not stored or (json.loads(stored) != settings.to_dict() and not self.store.count())):
             self.store.set_meta("settings", json.dumps(settings.to_dict()))
         # Articles stored by a storytrace whose word keys differ (see WORD_KEYS) keep their old keys: they
         # still match, a little less well, until the index is built again.
         keys = self.store.get_meta("word_keys")
         if not readonly and ((keys is None and not self.store.count())
-                             or (keys == "4" and not self.store.any_text(has_cjk))):
-            # Version 5 changed the keys of Chinese and Japanese text only: an index holding none is current.
+                             or (keys == "4" and not self.store.any_text(_keyed_otherwise_than_4))):
             self.store.set_meta("word_keys", WORD_KEYS)
             keys = WORD_KEYS
         self.older_keys = keys != WORD_KEYS and bool(self.store.count())
@@ -216,13 +242,23 @@ class Index:
         report.seconds = time.perf_counter() - started
         return report
 
-    def add(self, articles: Iterable[Article], *, progress: Callable[[int], None] | None = None) -> ScanReport:
-        """Add articles (ids are filled in when missing). Articles already stored are left as they are."""
+    def add(self, articles: Iterable[Article | dict[str, Any]], *,
+            progress: Callable[[int], None] | None = None) -> ScanReport:
+        """Add articles (ids are filled in when missing). Articles already stored are left as they are.
+
+        Takes ``Article`` values, whose text is kept as given, and dicts, read as a JSON Lines record is
+        (column aliases, boilerplate and repairs). As in a scan, an item that cannot be an article (no text,
+        not an article) is left out with a line in the report's ``errors``, and a date that is not one is
+        dropped with a warning there; dates are stored in UTC."""
+        check_items(articles)
         report = ScanReport()
         started = time.perf_counter()
 
         def counted() -> Iterator[Article]:
-            for a in articles:
+            for a in read_objects(articles):
+                if isinstance(a, ReadError):
+                    report.add_problem(a)
+                    continue
                 report.read += 1
                 yield a
 
@@ -723,10 +759,15 @@ class Index:
     def stories(self, limit: int | None = None, offset: int = 0, search: str | None = None,
                 site: str | None = None, since: str | None = None, until: str | None = None,
                 order: str = "size", min_size: int = 1) -> list[Story]:
-        """Stories, biggest first (or ``order``), filtered in the index so that ``limit`` and ``offset`` page
-        what the filters leave; ``min_size`` 2 leaves out the articles no other joined."""
-        return self.store.stories(limit=limit, offset=offset, search=search, site=site, since=since,
-                                  until=until, order=order, min_size=min_size)
+        """Stories, biggest first (or ``order``: size, recent or oldest), filtered in the index so that
+        ``limit`` and ``offset`` page what the filters leave; ``min_size`` 2 leaves out the articles no
+        other joined. ``since`` and ``until`` are ISO dates (or dates and times, compared in UTC)."""
+        if order not in STORY_ORDERS:
+            raise ConfigError(f"order must be one of {', '.join(STORY_ORDERS)}, got {order!r}")
+        return self.store.stories(limit=count(limit, "limit", optional=True), offset=count(offset, "offset"),
+                                  search=search, site=site, since=date_bound(since, "since"),
+                                  until=date_bound(until, "until"), order=order,
+                                  min_size=count(min_size, "min_size", 1))
 
     def story(self, story_id: str) -> Story:
         s = self.store.story(story_id)
@@ -736,6 +777,9 @@ class Index:
 
     def pairs(self, copy: str | None = None, story: str | None = None,
               article_id: str | None = None) -> Iterator[Relation]:
+        """Stored pairs as a scan decided them. A pair found by story similarity alone (no shared shingle
+        band or sentence) is stored as copy none without aligning its texts; :meth:`pair` aligns any two
+        articles, so it can find a little shared text there (a partial copy) that this list does not."""
         if copy and copy not in ("exact", "near", "partial", "none"):
             raise ConfigError(f"copy must be exact, near, partial or none, got {copy!r}")
         if story and story not in ("same", "different"):
@@ -758,10 +802,12 @@ class Index:
         """Who copies whom, one row per pair of sites (:func:`storytrace.network.site_links`)."""
         return site_links(copy_edges(self.store.copy_pair_rows()))
 
-    def query(self, item: Article | str, limit: int = 20) -> list[Match]:
-        """Stored articles this text copies or retells, best first. Stores nothing."""
+    def query(self, item: Article | str, limit: int | None = 20) -> list[Match]:
+        """Stored articles this text copies or retells, best first (``limit`` None: all). Stores nothing.
+        A string is read in the .txt layout, as ``compare`` reads one."""
+        limit = count(limit, "limit", optional=True)
         st = self.settings
-        art = item if isinstance(item, Article) else Article(text=item, id="query")
+        art = as_article(item, "query")
         if not art.id:
             art = _with_id(art)
         fp = fingerprint(art, st)
@@ -889,7 +935,8 @@ class Index:
 
         ``dedup`` ("exact" or "near", articles only) writes one article per group of copies, each kept row
         listing the ids it stands for in ``duplicates`` (see :meth:`duplicates`). JSONL and CSV rows are
-        written as they are read, so a corpus larger than memory can be exported."""
+        written as they are read, so a corpus larger than memory can be exported. ``out`` is a path or an
+        open file: JSONL and CSV go to a text or a binary one (as UTF-8), Parquet to a binary one."""
         if format not in ("jsonl", "csv", "parquet"):
             raise ConfigError(f"format must be jsonl, csv or parquet, got {format!r}")
         if what not in EXPORTS:
@@ -898,13 +945,18 @@ class Index:
             copy_kinds(dedup)
             if what != "articles":
                 raise ConfigError(f"dedup applies to articles only, not to {what}: drop it or export articles")
+        if format == "parquet" and not isinstance(out, (str, os.PathLike)) and _is_text_stream(out):
+            raise ConfigError("parquet is binary: pass a path, or a file opened with 'wb'")
         rows = self._export_rows(what, dedup)
         if format == "parquet":
             return _write_parquet(rows, out)
-        close = False
-        if isinstance(out, (str, Path)):
+        close = detach = False
+        if isinstance(out, (str, os.PathLike)):
             fh: IO[str] = open(out, "w", encoding="utf-8", newline="")
             close = True
+        elif not _is_text_stream(out):
+            fh = io.TextIOWrapper(out, encoding="utf-8", newline="")  # type: ignore[arg-type]
+            detach = True
         else:
             fh = out  # type: ignore[assignment]
         n = 0
@@ -922,6 +974,9 @@ class Index:
         finally:
             if close:
                 fh.close()
+            elif detach:
+                fh.flush()
+                fh.detach()  # the caller's binary file stays open, as it was given
         return n
 
     def _export_rows(self, what: str, dedup: str | None = None) -> Iterator[dict[str, Any]]:
@@ -961,6 +1016,15 @@ def _flat(row: dict[str, Any]) -> dict[str, Any]:
     return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()}
 
 
+def _is_text_stream(out: Any) -> bool:
+    """Whether ``out`` takes str (a text file, StringIO, sys.stdout) rather than bytes."""
+    if isinstance(out, io.TextIOBase):
+        return True
+    if isinstance(out, (io.RawIOBase, io.BufferedIOBase)):
+        return False
+    return "b" not in getattr(out, "mode", "")
+
+
 def _write_parquet(rows: Iterable[dict[str, Any]], out: str | Path | IO[str] | IO[bytes]) -> int:
     """Rows as one Parquet table. Built from Arrow batches rather than one list of dicts: Arrow holds the
     texts of a large export in about their own size."""
@@ -979,7 +1043,7 @@ def _write_parquet(rows: Iterable[dict[str, Any]], out: str | Path | IO[str] | I
     if batch:
         batches.append(pa.Table.from_pylist(batch))
     table = pa.concat_tables(batches, promote_options="permissive") if batches else pa.table({})
-    pq.write_table(table, out if not isinstance(out, io.TextIOBase) else sys.stdout.buffer)  # type: ignore[arg-type]
+    pq.write_table(table, out)  # type: ignore[arg-type]
     return n
 
 

@@ -7,7 +7,9 @@ of the body, of named entities and of the headline, inside a publication-time wi
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import os
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import mul
@@ -15,9 +17,10 @@ from operator import mul
 from .align import Alignment, ParaphraseScorer, align, word_pairs
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
-from .ingest import read_text
+from .errors import InputError
+from .ingest import read_paths, read_text
 from .disguise import copy_disguises
-from .model import Article, CopyKind, Disguise, Relation, StoryKind
+from .model import Article, CopyKind, Disguise, ReadError, Relation, StoryKind
 
 __all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
@@ -254,18 +257,31 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     )
 
 
-def _as_article(x: Article | str, name: str) -> Article:
+def as_article(x: Article | str | os.PathLike[str], name: str) -> Article:
+    """An Article as given; a string read in the .txt layout (a headline line, then the body; a
+    ``Published:`` line is its date), named ``name`` unless it names itself; or the one article of a file
+    given as a ``Path`` (a string is always text: a path in it would be compared as words)."""
     if isinstance(x, Article):
         return x
     if isinstance(x, str):
         art = read_text(x, origin=name)
-        return art if art.id else Article(text=art.text, title=art.title, id=name)
-    raise TypeError(f"compare() takes Article or str, got {type(x).__name__}")
+        return art if art.id else dataclasses.replace(art, id=name)
+    if isinstance(x, os.PathLike):
+        items = list(read_paths([x]))
+        found = [i for i in items if isinstance(i, Article)]
+        if len(found) == 1:
+            return found[0]
+        problems = [i for i in items if isinstance(i, ReadError) and i.drops_article]
+        raise InputError(str(problems[0]) if not found and problems else
+                         f"{os.fspath(x)}: holds {len(found)} articles; compare takes one per side")
+    raise TypeError(f"takes an Article, a str or a Path, got {type(x).__name__}")
 
 
-def compare(a: Article | str, b: Article | str, settings: Settings | None = None, *,
+def compare(a: Article | str | os.PathLike[str], b: Article | str | os.PathLike[str], settings: Settings | None = None, *,
             paraphrase_scorer: ParaphraseScorer | None = None) -> Relation:
     """How two articles relate, with the passages they share and, for a copy, the disguises each side
-    plays. Strings are read in the .txt layout."""
-    return relate(_as_article(a, "a"), _as_article(b, "b"), settings=settings, paraphrase_scorer=paraphrase_scorer,
+    plays. Strings are read in the .txt layout; a ``Path`` is a file holding one article."""
+    if settings is not None and not isinstance(settings, Settings):
+        raise TypeError(f"settings must be a Settings, got {type(settings).__name__}: Settings(**values)")
+    return relate(as_article(a, "a"), as_article(b, "b"), settings=settings, paraphrase_scorer=paraphrase_scorer,
                   with_disguises=True)

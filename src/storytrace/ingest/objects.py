@@ -1,0 +1,83 @@
+"""Python values to articles: what ``Index.add`` reads, checked as the file readers check theirs.
+
+A caller of the Python API hands over ``Article`` values or plain dicts (a JSON Lines record, a pandas
+row's ``to_dict()``), often built from a feed. Each bad one gets one ReadError naming it and the rest go
+on, as a bad line of a file does: an article with no text is left out, and a date that is not one is
+dropped with a warning instead of being stored as text that sorts wrongly ("yesterday" after 2020, a
++09:00 time before the UTC one it follows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from ..model import Article, ReadError
+from .dates import is_placeholder_date, normalise_date
+from .ids import make_id
+from .records import ReadWarning, build_article, pick_fields, resolve_columns
+
+__all__ = ["check_items", "read_objects"]
+
+
+def check_items(items: Any) -> None:
+    """Refuse one article, or one text, where an iterable of them is due: iterating it would read its
+    fields or characters as articles."""
+    if isinstance(items, (Article, Mapping)):
+        raise TypeError(f"add() takes an iterable of articles; wrap this {type(items).__name__} in a list: add([...])")
+    if isinstance(items, (str, bytes)):
+        raise TypeError("add() takes an iterable of articles, not a text: add([Article(text=...)])")
+    if not isinstance(items, Iterable):
+        raise TypeError(f"add() takes an iterable of Article values or dicts, got {type(items).__name__}")
+
+
+def _origin(item: Any, position: int) -> str:
+    origin = getattr(item, "origin", "") or (item.get("origin") if isinstance(item, Mapping) else "")
+    if origin:
+        return str(origin)
+    ident = getattr(item, "id", "") or (item.get("id") if isinstance(item, Mapping) else "")
+    return f"item {position}" + (f" (id {ident!r})" if ident else "")
+
+
+def _dated(article: Article, origin: str) -> list[Article | ReadError]:
+    raw = article.published
+    if raw is None:
+        return [article]
+    try:
+        iso = normalise_date(raw)
+    except ValueError:
+        return [replace(article, published=None), ReadWarning(origin, f"unparseable date {str(raw).strip()!r} "
+                                                                      "(kept without a date)")]
+    if is_placeholder_date(iso):
+        return [replace(article, published=None),
+                ReadWarning(origin, f"placeholder date {str(raw).strip()!r}: the Unix epoch, which stands for no "
+                                    "date (kept without a date)")]
+    return [article if iso == raw else replace(article, published=iso)]
+
+
+def read_objects(items: Iterable[Any]) -> Iterator[Article | ReadError]:
+    """Articles from ``Article`` values (their text kept as given) and dicts (read as a JSON Lines record
+    is: column aliases, boilerplate, repairs), with a ReadError for each one that cannot be an article."""
+    for position, item in enumerate(items, 1):
+        if isinstance(item, Article):
+            origin = _origin(item, position)
+            if not isinstance(item.text, str):
+                yield ReadError(origin, f"text is not a string ({type(item.text).__name__})")
+            elif not item.text.strip():
+                yield ReadError(origin, "no text")
+            elif not isinstance(item.title, str):
+                yield ReadError(origin, f"title is not a string ({type(item.title).__name__})")
+            elif item.id is not None and (not isinstance(item.id, (str, int)) or isinstance(item.id, bool)):
+                yield ReadError(origin, f"id is not a string ({type(item.id).__name__})")
+            else:
+                # An int id is its digits, as a JSON Lines reader reads one; a missing one hashes the article
+                # as given, before its date is put in UTC (as a reader hashes the fields as read).
+                ident = item.id if isinstance(item.id, str) else "" if item.id is None else str(item.id)
+                yield from _dated(replace(item, id=ident or make_id(item)), origin)
+        elif isinstance(item, Mapping):
+            yield from build_article(pick_fields(item, resolve_columns(map(str, item), {})), _origin(item, position))
+        else:
+            yield ReadError(_origin(item, position), f"expected an Article or a dict, found {type(item).__name__}"
+                                                     + ("; for a text pass Article(text=...)" if isinstance(item, str)
+                                                        else ""))
