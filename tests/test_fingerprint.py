@@ -254,3 +254,10 @@ def test_the_exact_hash_of_cjk_text_reads_whole_clauses_as_before() -> None:
     fp = fingerprint(Article(id="zh", text=text))
     assert fp.exact == _exact(text, _WORD.findall(text)) == _exact(text)
     assert len(_WORD.findall(text)) == 2 and fp.n_words > 20
+
+
+def test_figures_alone_make_no_names_vector() -> None:
+    caseless = fingerprint(Article(id="ar", text="ارتفع منسوب المياه إلى 25 مترا في 2024 بعد أيام من الأمطار الغزيرة."))
+    assert caseless.entities == {} and "25" in caseless.body
+    named = fingerprint(Article(id="en", text="The water rose to 25 metres in Genoa in 2024 after days of rain."))
+    assert {"genoa", "25"} <= set(named.entities)

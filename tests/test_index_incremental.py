@@ -463,3 +463,12 @@ def test_a_rescan_whose_site_lines_differ_by_batch_is_no_conflict() -> None:
     assert not same_text(stored, "Body line one.\nBody line two, corrected.")
     update = "UPDATE: " + "the toll rose overnight, the authorities said, as rescuers reached the last villages " * 3
     assert not same_text(stored, stored + "\n" + update)  # an update is news, not a site's repeated line
+
+
+def test_a_hindi_quote_of_two_sentences_is_found_by_a_scan(core_dir) -> None:
+    # Each danda ends a sentence, so the quoted sentences' hashes seed the pair as in English.
+    folder = core_dir.parent / "multilingual"
+    with Index(":memory:") as index:
+        index.scan([folder / "hi_flood.txt", folder / "hi_quotes_flood.txt"])
+        (rel,) = index.pairs()
+        assert rel.copy == "partial"

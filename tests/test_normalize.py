@@ -206,6 +206,17 @@ def test_han_characters_weigh_by_how_common_they_are_in_running_text() -> None:
     assert idf("的") < idf("said") < idf("韦")  # as common as a function word; rarer than "said"
 
 
+@pytest.mark.parametrize("digits", ["২০০৪", "२००४", "٢٠٠٤", "۲۰۰۴", "๒๐๐๔", "２００４", "𝟐𝟎𝟎𝟒"])
+def test_a_figure_in_any_script_is_the_same_number(digits: str) -> None:
+    # Unicode's look-alikes read Bengali ০ as the letter O and ৪ as 8: a digit is read by its value
+    assert word_key(digits) == "2004"
+
+
+def test_a_danda_ends_a_sentence() -> None:
+    text = 'बाढ़ से हज़ारों लोग बेघर हुए। उन्होंने कहा, "राहत जल्द आएगी।" फिर बारिश रुकी॥ अंत'
+    assert sentences(text) == ["बाढ़ से हज़ारों लोग बेघर हुए।", 'उन्होंने कहा, "राहत जल्द आएगी।"', "फिर बारिश रुकी॥", "अंत"]
+
+
 # -- sentences ----------------------------------------------------------------------------------------
 
 def test_sentence_spans_simple_text() -> None:

@@ -51,9 +51,18 @@ def _latin_words_with(text: str, marks: Container[str]) -> list[str]:
             if any(c in marks for c in w) and any(c.isascii() and c.isalpha() for c in w)]
 
 
+# Letters the table folds (for matching) that a language spells with among ASCII letters, so no trick:
+# Turkish and Azerbaijani write dotless ı beside i ("kaldı"), and a Turkish original was named a disguised
+# copy of its own excerpt.
+_NATIVE_LATIN = frozenset("ı")
+
+
 @lru_cache(maxsize=1)
 def _lookalikes() -> frozenset[str]:
-    return frozenset(map(chr, confusable_table()))
+    """Characters that stand in for ASCII letters: the look-alike table's, less native letters and the
+    digits of other scripts (read by their value, not taken for letters)."""
+    return frozenset(chr(c) for c, v in confusable_table().items()
+                     if not v.isdigit() or not chr(c).isdigit()) - _NATIVE_LATIN
 
 
 def _lookalike_words(text: str) -> list[str]:

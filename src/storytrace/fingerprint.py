@@ -242,6 +242,11 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
 
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words), s.top_terms)
     entities = _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
+    if not any(not k.isdigit() for k in entities):
+        # Names are found by their capitals; a script with none (Arabic, Hebrew, the Indic scripts, Thai,
+        # Korean, CJK) leaves only figures, and one shared "25" then made the names part (weight_entities of
+        # the story score) 1.0 for two unrelated reports. Figures alone still count in the body vector.
+        entities = {}
     title = _vector(_weighted(tokens, title_idx), s.top_terms)
     # Entity weight plus body weight per term, entities' terms first (a Counter's ``+=`` in that order, without
     # its Python-level ``__missing__``), then heaviest first with ties by term, as in ``_vector``.

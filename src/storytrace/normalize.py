@@ -123,7 +123,8 @@ def _unicode_confusables() -> dict[int, str]:
     data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
     table: dict[int, str] = {}
     for ch, glyphs in data.items():
-        if len(ch) != 1 or ch.isascii():
+        # A digit is read by its value (confusable_table), not its shape: Bengali ০ is no letter O.
+        if len(ch) != 1 or ch.isascii() or unicodedata.category(ch) == "Nd":
             continue
         for g in glyphs:
             c = g.get("c", "")
@@ -141,6 +142,7 @@ def confusable_table() -> dict[int, str]:
 
     Unicode's confusables, plus the small capitals (ᴀ, ʙ, ɢ, ʜ) of "small caps" text generators: the
     confusables have no prototype for most of them, and their Unicode names say which letter each one is.
+    Digits of other scripts map to the ASCII digit of their value.
     """
     table = dict(_unicode_confusables())
     for letter in string.ascii_uppercase:
@@ -148,6 +150,11 @@ def confusable_table() -> dict[int, str]:
             table.setdefault(ord(unicodedata.lookup(f"LATIN LETTER SMALL CAPITAL {letter}")), letter.lower())
         except KeyError:  # no small capital X in Unicode
             pass
+    # The digits of every script as the ASCII digit of their value, so that a figure matches whichever
+    # digits it is written in ("২০০৪", "٢٠٠٤" and "2004" are one number) and is read as a number.
+    for cp in range(0x80, 0x20000):
+        if unicodedata.category(chr(cp)) == "Nd":
+            table[cp] = str(unicodedata.decimal(chr(cp)))
     return table
 
 
@@ -553,6 +560,23 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# The danda (। and ॥) ends a sentence in Hindi, Bengali, Marathi, Nepali and other Indic scripts; blingfire
+# reads a paragraph of them as one sentence, so no sentence of a copied paragraph could match on its own.
+_DANDA_END = re.compile("(?<=[\u0964\u0965])([\"”’'»)]*)\\s+")
+
+
+def _split_at_dandas(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        for m in _DANDA_END.finditer(chunk, s, e):
+            if m.end(1) > s:
+                out.append((s, m.end(1)))  # a closing quote stays with its sentence
+            s = m.end()
+        if e > s:
+            out.append((s, e))
+    return out
+
+
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     """Sentences as character spans: blingfire's splitter per line, plus two repairs it does not make.
 
@@ -567,6 +591,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
         if not chunk.strip():
             continue
         raw = _sentence_offsets(chunk)  # code-point offsets
+        if "\u0964" in chunk or "\u0965" in chunk:
+            raw = _split_at_dandas(chunk, raw)
         pieces: list[tuple[int, int]] = []
         # A match inside a sentence is a match in the whole line, so a line without one needs no search.
         may_glue = _MAY_GLUE.search(chunk) is not None and _GLUED.search(chunk) is not None
