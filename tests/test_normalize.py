@@ -160,6 +160,28 @@ def test_token_spans_point_at_original_characters() -> None:
     assert len(tokens) == 7
 
 
+@pytest.mark.parametrize("forms", [("Москва", "МОСКВА", "москва"), ("Банк", "БАНК", "банк"),
+                                   ("Ελλάδα", "ΕΛΛΑΔΑ", "ελλάδα"), ("Дом", "ДОМ", "дом")])
+def test_a_word_in_its_own_script_has_one_key_in_any_case(forms: tuple[str, ...]) -> None:
+    # read through the look-alike table, "банк" was "6aнк" but "Банк" "бaнк": a capital and its small
+    # letter are not always both look-alikes
+    keys = {word_key(w) for w in forms}
+    assert len(keys) == 1 and not next(iter(keys)).isascii()
+
+
+@pytest.mark.parametrize(("disguised", "plain"), [("\u0441\u0430\u0440", "cap"), ("\u0421\u0410\u0420", "cap"),
+                                                  ("\u03a4\u0397\u0395", "the")])
+def test_a_word_wholly_of_look_alikes_is_still_read_as_latin(disguised: str, plain: str) -> None:
+    assert fold(disguised) == plain
+
+
+@pytest.mark.parametrize(("variant", "plain"), [("کتاب", "كتاب"), ("ایران", "ايران"), ("مدرسة", "مدرسه"),
+                                              ("الســيول", "السيول"), ("إلى", "الي"), ("أحمد", "احمد")])
+def test_arabic_script_spelling_variants_have_one_key(variant: str, plain: str) -> None:
+    # Persian yeh and keheh, alef maksura, teh marbuta, tatweel, hamza on alef
+    assert word_key(variant) == word_key(plain)
+
+
 # -- Chinese and Japanese ----------------------------------------------------------------------------
 
 def test_han_and_kana_characters_are_words_of_their_own() -> None:

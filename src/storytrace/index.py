@@ -16,6 +16,7 @@ import os
 import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, repeat
@@ -51,19 +52,20 @@ BATCH_SIZE = 1000
 #: "Cafe\u0301" -> "cafe", not "caf" and "e"). 4: small capitals read as their letters ("ʙʀᴇᴀᴋɪɴɢ" -> "break").
 #: 5: each Han or kana character is a word of its own (a Chinese clause was one word), a digit of any script
 #: is its ASCII digit ("২০০৪" -> "2004"; Bengali ০ read as the letter O), a danda (।) ends a sentence, and
-#: figures alone make no names vector (a script without capitals has no other names).
+#: figures alone make no names vector (a script without capitals has no other names), and a word wholly in
+#: Cyrillic or Greek keeps its letters in any case ("Москва", "МОСКВА" -> "москва"; it was read half Latin).
 WORD_KEYS = "5"
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def _keyed_otherwise_than_4(text: str) -> bool:
     """Whether storytrace reads ``text`` otherwise since word keys 5 (an index holding no such text is
-    current): Han or kana, digits of other scripts, dandas, or letters of a script without capitals."""
+    current): digits of other scripts, dandas, or letters of any script but Latin."""
     if text.isascii():
         return False
-    if has_cjk(text) or _OTHER_DIGIT.search(text) is not None or "\u0964" in text or "\u0965" in text:
+    if _OTHER_DIGIT.search(text) is not None or "\u0964" in text or "\u0965" in text:
         return True
-    return any(c.isalpha() and not c.isupper() and not c.islower() for c in set(text) if not c.isascii())
+    return any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in set(text) if not c.isascii())
 
 
 #: The version of the check that calls near the stored exact copies of a disguised text

@@ -52,7 +52,13 @@ __all__ = [
 #: that reads \w, while a reader sees the word whole; so they belong to the word they sit in, and fold
 #: drops them.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u034f"
-_NO_INVISIBLE = dict.fromkeys(map(ord, INVISIBLE))
+_BEFORE_FOLD = dict.fromkeys(map(ord, INVISIBLE))
+# Arabic-script spellings that vary by writer, keyboard and country, folded as search engines fold them
+# (Lucene's Arabic and Persian normalizers): the Persian yeh and keheh and the alef maksura as Arabic yeh
+# and kaf, teh marbuta as heh, and the tatweel, a stroke that only stretches a word, dropped. A Persian
+# text typed on an Arabic keyboard otherwise shared a third of its words with the same text.
+# (Hamza and madda on alef are marks, which fold drops with every accent.)
+_BEFORE_FOLD.update({0x06CC: "\u064a", 0x0649: "\u064a", 0x06A9: "\u0643", 0x0629: "\u0647", 0x0640: None})
 
 
 def _combining_marks() -> str:
@@ -211,12 +217,42 @@ def fold(word: str) -> str:
     -> 'rome'."""
     w = unicodedata.normalize("NFKC", word)
     if not w.isascii():
-        w = w.translate(_NO_INVISIBLE)
+        w = w.translate(_BEFORE_FOLD)
         mapped = w.translate(confusable_table())
-        w = _read_strokes(w, mapped) if not _strokes().isdisjoint(w) else mapped
+        if _native(w):
+            w = w.translate(_digits())
+        else:
+            w = _read_strokes(w, mapped) if not _strokes().isdisjoint(w) else mapped
         if not w.isascii():
             w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     return w.casefold().replace("’", "'")
+
+
+def _native(word: str) -> bool:
+    """Whether a word is written in its own script rather than disguised as a Latin one: it has no ASCII
+    letter, and its look-alikes do not make all of it ASCII in small letters. Such a word keeps its letters:
+    read through the table, Russian "банк" became "6aнк" but "Банк" "бaнк", and "Москва", "москва" and
+    "МОСКВА" three keys, since a capital and its small letter are not always both look-alikes. A Latin word
+    with a letter of another script ("Rоme") or one wholly of look-alikes ("сар" for "cap") is read as Latin."""
+    if any(c.isascii() and c.isalpha() for c in word):
+        return False
+    table = confusable_table()
+    if any(not c.isascii() and c.isalpha() for c in word.casefold().translate(table)):
+        as_written = word.translate(table)
+        # Capitals alone can all be look-alikes where their small letters are not (Greek Τ, Η, Κ; Cyrillic
+        # М, К, В): "ΤΗΕ" is "THE" disguised, "МОСКВА" is Moscow. The word it would be in English decides,
+        # as for the upright strokes: a common English word is a disguise.
+        return not as_written.isascii() or _english_frequencies().get(as_written.casefold(), 0.0) < _COMMON
+    return False
+
+
+_COMMON = 1e-6  # Zipf 3: a word read once in a million (wordfreq's frequencies)
+
+
+@lru_cache(maxsize=1)
+def _digits() -> dict[int, str]:
+    """The table's digits only (a native word's figures still read as their value)."""
+    return {k: v for k, v in confusable_table().items() if v.isdigit() and chr(k).isdigit()}
 
 
 @lru_cache(maxsize=500_000)
