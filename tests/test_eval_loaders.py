@@ -105,7 +105,7 @@ def test_user_jsonl_labelled_by_pairs_alone(tmp_path):
     # without a pairs file the story label is what a line is scored by, and it is required
     unlabelled = tmp_path / "no-stories.jsonl"
     unlabelled.write_text(json.dumps({"id": "x", "text": "t"}) + "\n")
-    with pytest.raises(InputError, match="needs a 'text' string and a 'story' label"):
+    with pytest.raises(InputError, match="no 'story' label"):
         loaders.load_jsonl(unlabelled)
 
 
@@ -131,9 +131,12 @@ def test_user_jsonl_bad_records_are_named_and_left_out(tmp_path):
         f"{path}:2", f"{path}:3", f"{path}:5", f"{path}:6", f"{pairs}:3", f"{pairs}:4"]
     assert "'x9'" in ds.problems[4] and "earlier line" in ds.problems[2]
     headerless = tmp_path / "headerless.csv"
-    headerless.write_text("x1,x2,1\n")
-    with pytest.raises(InputError, match="headerless.csv:1"):
-        loaders.load_jsonl(path, headerless)
+    headerless.write_text("x1,x2,1\n")  # the first row is a pair: read as a,b,label
+    assert [(p.a, p.b, p.label) for p in loaders.load_jsonl(path, headerless).pairs] == [("x1", "x2", 1.0)]
+    other = tmp_path / "other.csv"
+    other.write_text("left,right,same\nx1,x2,1\n")
+    with pytest.raises(InputError, match="other.csv:1: expected columns a, b, label; found: left, right, same"):
+        loaders.load_jsonl(path, other)
 
 
 def test_missing_data_is_reported(tmp_path, monkeypatch):
@@ -219,3 +222,44 @@ def test_synth_negative_pair_never_names_an_article_the_copy_took_text_from():
     assert negatives == [others[0]]
     assert ds.candidates[item.article.id] == [item.truth.source, foreign, *others]
 
+
+
+def _story_lines(n: int = 12) -> list[dict]:
+    return [{"id": f"a{i}", "text": f"Report number {i} on the storm over the harbour of Genoa and its cranes.",
+             "story": f"s{i % 4}"} for i in range(n)]
+
+
+def test_a_renamed_or_gzipped_copy_of_a_user_file_splits_the_same(tmp_path) -> None:
+    import gzip as gz
+
+    text = "\n".join(json.dumps(r) for r in _story_lines()) + "\n"
+    (tmp_path / "mine.jsonl").write_text(text)
+    (tmp_path / "mine_v2.jsonl").write_text(text)
+    (tmp_path / "mine.jsonl.gz").write_bytes(gz.compress(text.encode()))
+    splits = [loaders.load_jsonl(tmp_path / name).split for name in ("mine.jsonl", "mine_v2.jsonl", "mine.jsonl.gz")]
+    assert splits[0] == splits[1] == splits[2] and set(splits[0].values()) == {"dev", "test"}
+
+
+def test_user_lines_are_read_as_a_scan_reads_them(tmp_path) -> None:
+    rows = [{"id": 0, "text": "Officials say the minister survived.", "story": "s", "title": 12345},
+            {"id": 3.0, "body": "Rain fell on the coast of Genoa.", "story": 7, "author": {"n": 1},
+             "date": "yesterday"},
+            {"id": "x", "text": "A third report on the storm.", "story": "s", "published": "2020-03-01T08:00:00+09:00"}]
+    path = tmp_path / "typed.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(json.dumps(r) for r in rows).encode() + b"\n")  # with a BOM
+    ds = loaders.load_jsonl(path)
+    by_id = {a.id: a for a in ds.articles}
+    assert set(by_id) == {"0", "3", "x"}  # an id 0 is "0", and 3.0 from pandas is 3
+    assert by_id["0"].title == "12345" and by_id["3"].text.startswith("Rain") and isinstance(by_id["3"].author, str)
+    assert by_id["x"].published == "2020-02-29T23:00:00Z" and ds.stories["3"] == "7"
+    assert ds.problems == [f"{path}:2: unparseable date 'yesterday' (kept without a date)"]
+
+
+def test_many_lines_with_one_mistake_are_counted_in_one_line(tmp_path) -> None:
+    rows = _story_lines(4) + [{"id": f"n{i}", "text": "No label here."} for i in range(8)]
+    path = tmp_path / "half.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    ds = loaders.load_jsonl(path)
+    assert len(ds.articles) == 4 and len(ds.problems) == 6
+    assert all("no 'story' label" in p for p in ds.problems[:5])
+    assert ds.problems[5] == f"{path}:10: and 3 more lines without a story label (lines 10-12)"

@@ -3,6 +3,7 @@ the matching code, and one CLI test runs the real storytrace on a tiny corpus.""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 
@@ -473,5 +474,58 @@ def test_a_corpus_labelled_by_duplicate_of_alone_needs_no_story(tmp_path):
     ds = load_jsonl(path)
     assert [a.id for a in ds.articles] == ["a", "b"] and not ds.stories
     assert ds.duplicates == [("b", "a")]
-    assert ds.problems == [f"{path}:3: needs a 'text' string"]
+    assert ds.problems == [f"{path}:3: no text column (columns: id)"]
     assert ds.split["a"] == ds.split["b"]
+
+
+def test_a_baseline_the_dev_split_cannot_tune_is_left_out_not_scored_at_a_guess():
+    ds = _dataset()
+    ds.split = {k: "test" for k in ds.split}  # nothing on dev
+    ds.pairs = [dataclasses.replace(p, split="test") for p in ds.pairs]
+    ds.copy_pairs = [dataclasses.replace(p, split="test") for p in ds.copy_pairs]
+    res = runner.run_eval(ds, system=Fake(), tasks=["clusters", "pairs", "copy"])
+    tasks = {t.task: t for t in res.tasks}
+    assert set(tasks["clusters"].metrics) == {"storytrace", "minhash-lsh@0.5", "minhash-lsh@0.8"}  # fixed cuts
+    assert "two labelled stories" in tasks["clusters"].notes["untuned"]
+    assert set(tasks["pairs"].metrics) == {"storytrace"} and "tfidf-cosine" in tasks["pairs"].notes["untuned"]
+    assert tasks["pairs"].margin("f1") == (None, None)
+    assert set(tasks["copy"].metrics) == {"storytrace"}
+
+
+def test_a_task_asked_for_that_the_data_has_no_labels_for_is_named():
+    ds = _dataset()
+    ds.passages = []
+    res = runner.run_eval(ds, system=Fake(), tasks=["passages", "sts", "pairs"])
+    assert [t.task for t in res.tasks] == ["pairs"]
+    assert set(res.skipped) == {"passages", "sts"} and "graded pair labels" in res.skipped["sts"]
+    # not asked for by name: nothing said of the tasks the data cannot score
+    assert "skipped" not in runner.run_eval(ds, system=Fake()).to_dict()
+
+
+def test_the_settings_a_run_changed_are_recorded():
+    from storytrace import Settings
+    from storytrace.eval.systems import StorytraceSystem
+
+    ds = _dataset()
+    system = StorytraceSystem(Settings(story_threshold=0.4))
+    res = runner.run_eval(ds, system=system, tasks=["pairs"])
+    assert res.to_dict()["settings_changed"] == {"story_threshold": 0.4}
+    assert "settings_changed" not in runner.run_eval(ds, system=StorytraceSystem(), tasks=["pairs"]).to_dict()
+    console = Console(file=io.StringIO(), width=200)
+    render_table(res, console)
+    assert "story_threshold=0.4" in console.file.getvalue()
+
+
+def test_eval_names_every_baseline_whole_when_its_table_goes_to_a_pipe(tmp_path):
+    from click.testing import CliRunner
+
+    from storytrace.cli import main
+
+    rows = [{"id": f"a{i}", "text": f"{TOPICS[i % 4]} report {i}. " * 3, "story": f"s{i % 4}"} for i in range(24)]
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    res = CliRunner().invoke(main, ["eval", str(path)])
+    assert res.exit_code == 0, res.output
+    assert "minhash-lsh@0.5" in res.output and "minhash-lsh@0.8" in res.output and "storytrace" in res.output
+    nothing = CliRunner().invoke(main, ["eval", str(path), "--task", "passages"])
+    assert nothing.exit_code == 1 and "nothing to score" in nothing.output and "passages" in nothing.output

@@ -54,6 +54,9 @@ def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str |
                           system=system)
     except StorytraceError as exc:
         raise click.ClickException(str(exc)) from None
+    if not result.tasks:
+        why = "; ".join(f"{task}: {reason}" for task, reason in result.skipped.items())
+        raise click.ClickException(f"nothing to score on the {split} split" + (f" ({why})" if why else ""))
     if as_json:
         click.echo(json.dumps(result.to_dict(misses=misses > 0), indent=2))
         return

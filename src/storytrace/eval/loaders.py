@@ -21,7 +21,9 @@ from storytrace.cluster import components
 from storytrace.dedup import LEVELS
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
-from storytrace.model import Article
+from storytrace.eval.labelled_pairs import read_pairs
+from storytrace.ingest.records import build_article, pick_fields, resolve_columns
+from storytrace.model import Article, ReadError
 
 __all__ = [
     "DATASETS",
@@ -314,12 +316,15 @@ def synth_dataset(items: object, *, name: str = "synth") -> Dataset:
 
 def _json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, Any]]:
     """(line number, decoded JSON) of each non-blank line; a line that is not UTF-8 or not JSON is named in
-    ``problems`` and left out, and a file that breaks off (a truncated .gz) keeps the lines read before."""
+    ``problems`` and left out, and a file that breaks off (a truncated .gz) keeps the lines read before.
+    A byte-order mark (as Windows tools save UTF-8) is no part of the first line."""
     opener = gzip.open if path.suffix == ".gz" else open
     n = 0
     try:
         with opener(path, "rb") as fh:  # type: ignore[operator]
             for n, raw in enumerate(fh, 1):
+                if n == 1:
+                    raw = raw.removeprefix(b"\xef\xbb\xbf")
                 if not raw.strip():
                     continue
                 try:
@@ -332,6 +337,44 @@ def _json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, Any]]:
         problems.append(f"{path}: unreadable after line {n} ({exc}); the lines before it are used")
 
 
+class _Problems:
+    """Problem lines, the first few of each kind in full and the rest of that kind counted in one line: a
+    file whose every other line lacks a label is one kind of mistake, not hundreds of lines to read."""
+
+    SHOWN = 5
+
+    def __init__(self, out: list[str]) -> None:
+        self.out = out
+        self.kinds: dict[str, list[int]] = {}  # kind -> [count, first line past the shown, last line]
+
+    def add(self, kind: str, where: str, line: int, message: str) -> None:
+        seen = self.kinds.setdefault(kind, [0, 0, 0])
+        seen[0] += 1
+        if seen[0] <= self.SHOWN:
+            self.out.append(f"{where}:{line}: {message}")
+        else:
+            seen[1] = seen[1] or line
+            seen[2] = line
+
+    def close(self, where: str) -> None:
+        for kind, (count, first, last) in self.kinds.items():
+            if count > self.SHOWN:
+                self.out.append(f"{where}:{first}: and {count - self.SHOWN} more lines {kind} "
+                                f"(lines {first}-{last})")
+
+
+def _label(value: Any) -> str | None:
+    """A story or duplicate label as text; None for a missing one (null, empty, or not a scalar)."""
+    if value is None or isinstance(value, (dict, list, bool)):
+        return None
+    if isinstance(value, float):
+        if value != value:
+            return None
+        value = int(value) if value.is_integer() else value
+    text = str(value).strip()
+    return text or None
+
+
 def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
                pair_task: PairTask = "story") -> Dataset:
     """A user's labelled corpus: JSONL articles with a ``story`` field, optional ``a,b,label`` pairs CSV
@@ -340,83 +383,81 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
     An article may name the article it duplicates in ``duplicate_of`` (an id of the file), for the dedup
     task; a file that uses it needs no ``story`` field either.
 
-    Article fields follow :class:`Article` (``date`` is accepted for ``published``). Split by story, and an
-    article without one by the pairs it is in (all articles joined by pairs fall on one side, so that no
-    article is scored on the split its pairs were tuned on). A bad line or row (not JSON, no ``text``, no
-    ``story`` where no pairs file is given, a pair naming an article the file lacks) is left out and named
-    in ``Dataset.problems``, as a scan would; only a file with no usable article is an error.
+    Each line is read as ``storytrace scan`` reads a JSON Lines record (the same column names and aliases,
+    repairs, boilerplate, dates and ids), so the scores are those of the articles a scan would store. Split
+    by story, and an article without one by the pairs it is in (all articles joined by pairs fall on one
+    side, so that no article is scored on the split its pairs were tuned on); the split hashes the labels
+    only, so a renamed or compressed copy of the file scores the same. A bad line or row (not JSON, no text,
+    no ``story`` where no pairs file is given, a pair naming an article the file lacks) is left out and
+    named in ``Dataset.problems``, as a scan would; only a file with no usable article is an error.
     """
     path = Path(path)
     problems: list[str] = []
     lines = list(_json_lines(path, problems))
     # duplicate_of labels a whole file: a line that names none is labelled as no duplicate
-    by_duplicates = any(isinstance(d, dict) and d.get("duplicate_of") not in (None, "") for _, d in lines)
+    by_duplicates = any(isinstance(d, dict) and _label(d.get("duplicate_of")) for _, d in lines)
     story_needed = pairs_path is None and not by_duplicates
-    need = "a 'text' string" + (" and a 'story' label" if story_needed else "")
+    noted = _Problems(problems)
     articles, stories, split = [], {}, {}
     duplicate_of: dict[str, tuple[str, int]] = {}
     seen: set[str] = set()
+    columns_of: dict[tuple[str, ...], dict[str, str]] = {}
     for n, d in lines:
-        labelled = isinstance(d, dict) and d.get("story") not in (None, "")
-        if not isinstance(d, dict) or not isinstance(d.get("text"), str) or (story_needed and not labelled):
-            problems.append(f"{path}:{n}: needs {need}")
+        if not isinstance(d, dict):
+            noted.add("that are no JSON object", str(path), n, "expected a JSON object")
             continue
-        aid = str(d.get("id") or f"{path.stem}-{n}")
-        if aid in seen:
-            problems.append(f"{path}:{n}: id {aid!r} was used by an earlier line")
+        story = _label(d.get("story"))
+        if story_needed and story is None:
+            noted.add("without a story label", str(path), n, "no 'story' label (each article needs one, "
+                      "unless --pairs gives the labels)")
             continue
-        seen.add(aid)
-        articles.append(
-            Article(
-                text=d["text"],
-                id=aid,
-                title=d.get("title") or "",
-                url=d.get("url"),
-                site=d.get("site"),
-                author=d.get("author"),
-                published=d.get("published") or d.get("date"),
-                origin=f"{path}:{n}",
-            )
-        )
-        if labelled:
-            stories[aid] = str(d["story"])
-            split[aid] = split_of(f"{path.stem}-story-{d['story']}")
-        if d.get("duplicate_of") not in (None, ""):
-            duplicate_of[aid] = (str(d["duplicate_of"]), n)
+        keys = tuple(map(str, d))
+        columns = columns_of.get(keys)
+        if columns is None:
+            columns = columns_of[keys] = resolve_columns(keys, {})
+        if "text" not in columns:
+            noted.add("without a text", str(path), n, f"no text column (columns: {', '.join(keys[:12])})")
+            continue
+        read = build_article(pick_fields(d, columns), f"{path}:{n}")
+        article = next((x for x in read if isinstance(x, Article)), None)
+        for x in read:
+            if isinstance(x, ReadError) and not x.repairs:
+                problems.append(str(x))
+        if article is None:
+            continue
+        if article.id in seen:
+            noted.add("with a repeated id", str(path), n, f"id {article.id!r} was used by an earlier line")
+            continue
+        seen.add(article.id)
+        articles.append(article)
+        if story is not None:
+            stories[article.id] = story
+            split[article.id] = split_of(f"story-{story}")
+        of = _label(d.get("duplicate_of"))
+        if of is not None:
+            duplicate_of[article.id] = (of, n)
+    noted.close(str(path))
     if not articles:
-        raise InputError(f"{path}: no usable article (each line needs {need})"
+        raise InputError(f"{path}: no usable article (each line needs a text"
+                         + (" and a 'story' label" if story_needed else "") + ")"
                          + (f"; first problem: {problems[0]}" if problems else ""))
     rows: list[tuple[str, str, float]] = []
     if pairs_path is not None:
-        with open(pairs_path, newline="", encoding="utf-8", errors="replace") as fh:
-            reader = csv.DictReader(fh)
-            if not {"a", "b", "label"} <= set(reader.fieldnames or ()):
-                raise InputError(f"{pairs_path}:1: expected a header with columns a,b,label")
-            for n, row in enumerate(reader, 2):
-                try:
-                    a, b, label = row["a"], row["b"], float(row["label"])
-                except (TypeError, ValueError):
-                    problems.append(f"{pairs_path}:{n}: expected a,b,label with a number for label")
-                    continue
-                missing = [x for x in (a, b) if x not in seen]
-                if missing:
-                    problems.append(f"{pairs_path}:{n}: no article {missing[0]!r} in {path}")
-                    continue
-                rows.append((a, b, label))
+        rows, pair_problems = read_pairs(pairs_path, seen, path)
+        problems += pair_problems
     dups: list[tuple[str, str]] = []
     for aid, (of, n) in duplicate_of.items():
         if of not in seen or of == aid:
             problems.append(f"{path}:{n}: duplicate_of names {'itself' if of == aid else f'no article {of!r} of the file'}")
         else:
             dups.append((aid, of))
-    _split_by_pairs(split, [a.id for a in articles], rows + [(a, b, 1.0) for a, b in dups], path.stem)
+    _split_by_pairs(split, [a.id for a in articles], rows + [(a, b, 1.0) for a, b in dups])
     pairs = [LabeledPair(a, b, label, split[a]) for a, b, label in rows]
     return Dataset(name=path.stem, articles=articles, split=split, stories=stories, pairs=pairs,
                    pair_task=pair_task, description=f"user corpus {path}", problems=problems, duplicates=dups)
 
 
-def _split_by_pairs(split: dict[str, Split], ids: list[str], pairs: list[tuple[str, str, float]],
-                    stem: str) -> None:
+def _split_by_pairs(split: dict[str, Split], ids: list[str], pairs: list[tuple[str, str, float]]) -> None:
     """Give each article without a story the split of the articles its pairs join it to (a story's, when
     one of them has a story; else one hash of the group's first id)."""
     groups = components(ids, [(a, b) for a, b, _ in pairs])
@@ -425,7 +466,7 @@ def _split_by_pairs(split: dict[str, Split], ids: list[str], pairs: list[tuple[s
         if not open_ids:
             continue
         known = next((split[x] for x in group if x in split), None)
-        side = known or split_of(f"{stem}-pairs-{min(group)}")
+        side = known or split_of(f"pairs-{min(group)}")
         for x in open_ids:
             split[x] = side
 

@@ -8,6 +8,8 @@ their notes (``copy``) also get storytrace's matrix as a small table of its own.
 
 from __future__ import annotations
 
+import os
+
 from rich.console import Console
 from rich.table import Table
 
@@ -45,6 +47,7 @@ def rows(result: EvalResult) -> list[Row]:
 
 
 _WIDE = 120
+_PIPE_WIDTH = 240
 
 
 def _fmt(v: float | None) -> str:
@@ -86,10 +89,21 @@ def confusion_markdown(matrix: dict[str, dict[str, int]]) -> str:
     return "\n".join(lines)
 
 
+def _console() -> Console:
+    """The terminal's width, or, writing to a pipe or a file (no width to fit), one wide enough for every
+    column and the margins' intervals: at rich's default 80 columns two baselines' names were both cut to
+    "minhas…" and the intervals left out."""
+    console = Console()
+    if not console.is_terminal and "COLUMNS" not in os.environ:
+        console = Console(width=_PIPE_WIDTH)
+    return console
+
+
 def render_table(result: EvalResult, console: Console | None = None) -> None:
-    console = console or Console()
+    console = console or _console()
     systems = systems_of(result)
-    table = Table(title=f"storytrace eval {result.dataset} (split {result.split}; baselines tuned on dev)")
+    changed = "".join(f"; {k}={v}" for k, v in result.settings.items())
+    table = Table(title=f"storytrace eval {result.dataset} (split {result.split}; baselines tuned on dev{changed})")
     table.add_column("task")
     table.add_column("metric")
     for s in systems:
@@ -120,7 +134,7 @@ def render_table(result: EvalResult, console: Console | None = None) -> None:
 def render_misses(result: EvalResult, limit: int, console: Console | None = None) -> None:
     """Up to ``limit`` of each task's items storytrace decides wrongly, as a table per task, with how many
     there are in all (``--json`` lists every one)."""
-    console = console or Console()
+    console = console or _console()
     for t in result.tasks:
         if not t.misses:
             continue

@@ -24,6 +24,7 @@ from storytrace.eval import metrics as m
 from storytrace.eval.dataset import Dataset, LabeledPair, Split
 from storytrace.eval.systems import Clustering, StorytraceSystem
 from storytrace.cluster import components
+from storytrace.config import Settings
 from storytrace.model import Article
 
 __all__ = ["TaskResult", "EvalResult", "run_eval", "TASKS", "LOWER_IS_BETTER", "DISTANCE_GRID"]
@@ -112,8 +113,11 @@ class EvalResult:
     description: str
     summary: dict[str, int]
     tasks: list[TaskResult] = field(default_factory=list)
-    # task -> why it was not scored although the dataset has its labels (none of them in this split)
+    # task -> why it was not scored although the dataset has its labels (none of them in this split), or
+    # asked for by name, why the dataset cannot score it
     skipped: dict[str, str] = field(default_factory=dict)
+    # storytrace's settings changed for this run (``--set``), so that two runs can be told apart later
+    settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self, misses: bool = False) -> dict[str, Any]:
         """``misses``: also each task's list of the items storytrace decides wrongly."""
@@ -127,6 +131,8 @@ class EvalResult:
         }
         if self.skipped:
             out["skipped"] = self.skipped
+        if self.settings:
+            out["settings_changed"] = self.settings
         return out
 
 
@@ -250,6 +256,10 @@ def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskRe
     for t in (0.5, 0.8):
         name = f"minhash-lsh@{t}"
         score(name, Clustering(_timed(res, name, lambda t=t: bl.minhash_lsh_clusters(test, t))))
+    if len(set(gold_dev.values())) < 2:
+        # Nothing to tune a cut on: one story is best served by no cut at all, none by any.
+        res.notes["untuned"] = _UNTUNED.format(what="two labelled stories", names="tfidf-single, tfidf-average")
+        return res
     for method in ("single", "average"):
         name = f"tfidf-{method}"
 
@@ -314,14 +324,18 @@ def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: i
     res.misses = [{"a": p.a, "b": p.b, "truth": g, "storytrace": d, "score": round(float(x), 4)}
                   for p, g, d, x in zip(test, gold, decided, scores, strict=True) if g != d]
     res.resamplers[PRIMARY] = _pair_resampler(gold, decided, scores)
+    res.n_items = len(test)
+    if len(set(gold_dev)) < 2:
+        res.notes["untuned"] = _UNTUNED.format(what="a positive and a negative pair",
+                                               names=", ".join(PAIR_BASELINES))
+        return res
     for name, scorer in PAIR_BASELINES.items():
-        cut = m.best_threshold(gold_dev, scorer(dp)) if dp else 0.5
+        cut = m.best_threshold(gold_dev, scorer(dp))
         res.notes.setdefault("tuned_threshold", {})[name] = round(float(cut), 4)
         s = _timed(res, name, lambda scorer=scorer: scorer(tp))
         said = [x >= cut for x in s]
         res.metrics[name] = _pair_metrics(gold, said, s)
         res.resamplers[name] = _pair_resampler(gold, said, s)
-    res.n_items = len(test)
     return res
 
 
@@ -361,11 +375,11 @@ def eval_copy(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult
     record(PRIMARY, ours)
     res.misses = [{"a": p.a, "b": p.b, "truth": g, "storytrace": k}
                   for p, g, k in zip(test, gold, ours, strict=True) if g != k]
+    if not dp:
+        res.notes["untuned"] = _UNTUNED.format(what="a labelled copy pair", names=", ".join(PAIR_BASELINES))
+        return res
     for name, scorer in PAIR_BASELINES.items():
-        if dp:
-            near, part = m.best_kind_cuts(gold_dev, scorer(dp), [bl.same_tokens(a, b) for a, b in dp])
-        else:
-            near, part = 0.8, 0.2
+        near, part = m.best_kind_cuts(gold_dev, scorer(dp), [bl.same_tokens(a, b) for a, b in dp])
         res.notes.setdefault("tuned_cuts", {})[name] = {"near": round(near, 4), "partial": round(part, 4)}
 
         def run(scorer: BaselineScorer = scorer, near: float = near, part: float = part) -> list[str]:
@@ -576,6 +590,20 @@ def eval_dedup(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResul
 
 
 TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts", "disguises", "dedup")
+# A baseline with a cut to tune and nothing on dev to tune it on is left out, not scored at a guessed cut:
+# against an untuned baseline any margin would be storytrace's own settings against a guess.
+_UNTUNED = "{names} left out: the dev split holds no {what} to tune their cut on"
+# What each task needs, for a task asked for by name that the dataset cannot score.
+_NEEDS = {
+    "clusters": "a 'story' label per article",
+    "pairs": "labelled pairs (--pairs FILE)",
+    "copy": "copy-kind labels (the synth truth)",
+    "attribution": "each copy's true source among candidates (synth, clough)",
+    "passages": "the character spans of reused passages (synth)",
+    "sts": "graded pair labels (stsb)",
+    "disguises": "the disguises a generator applied (synth)",
+    "dedup": "'duplicate_of' labels",
+}
 
 
 def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | None = None,
@@ -587,10 +615,18 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
     if unknown:
         raise ValueError(f"unknown tasks {sorted(unknown)}; known: {', '.join(TASKS)}")
     out = EvalResult(ds.name, split, ds.description, ds.summary())
+    used = getattr(system, "settings", None)
+    if isinstance(used, Settings):
+        defaults = Settings().to_dict()
+        out.settings = {k: v for k, v in used.to_dict().items() if defaults.get(k) != v}
 
     def scorable(task: str, labelled: int, in_split: int, what: str) -> bool:
         # A task whose labels all fell in the other split would print zeros for every system: say why instead.
-        if task not in wanted or not labelled:
+        if task not in wanted:
+            return False
+        if not labelled:
+            if tasks:
+                out.skipped[task] = f"{ds.name} has no labels for it (it needs {_NEEDS[task]})"
             return False
         if not in_split:
             other = "dev" if split == "test" else "test"
@@ -608,9 +644,9 @@ def run_eval(ds: Dataset, *, split: Split = "test", system: StorytraceSystem | N
         out.tasks.append(eval_attribution(ds, split, system))
     if scorable("passages", len(ds.passages), len(ds.passages_in(split)), "passages"):
         out.tasks.append(eval_passages(ds, split, system))
-    if "sts" in wanted and ds.graded and scorable("sts", len(ds.pairs), len(ds.pairs_in(split)), "pairs"):
+    if scorable("sts", len(ds.pairs) if ds.graded else 0, len(ds.pairs_in(split)), "pairs"):
         out.tasks.append(eval_sts(ds, split, system))
-    if "disguises" in wanted and ds.disguised and hasattr(system, "disguises"):
+    if scorable("disguises", len(ds.disguised), 1, "copies") and hasattr(system, "disguises"):
         out.tasks.append(eval_disguises(ds, split, system))
     if hasattr(system, "duplicates") and scorable("dedup", len(ds.duplicates), len(ds.duplicates_in(split)),
                                                   "duplicates"):
