@@ -563,3 +563,11 @@ def test_scan_folder_with_bad_files(index: Index, core_dir: Path, tmp_path: Path
     assert index.count() == 3
     again = index.scan([folder])
     assert again.added == 0 and again.unchanged == 3
+
+
+def test_an_index_says_which_file_it_is(tmp_path: Path) -> None:
+    db = tmp_path / "r.db"
+    Index(db).close()
+    assert repr(Index(":memory:")) == "Index(':memory:')"
+    with Index(db, readonly=True) as index:
+        assert repr(index) == f"Index({str(db)!r}, readonly)"

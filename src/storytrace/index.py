@@ -208,6 +208,9 @@ class Index:
         self._query_local = threading.local()
         self.engine = get_engine(engine) if isinstance(engine, str) else engine
 
+    def __repr__(self) -> str:
+        return f"Index({self.path!r}{', readonly' if self.store.readonly else ''})"
+
     # context manager -----------------------------------------------------------------------------
     def __enter__(self) -> "Index":
         return self

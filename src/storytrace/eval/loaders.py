@@ -21,7 +21,7 @@ from storytrace.cluster import components
 from storytrace.dedup import LEVELS
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
-from storytrace.eval.labelled_pairs import read_pairs
+from storytrace.eval.pairs_file import read_pairs
 from storytrace.ingest.records import build_article, pick_fields, resolve_columns
 from storytrace.model import Article, ReadError
 
