@@ -65,3 +65,9 @@ def test_a_missing_id_hashes_the_article_as_given() -> None:
     with Index(":memory:") as index:
         index.add([given])
         assert index.article(make_id(given)).published == "2020-02-29T23:00:00Z"
+
+
+def test_a_headline_alone_is_an_article() -> None:
+    # a feed of headlines (and ECB+'s title-only documents) gives articles with no body
+    (article,) = read_objects([Article(id="h", title="Storm topples the harbour cranes of Genoa", text="")])
+    assert isinstance(article, Article) and article.content.strip() == "Storm topples the harbour cranes of Genoa"

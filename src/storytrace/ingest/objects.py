@@ -64,10 +64,10 @@ def read_objects(items: Iterable[Any]) -> Iterator[Article | ReadError]:
             origin = _origin(item, position)
             if not isinstance(item.text, str):
                 yield ReadError(origin, f"text is not a string ({type(item.text).__name__})")
-            elif not item.text.strip():
-                yield ReadError(origin, "no text")
             elif not isinstance(item.title, str):
                 yield ReadError(origin, f"title is not a string ({type(item.title).__name__})")
+            elif not item.text.strip() and not item.title.strip():
+                yield ReadError(origin, "no text")  # a headline alone is an article (a feed of headlines)
             elif item.id is not None and (not isinstance(item.id, (str, int)) or isinstance(item.id, bool)):
                 yield ReadError(origin, f"id is not a string ({type(item.id).__name__})")
             else:
