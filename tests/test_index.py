@@ -571,3 +571,12 @@ def test_an_index_says_which_file_it_is(tmp_path: Path) -> None:
     assert repr(Index(":memory:")) == "Index(':memory:')"
     with Index(db, readonly=True) as index:
         assert repr(index) == f"Index({str(db)!r}, readonly)"
+
+
+def test_pairs_page_as_the_cli_and_http_api_do(full: Index) -> None:
+    every = [(r.a, r.b) for r in full.pairs()]
+    assert len(every) >= 4
+    assert [(r.a, r.b) for r in full.pairs(limit=2, offset=1)] == every[1:3]
+    assert [(r.a, r.b) for r in full.pairs(offset=len(every) - 1)] == every[-1:]
+    with pytest.raises(ConfigError, match="limit"):
+        list(full.pairs(limit=-1))

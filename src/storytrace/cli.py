@@ -9,7 +9,6 @@ import functools
 import json
 import sys
 from datetime import date
-from itertools import islice
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -385,8 +384,7 @@ def pairs(db: str, as_json: bool, copy: str | None, story: str | None, article: 
     with open_index(db) as index:
         if article is not None:
             index.article(article)  # an id that is not stored is an error, as in show, not an empty list
-        rels = list(islice(index.pairs(copy=copy, story=story, article_id=article), offset,
-                           offset + limit if limit else None))
+        rels = list(index.pairs(copy=copy, story=story, article_id=article, limit=limit or None, offset=offset))
     if as_json:
         emit_json([r.summary() for r in rels])
         return

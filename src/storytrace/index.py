@@ -19,7 +19,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain, repeat
+from itertools import chain, islice, repeat
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -37,7 +37,7 @@ from .ingest.boilerplate import MAX_REPEATED_LINE
 from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
-from .normalize import GLUED_STOPS, exact_marks, has_cjk
+from .normalize import GLUED_STOPS, exact_marks
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
 from .store import open_store
@@ -780,16 +780,19 @@ class Index:
             raise NotFound(f"no story {story_id!r} in {self.path}")
         return s
 
-    def pairs(self, copy: str | None = None, story: str | None = None,
-              article_id: str | None = None) -> Iterator[Relation]:
-        """Stored pairs as a scan decided them. A pair found by story similarity alone (no shared shingle
-        band or sentence) is stored as copy none without aligning its texts; :meth:`pair` aligns any two
-        articles, so it can find a little shared text there (a partial copy) that this list does not."""
+    def pairs(self, copy: str | None = None, story: str | None = None, article_id: str | None = None,
+              limit: int | None = None, offset: int = 0) -> Iterator[Relation]:
+        """Stored pairs as a scan decided them, ``offset`` skipped and at most ``limit`` (None: all), as the
+        CLI's and the HTTP API's pages. A pair found by story similarity alone (no shared shingle band or
+        sentence) is stored as copy none without aligning its texts; :meth:`pair` aligns any two articles,
+        so it can find a little shared text there (a partial copy) that this list does not."""
         if copy and copy not in ("exact", "near", "partial", "none"):
             raise ConfigError(f"copy must be exact, near, partial or none, got {copy!r}")
         if story and story not in ("same", "different"):
             raise ConfigError(f"story must be same or different, got {story!r}")
-        return self.store.pairs(copy=copy, story=story, article_id=article_id)
+        limit, offset = count(limit, "limit", optional=True), count(offset, "offset")
+        rows = self.store.pairs(copy=copy, story=story, article_id=article_id)
+        return islice(rows, offset, None if limit is None else offset + limit) if limit is not None or offset else rows
 
     def relations(self, article_id: str) -> list[Relation]:
         self.article(article_id)
