@@ -391,7 +391,9 @@ def test_misses_list_the_items_storytrace_decides_wrongly():
     assert sorted((m["item"], m["truth"], m["storytrace"]) for m in tasks["attribution"].misses) == [
         ("t2a1", "t2a0", "t3a0"), ("t3a1", "t3a0", "t0a0")]
     # clusters: topics 2 and 3 in one cluster headed by t2a0 (dated first, id first): t3a0 does not head it
-    [story_miss] = tasks["clusters"].misses
+    story_miss, merged = tasks["clusters"].misses
+    assert merged == {"metric": "merged", "members": 6, "stories": ["s2", "s3"],
+                      "articles": ["t2a0", "t2a1", "t2a2", "t3a0", "t3a1"]}
     assert story_miss["original"] == "t3a0" and story_miss["named_first"] == "t2a0"
     assert story_miss["found_its_story"] and story_miss["other_stories"] == ["s2"]
     assert "misses" not in res.to_dict()["tasks"]["pairs"]
@@ -529,3 +531,12 @@ def test_eval_names_every_baseline_whole_when_its_table_goes_to_a_pipe(tmp_path)
     assert "minhash-lsh@0.5" in res.output and "minhash-lsh@0.8" in res.output and "storytrace" in res.output
     nothing = CliRunner().invoke(main, ["eval", str(path), "--task", "passages"])
     assert nothing.exit_code == 1 and "nothing to score" in nothing.output and "passages" in nothing.output
+
+
+def test_cluster_misses_name_the_stories_merged_and_split():
+    gold = {"a": "s1", "b": "s1", "c": "s2", "d": "s3", "e": "s3"}
+    labels = {"a": "k1", "b": "k1", "c": "k1", "d": "k2", "e": "k3"}
+    assert runner.cluster_misses(gold, labels) == [
+        {"metric": "merged", "members": 3, "stories": ["s1", "s2"], "articles": ["a", "b", "c"]},
+        {"metric": "split", "story": "s3", "clusters": 2, "members": 2}]
+    assert runner.cluster_misses(gold, {"a": "x", "b": "x", "c": "y", "d": "z", "e": "z"}) == []

@@ -37,7 +37,8 @@ __all__ = ["eval_cmd"]
                    "chosen on; any other seed is a corpus none was, a held-out check of the synth numbers.")
 @click.option("--misses", default=0, show_default=True, type=click.IntRange(0), metavar="N",
               help="Also list up to N items per task that storytrace decides wrongly (pairs, copy kinds, "
-                   "attribution, stories whose first publisher it misses); with --json, all of them.")
+                   "attribution, stories it merges or splits, stories whose first publisher it misses); with "
+                   "--json, all of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 def eval_cmd(dataset: str, split: str, tasks: tuple[str, ...], pairs_path: str | None, pair_task: str | None,
              max_pairs: int, overrides: tuple[str, ...], seed: int | None, misses: int, as_json: bool) -> None:

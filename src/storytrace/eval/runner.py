@@ -227,6 +227,26 @@ def first_publisher_story_accuracy(ds: Dataset, articles: Sequence[Article], c: 
     return right / len(originals)
 
 
+def cluster_misses(gold: dict[str, str], labels: dict[str, str]) -> list[dict[str, Any]]:
+    """The stories a clustering merges and splits, biggest first: what a B-cubed below 1 is made of, as
+    items a user can look up (``storytrace show``), on any labelled corpus, not only where the truth
+    knows a first publisher."""
+    by_cluster: dict[str, list[str]] = {}
+    by_story: dict[str, set[str]] = {}
+    for aid, story in gold.items():
+        label = labels.get(aid, f"single:{aid}")
+        by_cluster.setdefault(label, []).append(aid)
+        by_story.setdefault(story, set()).add(label)
+    merged = [{"metric": "merged", "members": len(ids), "stories": sorted({gold[i] for i in ids}),
+               "articles": sorted(ids)[:5]}
+              for ids in by_cluster.values() if len({gold[i] for i in ids}) > 1]
+    split = [{"metric": "split", "story": story, "clusters": len(clusters),
+              "members": sum(1 for s in gold.values() if s == story)}
+             for story, clusters in by_story.items() if len(clusters) > 1]
+    return (sorted(merged, key=lambda x: (-x["members"], x["stories"]))
+            + sorted(split, key=lambda x: (-x["members"], x["story"])))
+
+
 def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult:
     res = TaskResult("clusters")
     test = ds.storied_in(split)
@@ -252,7 +272,9 @@ def eval_clusters(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskRe
             res.metrics[name]["first_publisher_story_acc"] = fs
         res.notes.setdefault("clusters_found", {})[name] = len(set(c.labels.values()))
 
-    score(PRIMARY, _timed(res, PRIMARY, lambda: system.cluster(test)))
+    ours = _timed(res, PRIMARY, lambda: system.cluster(test))
+    score(PRIMARY, ours)
+    res.misses += cluster_misses(gold, ours.labels)
     for t in (0.5, 0.8):
         name = f"minhash-lsh@{t}"
         score(name, Clustering(_timed(res, name, lambda t=t: bl.minhash_lsh_clusters(test, t))))
