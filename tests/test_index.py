@@ -6,7 +6,7 @@ import csv
 import dataclasses
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -580,3 +580,14 @@ def test_pairs_page_as_the_cli_and_http_api_do(full: Index) -> None:
     assert [(r.a, r.b) for r in full.pairs(offset=len(every) - 1)] == every[-1:]
     with pytest.raises(ConfigError, match="limit"):
         list(full.pairs(limit=-1))
+
+
+def test_since_a_midnight_keeps_a_story_dated_by_that_day_alone() -> None:
+    with Index(":memory:") as index:
+        index.add([Article(id="oslo", text="The harbour cranes of Oslo toppled in the storm overnight, officials said.",
+                           published="2020-03-01")])
+        for since in ("2020-03-01", date(2020, 3, 1), datetime(2020, 3, 1), "2020-03-01T00:00:00Z"):
+            assert [list(s.members) for s in index.stories(since=since)] == [["oslo"]], since
+        assert index.stories(since="2020-03-02") == []
+        with pytest.raises(ConfigError, match="since.*out of range"):
+            index.stories(since=datetime(1700, 1, 1))

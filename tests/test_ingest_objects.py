@@ -71,3 +71,10 @@ def test_a_headline_alone_is_an_article() -> None:
     # a feed of headlines (and ECB+'s title-only documents) gives articles with no body
     (article,) = read_objects([Article(id="h", title="Storm topples the harbour cranes of Genoa", text="")])
     assert isinstance(article, Article) and article.content.strip() == "Storm topples the harbour cranes of Genoa"
+
+
+def test_a_missing_title_is_no_headline_and_a_number_date_of_eight_digits_is_a_day() -> None:
+    (article,) = read_objects([Article(id="n", text=TEXT, title=None, published=20200301)])  # type: ignore[arg-type]
+    assert (article.title, article.published) == ("", "2020-03-01")
+    (epoch,) = read_objects([Article(id="e", text=TEXT, published=1583020800)])  # type: ignore[arg-type]
+    assert epoch.published == "2020-03-01T00:00:00Z"

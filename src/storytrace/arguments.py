@@ -32,16 +32,16 @@ def date_bound(value: Any, name: str) -> str | None:
     time in UTC. Accepts date and datetime values."""
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return normalise_date(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, dt.datetime):
+            return normalise_date(value)
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str):
             if len(value.strip()) == 10:
                 return dt.date.fromisoformat(value.strip()).isoformat()
             dt.datetime.fromisoformat(value.strip())
             return normalise_date(value)
-        except ValueError:
-            pass
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be an ISO date (YYYY-MM-DD) or date and time, got {value!r} ({exc})") from None
     raise ConfigError(f"{name} must be an ISO date (YYYY-MM-DD) or date and time, got {value!r}")

@@ -251,8 +251,8 @@ class Index:
             progress: Callable[[int], None] | None = None) -> ScanReport:
         """Add articles (ids are filled in when missing). Articles already stored are left as they are.
 
-        Takes ``Article`` values, whose text is kept as given, and dicts, read as a JSON Lines record is
-        (column aliases, boilerplate and repairs). As in a scan, an item that cannot be an article (no text,
+        Takes ``Article`` values, whose text is kept as given (a headline with no body is an article), and
+        dicts, read as a JSON Lines record is (column aliases, boilerplate and repairs; a text is needed). As in a scan, an item that cannot be an article (no text,
         not an article) is left out with a line in the report's ``errors``, and a date that is not one is
         dropped with a warning there; dates are stored in UTC."""
         check_items(articles)

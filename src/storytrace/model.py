@@ -146,6 +146,16 @@ class Relation:
     def related(self) -> bool:
         return self.copy != "none" or self.story == "same"
 
+    def swapped(self) -> "Relation":
+        """The same relation read from b's side: a and b, their spans, scores and disguises exchanged."""
+        scores = {(k[:-2] + ("_b" if k.endswith("_a") else "_a") if k.endswith(("_a", "_b")) else k): v
+                  for k, v in self.scores.items()}
+        passages = sorted((Passage(p.b_start, p.b_end, p.a_start, p.a_end, p.kind, p.score, p.b_text, p.a_text)
+                           for p in self.passages), key=lambda p: (p.a_start, p.b_start))
+        earlier = {"a": "b", "b": "a"}.get(self.earlier or "")
+        return Relation(self.b, self.a, self.copy, self.story, scores, tuple(passages), self.unrelated_b,
+                        self.unrelated_a, earlier, self.disguises_b, self.disguises_a)  # type: ignore[arg-type]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "a": self.a,

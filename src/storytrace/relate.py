@@ -210,7 +210,20 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     index already knows the pair shares no text), and then the copy relation is only exact or none.
     ``paraphrase_scorer`` (see :func:`storytrace.align.align`) adds passages told in other words.
     ``with_disguises`` names the tricks each side of a copy plays (:mod:`storytrace.disguise`): evidence
-    that scans store with the pair and decide nothing by."""
+    that scans store with the pair and decide nothing by.
+
+    The same whichever article is given first (up to a and b exchanged): alignment reads its two texts in
+    order and can cover a little more of one side when it comes first, so a pair is always related in
+    the order of its ids, and a scan's answer does not depend on which article it met first."""
+    if (b.id, b.content) < (a.id, a.content):
+        return _relate(b, a, fb, fa, settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
+                       with_disguises=with_disguises).swapped()
+    return _relate(a, b, fa, fb, settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
+                   with_disguises=with_disguises)
+
+
+def _relate(a: Article, b: Article, fa: Fingerprint | None, fb: Fingerprint | None, settings: Settings | None,
+            *, with_alignment: bool, paraphrase_scorer: ParaphraseScorer | None, with_disguises: bool) -> Relation:
     st = settings or Settings()
     fa = fa or fingerprint(a, st)
     fb = fb or fingerprint(b, st)

@@ -119,6 +119,10 @@ def normalise_date(value: Any) -> str | None:
         return _from_datetime(value)
     if isinstance(value, dt.date):
         return _from_date(value)
+    if isinstance(value, int) and len(str(abs(value))) == 8:
+        # 20200301 written as a number: a YYYYMMDD date, as the same digits in a string are (an epoch of
+        # eight digits would be 1970)
+        return _from_string(str(value))
     if isinstance(value, (int, float)):
         if value != value:  # NaN from pandas-written files means "missing"
             return None

@@ -62,6 +62,8 @@ def read_objects(items: Iterable[Any]) -> Iterator[Article | ReadError]:
     for position, item in enumerate(items, 1):
         if isinstance(item, Article):
             origin = _origin(item, position)
+            if item.title is None:  # Article(title=row.get("title")): no headline
+                item = replace(item, title="")
             if not isinstance(item.text, str):
                 yield ReadError(origin, f"text is not a string ({type(item.text).__name__})")
             elif not isinstance(item.title, str):

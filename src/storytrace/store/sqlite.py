@@ -530,8 +530,10 @@ class SQLiteStore(Store):
             where.append("EXISTS (SELECT 1 FROM articles x WHERE x.story = s.id AND x.site = ?)")
             args.append(site)
         if since:
-            where.append("s.last_published >= ?")
-            args.append(since)
+            # A story dated by day only (no time known) that day counts from a time within it, as ``until``
+            # takes a day whole: "2020-03-01" sorts before "2020-03-01T00:00:00Z" as text.
+            where.append("(s.last_published >= ? OR (length(s.last_published) = 10 AND s.last_published >= ?))")
+            args += [since, since[:10]]
         if until:
             where.append("s.first_published <= ?")
             args.append(until + "\uffff" if len(until) == 10 else until)
