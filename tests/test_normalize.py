@@ -170,8 +170,20 @@ def test_a_word_in_its_own_script_has_one_key_in_any_case(forms: tuple[str, ...]
 
 
 @pytest.mark.parametrize(("disguised", "plain"), [("\u0441\u0430\u0440", "cap"), ("\u0421\u0410\u0420", "cap"),
-                                                  ("\u03a4\u0397\u0395", "the")])
+                                                  ("\u03a4\u0397e", "the"), ("\u0397\u0435", "he"),
+                                                  ("\u0410\u0031\u0030", "a10"), ("\u0406", "i")])
 def test_a_word_wholly_of_look_alikes_is_still_read_as_latin(disguised: str, plain: str) -> None:
+    # a common English word, a word of two scripts, a word no language knows, one letter
+    assert fold(disguised) == plain
+
+
+@pytest.mark.parametrize(("disguised", "plain"), [("M\u043e\u0441\u043a\u0432a", "москва"), ("Бaнк", "банк"),
+                                                  ("v\u03b1", "να"), ("k\u03b1i", "και"), ("\u0417a", "за"),
+                                                  ("t\u03bf", "to"), ("h\u0435", "he")])
+def test_latin_letters_put_into_a_word_of_another_script_are_read_in_that_script(disguised: str, plain: str) -> None:
+    # a letter no Latin one looks like (в, б) makes the word Cyrillic, whatever look-alikes a copier put in;
+    # with none, a word far commoner in Greek or Russian than in English is theirs ("να", "за"), else
+    # English ("to", "he", though Greek "το" and Russian "не" are about as common)
     assert fold(disguised) == plain
 
 

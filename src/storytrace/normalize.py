@@ -214,39 +214,107 @@ def _english_frequencies() -> dict[str, float]:
 @lru_cache(maxsize=500_000)
 def fold(word: str) -> str:
     """Case, width, accents, invisible characters and look-alike letters folded away: 'Rоme' (Cyrillic о)
-    -> 'rome'."""
+    -> 'rome'; a word of another script keeps its letters in any case ('МОСКВА', 'Mосквa' -> 'москва')."""
     w = unicodedata.normalize("NFKC", word)
     if not w.isascii():
         w = w.translate(_BEFORE_FOLD)
-        mapped = w.translate(confusable_table())
-        if _native(w):
+        script = _own_script(w)
+        if script is not None:
+            w = w.translate(_latin_into(script))  # Latin look-alikes put into a Cyrillic word: 'Mосквa'
+        if script is not None or _native(w):
             w = w.translate(_digits())
         else:
+            mapped = w.translate(confusable_table())
             w = _read_strokes(w, mapped) if not _strokes().isdisjoint(w) else mapped
         if not w.isascii():
             w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     return w.casefold().replace("’", "'")
 
 
+def _script(c: str) -> str:
+    return unicodedata.name(c, "").split(" ", 1)[0]
+
+
+def _own_script(word: str) -> str | None:
+    """The script of a word that holds a letter no Latin letter looks like (Cyrillic в, л, я; Greek λ,
+    ω), other than Latin: such a word is of that script, whatever look-alikes it holds.
+
+    Read through the look-alike table letter by letter, Russian "банк" became "6aнк" but "Банк" "бaнк",
+    and "Москва", "москва" and "МОСКВА" three keys, since a capital and its small letter are not always
+    both look-alikes; and a Russian word given Latin "a" and "o" by a copier would not match its own
+    spelling. Letters that look like Latin ones say nothing either way ("Rоme" is Latin disguised)."""
+    table = confusable_table()
+    # With no Latin letter beside them, letters are judged in their small form, so that a word has one
+    # script in any case ("ТО", "то"); beside Latin letters, as written ("Вloomberg": В stands for B).
+    mixed = any(c.isascii() and c.isalpha() for c in word)
+    scripts = {_script(c) for c in word if not c.isascii() and c.isalpha()}
+    if len(scripts - {"LATIN"}) > 1:
+        return None  # Greek and Cyrillic in one word ("Ηе" for He): no language writes that, a copier does
+    for c in word:
+        if not c.isascii() and c.isalpha():
+            small = c if mixed else c.casefold()
+            if len(small) == 1 and ord(small) not in table:
+                script = _script(c)
+                if script != "LATIN":
+                    return script
+    (script,) = scripts if len(scripts) == 1 else (None,)
+    if mixed and script in _SCRIPT_LANGUAGES:
+        # Latin and look-alike letters only ("vα", "kαi"): a word of the script's language read far more
+        # often than the English one (Greek "να", "και") is of that script; else it is an English word a
+        # copier disguised ("Rоme", and "tο" and "hе" though Greek "το" and Russian "не" are as common)
+        own = _language_frequency(word.translate(_latin_into(script)).casefold(), script)
+        if own > 10 * _english_frequencies().get(word.translate(table).casefold(), 0.0) and own > 0.0:
+            return script
+    return None
+
+
+@lru_cache(maxsize=8)
+def _latin_into(script: str) -> dict[int, str]:
+    """ASCII letters onto the letters of ``script`` that look like them (Latin "a", "A" -> Cyrillic "а"),
+    from the same Unicode table read backwards: the script's plain letters only (no modifiers, no small
+    capitals), small, since fold casefolds after; a letter whose small form is no look-alike but whose
+    capital is (Greek κ, Κ) counts by its capital."""
+    found: dict[str, str] = {}
+    for cp, latin in _unicode_confusables().items():
+        c = chr(cp)
+        name = unicodedata.name(c, "").split(" ")
+        if len(latin) == 1 and latin.isalpha() and len(name) >= 4 and name[0] == script and \
+                name[1] in ("SMALL", "CAPITAL") and name[2] == "LETTER":
+            small, key = c.casefold(), latin.lower()
+            if len(small) == 1 and (key not in found or small < found[key]):
+                found[key] = small
+    return {ord(x): c for key, c in found.items() for x in (key, key.upper())}
+
+
+# The languages whose common words decide a word wholly of look-alike letters in these scripts.
+_SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk"), "GREEK": ("el",)}
+
+
 def _native(word: str) -> bool:
-    """Whether a word is written in its own script rather than disguised as a Latin one: it has no ASCII
-    letter, and its look-alikes do not make all of it ASCII in small letters. Such a word keeps its letters:
-    read through the table, Russian "банк" became "6aнк" but "Банк" "бaнк", and "Москва", "москва" and
-    "МОСКВА" three keys, since a capital and its small letter are not always both look-alikes. A Latin word
-    with a letter of another script ("Rоme") or one wholly of look-alikes ("сар" for "cap") is read as Latin."""
+    """Whether a word with no ASCII letter, and no letter but look-alikes of Latin ones (Greek ΚΑΙ, Russian
+    САР: see _own_script), is of its own script rather than a Latin word disguised: whichever reading is
+    the commoner word, in the script's language ("και", "на") or in English ("САР" for CAP), as the upright
+    strokes are read by the word around them. A word neither knows ("А10"), or of one letter, reads as
+    Latin, as the whole table read every such word before."""
     if any(c.isascii() and c.isalpha() for c in word):
         return False
-    table = confusable_table()
-    if any(not c.isascii() and c.isalpha() for c in word.casefold().translate(table)):
-        as_written = word.translate(table)
-        # Capitals alone can all be look-alikes where their small letters are not (Greek Τ, Η, Κ; Cyrillic
-        # М, К, В): "ΤΗΕ" is "THE" disguised, "МОСКВА" is Moscow. The word it would be in English decides,
-        # as for the upright strokes: a common English word is a disguise.
-        return not as_written.isascii() or _english_frequencies().get(as_written.casefold(), 0.0) < _COMMON
-    return False
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) < 2:
+        return False  # one letter says nothing of its language ("І": Ukrainian "and", or English "I")
+    own = _language_frequency(word.casefold(), _script(letters[0]))
+    return own > 0.0 and own >= _english_frequencies().get(word.translate(confusable_table()).casefold(), 0.0)
 
 
-_COMMON = 1e-6  # Zipf 3: a word read once in a million (wordfreq's frequencies)
+def _language_frequency(word: str, script: str) -> float:
+    """How common ``word`` is in the languages written in ``script`` (0 for a script storytrace knows none of)."""
+    return max((_frequencies(lang).get(word, 0.0) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)
+
+
+@lru_cache(maxsize=4)
+def _frequencies(lang: str) -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict(lang)
 
 
 @lru_cache(maxsize=1)
