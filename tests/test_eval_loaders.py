@@ -79,7 +79,8 @@ def test_user_jsonl_and_pairs(tmp_path):
     assert [a.id for a in ds.articles] == ["x1", "x2", "x3"]
     assert ds.articles[0].published == "2020-01-02" and ds.stories["x2"] == "s1"
     assert ds.split["x1"] == ds.split["x2"]  # same story, same side
-    assert [(p.a, p.b, p.label) for p in ds.pairs] == [("x1", "x2", 1.0), ("x1", "x3", 0.0)]
+    across = ds.split["x1"] != ds.split["x3"]  # a pair across the split is left out (see below)
+    assert [(p.a, p.b, p.label) for p in ds.pairs] == [("x1", "x2", 1.0)] + ([] if across else [("x1", "x3", 0.0)])
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"text": "no story"}\n')
     with pytest.raises(InputError, match="no usable article.*bad.jsonl:1"):
@@ -263,3 +264,17 @@ def test_many_lines_with_one_mistake_are_counted_in_one_line(tmp_path) -> None:
     assert len(ds.articles) == 4 and len(ds.problems) == 6
     assert all("no 'story' label" in p for p in ds.problems[:5])
     assert ds.problems[5] == f"{path}:10: and 3 more lines without a story label (lines 10-12)"
+
+
+def test_pairs_that_join_the_dev_and_test_splits_are_left_out(tmp_path) -> None:
+    rows = _story_lines(12)
+    path = tmp_path / "mine.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    ds0 = loaders.load_jsonl(path)
+    by_side = {side: [a for a, s in ds0.split.items() if s == side] for side in ("dev", "test")}
+    (d, t) = by_side["dev"][0], by_side["test"][0]
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"a,b,label\n{d},{t},0\n{t},{by_side['test'][-1]},1\n")
+    ds = loaders.load_jsonl(path, pairs)
+    assert [(p.a, p.b) for p in ds.pairs] == [(t, by_side["test"][-1])]
+    assert "1 of 2 pairs join articles whose stories fall on different sides" in ds.problems[-1]

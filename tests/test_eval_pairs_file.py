@@ -94,7 +94,14 @@ def test_yes_no_labels_in_any_spelling(tmp_path, yes, no):
     assert _read(tmp_path, "p.csv", f"a,b,label\nx1,x2,{yes}\nx3,x4,{no}\n") == (GOOD, [])
 
 
-@pytest.mark.parametrize("bad", ["2", "-1", "nan", "inf", "3.4", "maybe", "", "0.5"])
+@pytest.mark.parametrize("graded", ["2", "-1", "inf", "3.4", "0.5"])
+def test_a_file_with_a_graded_label_is_refused_whole(tmp_path, graded):
+    # its 0s and 1s are the two lowest grades, not no and yes: scoring them alone would mislead
+    with pytest.raises(InputError, match=f"p.csv:3: graded labels \\({graded!r} here\\).*at or above your cut"):
+        _read(tmp_path, "p.csv", f"a,b,label\nx1,x2,1\nx3,x4,{graded}\n")
+
+
+@pytest.mark.parametrize("bad", ["nan", "maybe", ""])
 def test_other_labels_are_a_problem_quoting_the_value_and_saying_what_to_do(tmp_path, bad):
     rows, problems = _read(tmp_path, "p.csv", f"a,b,label\nx1,x2,1\nx3,x4,{bad}\n")
     assert rows == [("x1", "x2", 1.0)]
@@ -153,7 +160,7 @@ def test_a_contradicting_pair_keeps_the_first_and_says_so(tmp_path):
 # 6. many problems of one kind
 
 def test_many_problems_of_one_kind_are_summarised_in_one_line(tmp_path):
-    body = "a,b,label\nx1,x2,1\n" + "".join(f"x1,gone{i},1\n" for i in range(12)) + "x3,x4,2\n"
+    body = "a,b,label\nx1,x2,1\n" + "".join(f"x1,gone{i},1\n" for i in range(12)) + "x3,x4,maybe\n"
     rows, problems = _read(tmp_path, "p.csv", body)
     assert rows == [("x1", "x2", 1.0)]
     unknown = [p for p in problems if "no article" in p]
@@ -161,7 +168,7 @@ def test_many_problems_of_one_kind_are_summarised_in_one_line(tmp_path):
     assert [int(p.split(":")[-2].split()[-1]) for p in unknown] == [3, 4, 5, 6, 7]
     summary = problems[5]
     assert summary == f"{tmp_path / 'p.csv'}:8: and 7 more lines like it (lines 8-14)"
-    assert "label '2'" in problems[6]  # another kind is still shown in full
+    assert "label 'maybe'" in problems[6]  # another kind is still shown in full
     assert len(problems) == 7
 
 
@@ -169,7 +176,7 @@ def test_many_problems_of_one_kind_are_summarised_in_one_line(tmp_path):
 
 def test_a_file_with_no_usable_row_names_the_file_and_the_first_problem(tmp_path):
     with pytest.raises(InputError) as err:
-        _read(tmp_path, "p.csv", "a,b,label\nx1,nope,1\nx1,x2,0.5\n")
+        _read(tmp_path, "p.csv", "a,b,label\nx1,nope,1\nx1,x2,maybe\n")
     message = str(err.value)
     assert "p.csv" in message and "no usable pair" in message
     assert "no article 'nope'" in message
@@ -222,3 +229,9 @@ def test_a_stray_carriage_return_or_open_quote_is_one_problem_line(tmp_path):
     rows, problems = _read(tmp_path, "p.csv", 'a,b,label\nx1,x2,1\n"x3,x4,0\nx3,x4,0\n')
     assert rows == GOOD
     assert len(problems) == 1 and ":3: " in problems[0]
+
+
+def test_one_more_problem_is_counted_in_the_singular(tmp_path):
+    body = "a,b,label\nx1,x2,1\n" + "".join(f"x1,gone{i},1\n" for i in range(6))
+    _, problems = _read(tmp_path, "p.csv", body)
+    assert problems[-1] == f"{tmp_path / 'p.csv'}:8: and 1 more line like it (line 8)"

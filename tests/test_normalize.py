@@ -171,9 +171,12 @@ def test_a_word_in_its_own_script_has_one_key_in_any_case(forms: tuple[str, ...]
 
 @pytest.mark.parametrize(("disguised", "plain"), [("\u0441\u0430\u0440", "cap"), ("\u0421\u0410\u0420", "cap"),
                                                   ("\u03a4\u0397e", "the"), ("\u0397\u0435", "he"),
-                                                  ("\u0410\u0031\u0030", "a10"), ("\u0406", "i")])
+                                                  ("\u0410\u0031\u0030", "a10"), ("\u0406", "i"),
+                                                  ("\u041c", "m"), ("\u041d\u0435", "he"), ("\u0441\u043e", "co"),
+                                                  ("C\u0422", "ct")])
 def test_a_word_wholly_of_look_alikes_is_still_read_as_latin(disguised: str, plain: str) -> None:
-    # a common English word, a word of two scripts, a word no language knows, one letter
+    # a common English word, a word of two scripts, a word no language knows, one letter, a word that is
+    # not far commoner in Russian than in English, an abbreviation in capitals
     assert fold(disguised) == plain
 
 

@@ -244,21 +244,24 @@ def _own_script(word: str) -> str | None:
     both look-alikes; and a Russian word given Latin "a" and "o" by a copier would not match its own
     spelling. Letters that look like Latin ones say nothing either way ("Rоme" is Latin disguised)."""
     table = confusable_table()
-    # With no Latin letter beside them, letters are judged in their small form, so that a word has one
-    # script in any case ("ТО", "то"); beside Latin letters, as written ("Вloomberg": В stands for B).
+    # A word in capitals is judged by its small letters, so that it has one script in any case ("МОСКВА",
+    # "Москва"); any other as written ("Вloomberg": В stands for B; "Не" may be He).
     mixed = any(c.isascii() and c.isalpha() for c in word)
+    if sum(c.isalpha() for c in word) < 2:
+        return None  # one letter says nothing of its script ("М" for M)
     scripts = {_script(c) for c in word if not c.isascii() and c.isalpha()}
     if len(scripts - {"LATIN"}) > 1:
         return None  # Greek and Cyrillic in one word ("Ηе" for He): no language writes that, a copier does
+    capitals = not mixed and word.isupper()
     for c in word:
         if not c.isascii() and c.isalpha():
-            small = c if mixed else c.casefold()
+            small = c.casefold() if capitals else c
             if len(small) == 1 and ord(small) not in table:
                 script = _script(c)
                 if script != "LATIN":
                     return script
     (script,) = scripts if len(scripts) == 1 else (None,)
-    if mixed and script in _SCRIPT_LANGUAGES:
+    if mixed and script in _SCRIPT_LANGUAGES and not word.isupper():  # capitals: an abbreviation, "CТ" for CT
         # Latin and look-alike letters only ("vα", "kαi"): a word of the script's language read far more
         # often than the English one (Greek "να", "και") is of that script; else it is an English word a
         # copier disguised ("Rоme", and "tο" and "hе" though Greek "το" and Russian "не" are as common)
@@ -292,9 +295,9 @@ _SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk"), "GREEK": ("el",)}
 
 def _native(word: str) -> bool:
     """Whether a word with no ASCII letter, and no letter but look-alikes of Latin ones (Greek ΚΑΙ, Russian
-    САР: see _own_script), is of its own script rather than a Latin word disguised: whichever reading is
-    the commoner word, in the script's language ("και", "на") or in English ("САР" for CAP), as the upright
-    strokes are read by the word around them. A word neither knows ("А10"), or of one letter, reads as
+    САР: see _own_script), is of its own script rather than a Latin word disguised: only a word far commoner
+    in the script's language than in English ("και", "на"; not "САР" for CAP, "Не" for He, "со" for co), as
+    the upright strokes are read by the word around them. A word neither knows ("А10"), or of one letter, reads as
     Latin, as the whole table read every such word before."""
     if any(c.isascii() and c.isalpha() for c in word):
         return False
@@ -302,7 +305,7 @@ def _native(word: str) -> bool:
     if len(letters) < 2:
         return False  # one letter says nothing of its language ("І": Ukrainian "and", or English "I")
     own = _language_frequency(word.casefold(), _script(letters[0]))
-    return own > 0.0 and own >= _english_frequencies().get(word.translate(confusable_table()).casefold(), 0.0)
+    return own > 10 * _english_frequencies().get(word.translate(confusable_table()).casefold(), 0.0) and own > 0.0
 
 
 def _language_frequency(word: str, script: str) -> float:

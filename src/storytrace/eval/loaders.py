@@ -359,8 +359,9 @@ class _Problems:
     def close(self, where: str) -> None:
         for kind, (count, first, last) in self.kinds.items():
             if count > self.SHOWN:
-                self.out.append(f"{where}:{first}: and {count - self.SHOWN} more lines {kind} "
-                                f"(lines {first}-{last})")
+                more = count - self.SHOWN
+                self.out.append(f"{where}:{first}: and {more} more line{'s' if more > 1 else ''} {kind} "
+                                + (f"(lines {first}-{last})" if last > first else f"(line {first})"))
 
 
 def _label(value: Any) -> str | None:
@@ -452,7 +453,14 @@ def load_jsonl(path: str | Path, pairs_path: str | Path | None = None,
         else:
             dups.append((aid, of))
     _split_by_pairs(split, [a.id for a in articles], rows + [(a, b, 1.0) for a, b in dups])
-    pairs = [LabeledPair(a, b, label, split[a]) for a, b, label in rows]
+    # A pair joining two stories that fell on different sides would score a test pair with a dev article
+    # (tuned on): such pairs are left out, counted in one line.
+    across = [(a, b) for a, b, _ in rows if split[a] != split[b]]
+    if across:
+        problems.append(f"{pairs_path}: {len(across)} of {len(rows)} pairs join articles whose stories fall on "
+                        f"different sides of the dev/test split (first: {across[0][0]!r}, {across[0][1]!r}); "
+                        "left out")
+    pairs = [LabeledPair(a, b, label, split[a]) for a, b, label in rows if split[a] == split[b]]
     return Dataset(name=path.stem, articles=articles, split=split, stories=stories, pairs=pairs,
                    pair_task=pair_task, description=f"user corpus {path}", problems=problems, duplicates=dups)
 

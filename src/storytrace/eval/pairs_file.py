@@ -23,8 +23,8 @@ from storytrace.ingest.decode import DecodeError, decode_line, is_utf16
 __all__ = ["read_pairs"]
 
 COLUMNS = ("a", "b", "label")
-_YES = frozenset({"1", "true", "yes"})
-_NO = frozenset({"0", "false", "no"})
+_YES = frozenset({"1", "true", "yes", "y", "t"})
+_NO = frozenset({"0", "false", "no", "n", "f"})
 _DELIMITERS = (",", "\t", ";", "|")  # European spreadsheets save CSV with semicolons
 _SHOWN = 5  # problems of one kind written out in full; the rest of that kind are counted in one line
 
@@ -41,6 +41,13 @@ def _label(text: str) -> float | None:
     except ValueError:
         return None
     return float(value == 1.0) if value in (0.0, 1.0) else None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return float(text) == float(text)  # not NaN
+    except ValueError:
+        return False
 
 
 def _id(text: str, known: Collection[str]) -> str:
@@ -123,8 +130,8 @@ class _Problems:
             written[kind] = written.get(kind, 0) + 1
             rest = self.hidden.get(kind)
             if rest and written[kind] == _SHOWN:
-                out.append(f"{self.path}:{rest[0]}: and {len(rest)} more lines like it "
-                           f"(lines {rest[0]}-{rest[-1]})")
+                out.append(f"{self.path}:{rest[0]}: and {len(rest)} more line{'s' if len(rest) > 1 else ''} like it "
+                           + (f"(lines {rest[0]}-{rest[-1]})" if len(rest) > 1 else f"(line {rest[0]})"))
         return out
 
 
@@ -156,6 +163,7 @@ def read_pairs(path: str | Path, known: Collection[str], articles_path: str | Pa
     delimiter, at, has_header = _layout(lines[0][1], path, lines[0][0])
     width = max(at.values()) + 1
     rows: list[Row] = []
+    graded: tuple[int, str] | None = None  # the first number label that is neither 0 nor 1
     first_seen: dict[frozenset[str], tuple[int, float]] = {}
     for n, line in lines[1:] if has_header else lines:
         try:
@@ -171,6 +179,8 @@ def read_pairs(path: str | Path, known: Collection[str], articles_path: str | Pa
         a, b, text = _id(fields[at["a"]], known), _id(fields[at["b"]], known), fields[at["label"]].strip()
         label = _label(text)
         if label is None:
+            if graded is None and _is_number(text):
+                graded = (n, text)
             problems.add("label", n, f"label {text!r} is not 0 or 1 (yes/no, true/false); for a graded "
                                      "similarity, write 1 where a pair is at or above your cut and 0 below it")
             continue
@@ -192,6 +202,11 @@ def read_pairs(path: str | Path, known: Collection[str], articles_path: str | Pa
             continue
         first_seen[key] = (n, label)
         rows.append((a, b, label))
+    if graded is not None:
+        # A graded file's 0s and 1s are its least and next-least similar pairs, not yes and no: scoring
+        # them alone as labels would count "1 of 5" as the same.
+        raise InputError(f"{path}:{graded[0]}: graded labels ({graded[1]!r} here): eval scores yes/no pairs; "
+                         "write 1 where a pair is at or above your cut and 0 below it")
     found = problems.lines()
     if not rows:
         raise InputError(f"{path}: no usable pair" + (f"; first problem: {found[0]}" if found else ""))

@@ -348,7 +348,7 @@ def eval_pairs(ds: Dataset, split: Split, system: StorytraceSystem, max_pairs: i
     res.resamplers[PRIMARY] = _pair_resampler(gold, decided, scores)
     res.n_items = len(test)
     if len(set(gold_dev)) < 2:
-        res.notes["untuned"] = _UNTUNED.format(what="a positive and a negative pair",
+        res.notes["untuned"] = _UNTUNED.format(what="both a positive and a negative pair",
                                                names=", ".join(PAIR_BASELINES))
         return res
     for name, scorer in PAIR_BASELINES.items():
@@ -398,7 +398,7 @@ def eval_copy(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResult
     res.misses = [{"a": p.a, "b": p.b, "truth": g, "storytrace": k}
                   for p, g, k in zip(test, gold, ours, strict=True) if g != k]
     if not dp:
-        res.notes["untuned"] = _UNTUNED.format(what="a labelled copy pair", names=", ".join(PAIR_BASELINES))
+        res.notes["untuned"] = _UNTUNED.format(what="labelled copy pairs", names=", ".join(PAIR_BASELINES))
         return res
     for name, scorer in PAIR_BASELINES.items():
         near, part = m.best_kind_cuts(gold_dev, scorer(dp), [bl.same_tokens(a, b) for a, b in dp])
@@ -614,7 +614,7 @@ def eval_dedup(ds: Dataset, split: Split, system: StorytraceSystem) -> TaskResul
 TASKS = ("clusters", "pairs", "copy", "attribution", "passages", "sts", "disguises", "dedup")
 # A baseline with a cut to tune and nothing on dev to tune it on is left out, not scored at a guessed cut:
 # against an untuned baseline any margin would be storytrace's own settings against a guess.
-_UNTUNED = "{names} left out: the dev split holds no {what} to tune their cut on"
+_UNTUNED = "{names} left out: the dev split lacks {what} to tune their cut on"
 # What each task needs, for a task asked for by name that the dataset cannot score.
 _NEEDS = {
     "clusters": "a 'story' label per article",
