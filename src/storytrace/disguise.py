@@ -18,7 +18,8 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from .model import Disguise, Passage
-from .normalize import _WORD, confusable_table, fold, glued_stops  # the tokenizer's own word pattern
+from .lookalike import confusable_table
+from .normalize import _WORD, fold, glued_stops  # the tokenizer's own word pattern
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
-import json
 import re
 import string
 import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from itertools import accumulate
 from operator import itemgetter
 from pathlib import Path
@@ -27,6 +25,8 @@ import blingfire
 import numpy as np
 import orjson
 import snowballstemmer
+
+from .lookalike import confusable_table, read_letters
 
 __all__ = [
     "Tokens",
@@ -119,213 +119,16 @@ STOP_WORDS: frozenset[str] = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _unicode_confusables() -> dict[int, str]:
-    """Letters of other scripts that Unicode's confusables.txt says look like an ASCII letter or digit.
-
-    Built from confusable_homoglyphs' copy of the file rather than a hand list, so that every alphabet's
-    look-alikes are covered, not just the Cyrillic ones seen so far.
-    """
-    data = json.loads(resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8"))
-    table: dict[int, str] = {}
-    for ch, glyphs in data.items():
-        # A digit is read by its value (confusable_table), not its shape: Bengali ০ is no letter O.
-        if len(ch) != 1 or ch.isascii() or unicodedata.category(ch) == "Nd":
-            continue
-        for g in glyphs:
-            c = g.get("c", "")
-            if len(c) == 1 and c.isascii() and c.isalnum():
-                # Unicode's prototype of every upright stroke is "l", so Greek Iota and Cyrillic І would
-                # fold "Іran" to "lran": a capital stroke stands for a capital I.
-                table[ord(ch)] = "I" if c == "l" and ch.isupper() else c
-                break
-    return table
-
-
-@lru_cache(maxsize=1)
-def confusable_table() -> dict[int, str]:
-    """Map letters of other scripts that look like ASCII letters or digits onto them (Unicode's data).
-
-    Unicode's confusables, plus the small capitals (ᴀ, ʙ, ɢ, ʜ) of "small caps" text generators: the
-    confusables have no prototype for most of them, and their Unicode names say which letter each one is.
-    Digits of other scripts map to the ASCII digit of their value.
-    """
-    table = dict(_unicode_confusables())
-    for letter in string.ascii_uppercase:
-        try:
-            table.setdefault(ord(unicodedata.lookup(f"LATIN LETTER SMALL CAPITAL {letter}")), letter.lower())
-        except KeyError:  # no small capital X in Unicode
-            pass
-    # The digits of every script as the ASCII digit of their value, so that a figure matches whichever
-    # digits it is written in ("২০০৪", "٢٠٠٤" and "2004" are one number) and is read as a number.
-    for cp in range(0x80, 0x20000):
-        if unicodedata.category(chr(cp)) == "Nd":
-            table[cp] = str(unicodedata.decimal(chr(cp)))
-    return table
-
-
-#: Cyrillic palochka: Unicode's data reads it as "i", though it is drawn, dotless, like "l" and "I".
-_PALOCHKA = "\u04cf"
-
-
-@lru_cache(maxsize=1)
-def _strokes() -> frozenset[str]:
-    """Look-alike letters drawn as one upright stroke, which a copier may put for "l" as well as "I"."""
-    # Unicode's own look-alikes only: a small capital L is drawn as an L, never as I
-    return frozenset([chr(k) for k, v in _unicode_confusables().items() if v in "lI"] + [_PALOCHKA])
-
-
-_MAX_STROKES = 4  # at most 2**4 readings of one word are tried
-
-
-def _read_strokes(word: str, mapped: str) -> str:
-    """The reading of a word's upright strokes ("l" or "i" each) that makes the commonest English word.
-
-    storytrace's own rule: no table can say whether a stroke in "heӏp" or "Ӏran" stands for l or I, but the
-    word around it can. A word that no reading makes known (a name) reads each stroke by its shape: a
-    capital one as I, a small one, dotless, as l. In a word of capitals ("AІS") every stroke is an I.
-    """
-    at = [i for i, c in enumerate(word) if c in _strokes()]
-    chars = list(mapped)
-    for i in at:
-        chars[i] = "I" if word[i].isupper() else "l"
-    best = "".join(chars)
-    if len(at) > _MAX_STROKES or best.isupper():
-        return best
-    freq = _english_frequencies()
-    best_freq = freq.get(best.casefold().replace("’", "'"), 0.0)
-    for bits in range(1 << len(at)):
-        for n, i in enumerate(at):
-            chars[i] = "l" if bits >> n & 1 else "i"
-        reading = "".join(chars)
-        f = freq.get(reading.casefold().replace("’", "'"), 0.0)
-        if f > best_freq:
-            best, best_freq = reading, f
-    return best
-
-
-@lru_cache(maxsize=1)
-def _english_frequencies() -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
-    return get_frequency_dict("en")
-
-
 @lru_cache(maxsize=500_000)
 def fold(word: str) -> str:
     """Case, width, accents, invisible characters and look-alike letters folded away: 'Rоme' (Cyrillic о)
     -> 'rome'; a word of another script keeps its letters in any case ('МОСКВА', 'Mосквa' -> 'москва')."""
     w = unicodedata.normalize("NFKC", word)
     if not w.isascii():
-        w = w.translate(_BEFORE_FOLD)
-        script = _own_script(w)
-        if script is not None:
-            w = w.translate(_latin_into(script))  # Latin look-alikes put into a Cyrillic word: 'Mосквa'
-        if script is not None or _native(w):
-            w = w.translate(_digits())
-        else:
-            mapped = w.translate(confusable_table())
-            w = _read_strokes(w, mapped) if not _strokes().isdisjoint(w) else mapped
+        w = read_letters(w.translate(_BEFORE_FOLD))
         if not w.isascii():
             w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
     return w.casefold().replace("’", "'")
-
-
-def _script(c: str) -> str:
-    return unicodedata.name(c, "").split(" ", 1)[0]
-
-
-def _own_script(word: str) -> str | None:
-    """The script of a word that holds a letter no Latin letter looks like (Cyrillic в, л, я; Greek λ,
-    ω), other than Latin: such a word is of that script, whatever look-alikes it holds.
-
-    Read through the look-alike table letter by letter, Russian "банк" became "6aнк" but "Банк" "бaнк",
-    and "Москва", "москва" and "МОСКВА" three keys, since a capital and its small letter are not always
-    both look-alikes; and a Russian word given Latin "a" and "o" by a copier would not match its own
-    spelling. Letters that look like Latin ones say nothing either way ("Rоme" is Latin disguised)."""
-    table = confusable_table()
-    # A word in capitals is judged by its small letters, so that it has one script in any case ("МОСКВА",
-    # "Москва"); any other as written ("Вloomberg": В stands for B; "Не" may be He).
-    mixed = any(c.isascii() and c.isalpha() for c in word)
-    if sum(c.isalpha() for c in word) < 2:
-        return None  # one letter says nothing of its script ("М" for M)
-    scripts = {_script(c) for c in word if not c.isascii() and c.isalpha()}
-    if len(scripts - {"LATIN"}) > 1:
-        return None  # Greek and Cyrillic in one word ("Ηе" for He): no language writes that, a copier does
-    capitals = not mixed and word.isupper()
-    for c in word:
-        if not c.isascii() and c.isalpha():
-            small = c.casefold() if capitals else c
-            if len(small) == 1 and ord(small) not in table:
-                script = _script(c)
-                if script != "LATIN":
-                    return script
-    (script,) = scripts if len(scripts) == 1 else (None,)
-    if mixed and script in _SCRIPT_LANGUAGES and not word.isupper():  # capitals: an abbreviation, "CТ" for CT
-        # Latin and look-alike letters only ("vα", "kαi"): a word of the script's language read far more
-        # often than the English one (Greek "να", "και") is of that script; else it is an English word a
-        # copier disguised ("Rоme", and "tο" and "hе" though Greek "το" and Russian "не" are as common)
-        own = _language_frequency(word.translate(_latin_into(script)).casefold(), script)
-        if own > 10 * _frequencies("en").get(word.translate(table).casefold(), 0.0) and own > 0.0:
-            return script
-    return None
-
-
-@lru_cache(maxsize=8)
-def _latin_into(script: str) -> dict[int, str]:
-    """ASCII letters onto the letters of ``script`` that look like them (Latin "a", "A" -> Cyrillic "а"),
-    from the same Unicode table read backwards: the script's plain letters only (no modifiers, no small
-    capitals), small, since fold casefolds after; a letter whose small form is no look-alike but whose
-    capital is (Greek κ, Κ) counts by its capital."""
-    found: dict[str, str] = {}
-    for cp, latin in _unicode_confusables().items():
-        c = chr(cp)
-        name = unicodedata.name(c, "").split(" ")
-        if len(latin) == 1 and latin.isalpha() and len(name) >= 4 and name[0] == script and \
-                name[1] in ("SMALL", "CAPITAL") and name[2] == "LETTER":
-            small, key = c.casefold(), latin.lower()
-            if len(small) == 1 and (key not in found or small < found[key]):
-                found[key] = small
-    return {ord(x): c for key, c in found.items() for x in (key, key.upper())}
-
-
-# The languages whose common words decide a word wholly of look-alike letters in these scripts.
-_SCRIPT_LANGUAGES = {"CYRILLIC": ("ru", "uk"), "GREEK": ("el",)}
-
-
-def _native(word: str) -> bool:
-    """Whether a word with no ASCII letter, and no letter but look-alikes of Latin ones (Greek ΚΑΙ, Russian
-    САР: see _own_script), is of its own script rather than a Latin word disguised: only a word far commoner
-    in the script's language than in English ("και", "на"; not "САР" for CAP, "Не" for He, "со" for co), as
-    the upright strokes are read by the word around them. A word neither knows ("А10"), or of one letter, reads as
-    Latin, as the whole table read every such word before."""
-    if any(c.isascii() and c.isalpha() for c in word):
-        return False
-    letters = [c for c in word if c.isalpha()]
-    if len(letters) < 2:
-        return False  # one letter says nothing of its language ("І": Ukrainian "and", or English "I")
-    own = _language_frequency(word.casefold(), _script(letters[0]))
-    return own > 10 * _frequencies("en").get(word.translate(confusable_table()).casefold(), 0.0) and own > 0.0
-
-
-def _language_frequency(word: str, script: str) -> float:
-    """How common ``word`` is in the languages written in ``script`` (0 for a script storytrace knows none of)."""
-    return max((_frequencies(lang).get(word, 0.0) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)
-
-
-@lru_cache(maxsize=4)
-def _frequencies(lang: str) -> dict[str, float]:
-    from wordfreq import get_frequency_dict
-
-    # the small lists (words read at least once in a million): only common words decide, and they load in
-    # 0.02-0.03 s where the full Russian list took 0.3 s of every process that met one Cyrillic look-alike
-    return get_frequency_dict(lang, "small")
-
-
-@lru_cache(maxsize=1)
-def _digits() -> dict[int, str]:
-    """The table's digits only (a native word's figures still read as their value)."""
-    return {k: v for k, v in confusable_table().items() if v.isdigit() and chr(k).isdigit()}
 
 
 @lru_cache(maxsize=500_000)

@@ -23,7 +23,8 @@ import ftfy
 from lxml import etree
 from lxml import html as lxml_html
 
-from ..normalize import _PARA, _english_frequencies
+from ..lookalike import english_frequencies as _english_frequencies
+from ..normalize import _PARA
 
 __all__ = ["REPAIRS", "drop_repeated_paragraphs", "join_broken_words", "markup_to_text", "repair", "repair_text"]
 
