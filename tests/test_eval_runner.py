@@ -540,3 +540,12 @@ def test_cluster_misses_name_the_stories_merged_and_split():
         {"metric": "merged", "members": 3, "stories": ["s1", "s2"], "articles": ["a", "b", "c"]},
         {"metric": "split", "story": "s3", "clusters": 2, "members": 2}]
     assert runner.cluster_misses(gold, {"a": "x", "b": "x", "c": "y", "d": "z", "e": "z"}) == []
+
+
+def test_a_split_of_one_story_is_flagged_as_too_small():
+    ds = _dataset()
+    ds.split = {k: ("test" if ds.stories[k] == "s3" else "dev") for k in ds.split}
+    (task,) = runner.run_eval(ds, system=Fake(), tasks=["clusters"]).tasks
+    assert "too few to tell systems apart" in task.notes["warning"]
+    (full,) = runner.run_eval(_dataset(), system=Fake(), tasks=["clusters"]).tasks
+    assert "warning" not in full.notes

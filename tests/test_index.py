@@ -489,6 +489,17 @@ def test_export_of_empty_index(index: Index, tmp_path: Path) -> None:
     assert (tmp_path / "e.jsonl").read_text() == ""
 
 
+@pytest.mark.parametrize(("what", "dedup"), [("articles", None), ("articles", "near"), ("pairs", None)])
+def test_an_empty_csv_export_still_has_the_header_a_full_one_has(core, tmp_path: Path, what: str,
+                                                                 dedup: str | None) -> None:
+    with Index(":memory:") as empty, Index(":memory:") as full:
+        full.add(core.values())
+        assert empty.export(tmp_path / "e.csv", format="csv", what=what, dedup=dedup) == 0
+        full.export(tmp_path / "f.csv", format="csv", what=what, dedup=dedup)
+    header = (tmp_path / "f.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert (tmp_path / "e.csv").read_text(encoding="utf-8").splitlines() == [header]
+
+
 # -- read-only use and settings --------------------------------------------------------------------
 
 def test_readonly_index_refuses_writes(core_db: Path, core) -> None:

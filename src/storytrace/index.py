@@ -979,6 +979,9 @@ class Index:
                         w = csv.DictWriter(fh, fieldnames=list(r.keys()))
                         w.writeheader()
                     w.writerow(_flat(r))
+                if w is None and what in ("articles", "pairs"):
+                    # no rows, still the header a loader (pandas, sqlite-utils) reads the columns from
+                    csv.writer(fh).writerow(_empty_columns(what, dedup))
         finally:
             if close:
                 fh.close()
@@ -1022,6 +1025,13 @@ class Index:
 def _flat(row: dict[str, Any]) -> dict[str, Any]:
     """A row for a flat format: lists and dicts as JSON text."""
     return {k: (json.dumps(v) if isinstance(v, (dict, list)) else v) for k, v in row.items()}
+
+
+def _empty_columns(what: str, dedup: str | None) -> list[str]:
+    """The columns an export of ``what`` has, for a header with no rows under it."""
+    if what == "articles":
+        return [*Article(text="").to_dict(), "story", *(["duplicates"] if dedup else [])]
+    return ["a", "b", "copy", "story", "story_score", "reuse", "earlier", "scores", "disguises"]
 
 
 def _is_text_stream(out: Any) -> bool:
