@@ -275,11 +275,9 @@ def show(story_id: str, db: str, as_json: bool) -> None:
 
 
 def _read_one(path: str) -> Article:
-    from .ingest import read_paths
+    from .ingest import read_file
 
-    items = list(read_paths([path]))
-    errors = [i for i in items if isinstance(i, ReadError)]
-    arts = [i for i in items if isinstance(i, Article)]
+    arts, errors = read_file(path)
     if not arts:
         raise StorytraceError(str(errors[0]) if errors else f"{path}: no article found")
     for e in errors:

@@ -75,6 +75,8 @@ EXACT_CHECK = f"{GLUED_STOPS}.2"
 #: What :meth:`Index.export` writes: articles (with their story), pairs, stories, sites (with their copy
 #: signals) or links (the site copy network's edges).
 EXPORTS = ("articles", "pairs", "stories", "sites", "links")
+#: The columns of a pairs export, in order: the two scores the listings rank by sit beside the decisions.
+PAIR_COLUMNS = ("a", "b", "copy", "story", "story_score", "reuse", "earlier", "scores", "disguises")
 #: The orders :meth:`Index.stories` lists in.
 STORY_ORDERS = ("size", "recent", "oldest")
 # Pairs sharing this many heaviest terms are checked for being one story (one shared name is common).
@@ -792,7 +794,7 @@ class Index:
             raise ConfigError(f"story must be same or different, got {story!r}")
         limit, offset = count(limit, "limit", optional=True), count(offset, "offset")
         rows = self.store.pairs(copy=copy, story=story, article_id=article_id)
-        return islice(rows, offset, None if limit is None else offset + limit) if limit is not None or offset else rows
+        return islice(rows, offset, None if limit is None else offset + limit)
 
     def relations(self, article_id: str) -> list[Relation]:
         self.article(article_id)
@@ -1008,11 +1010,9 @@ class Index:
             for rel in self.pairs():
                 # The two scores the listings rank by, as columns of their own beside the decisions: in CSV and
                 # Parquet the scores dict is JSON text, which sqlite-utils, Datasette or pandas cannot filter on.
-                row = rel.summary()
-                ranked = {"story_score": float(rel.scores.get("story", 0.0)),
-                          "reuse": float(rel.scores.get("reuse", 0.0))}
-                yield {k: row[k] for k in ("a", "b", "copy", "story")} | ranked | \
-                    {k: row[k] for k in ("earlier", "scores", "disguises")}
+                row = rel.summary() | {"story_score": float(rel.scores.get("story", 0.0)),
+                                       "reuse": float(rel.scores.get("reuse", 0.0))}
+                yield {k: row[k] for k in PAIR_COLUMNS}
         elif what == "sites":
             yield from self.sites()
         elif what == "links":
@@ -1031,7 +1031,7 @@ def _empty_columns(what: str, dedup: str | None) -> list[str]:
     """The columns an export of ``what`` has, for a header with no rows under it."""
     if what == "articles":
         return [*Article(text="").to_dict(), "story", *(["duplicates"] if dedup else [])]
-    return ["a", "b", "copy", "story", "story_score", "reuse", "earlier", "scores", "disguises"]
+    return list(PAIR_COLUMNS)
 
 
 def _is_text_stream(out: Any) -> bool:

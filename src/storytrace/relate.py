@@ -18,9 +18,9 @@ from .align import Alignment, ParaphraseScorer, align, word_pairs
 from .config import Settings
 from .fingerprint import Fingerprint, fingerprint
 from .errors import InputError
-from .ingest import read_paths, read_text
+from .ingest import read_file, read_text
 from .disguise import copy_disguises
-from .model import Article, CopyKind, Disguise, ReadError, Relation, StoryKind
+from .model import Article, CopyKind, Disguise, Relation, StoryKind
 
 __all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
@@ -215,7 +215,7 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
     The same whichever article is given first (up to a and b exchanged): alignment reads its two texts in
     order and can cover a little more of one side when it comes first, so a pair is always related in
     the order of its ids, and a scan's answer does not depend on which article it met first."""
-    if (b.id, b.content) < (a.id, a.content):
+    if b.id < a.id or (b.id == a.id and b.content < a.content):  # texts joined only when the ids tie
         return _relate(b, a, fb, fa, settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
                        with_disguises=with_disguises).swapped()
     return _relate(a, b, fa, fb, settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
@@ -280,11 +280,10 @@ def as_article(x: Article | str | os.PathLike[str], name: str) -> Article:
         art = read_text(x, origin=name)
         return art if art.id else dataclasses.replace(art, id=name)
     if isinstance(x, os.PathLike):
-        items = list(read_paths([x]))
-        found = [i for i in items if isinstance(i, Article)]
+        found, errors = read_file(x)
         if len(found) == 1:
             return found[0]
-        problems = [i for i in items if isinstance(i, ReadError) and i.drops_article]
+        problems = [e for e in errors if e.drops_article]
         raise InputError(str(problems[0]) if not found and problems else
                          f"{os.fspath(x)}: holds {len(found)} articles; compare takes one per side")
     raise TypeError(f"takes an Article, a str or a Path, got {type(x).__name__}")

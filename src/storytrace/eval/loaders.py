@@ -21,7 +21,7 @@ from storytrace.cluster import components
 from storytrace.dedup import LEVELS
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
-from storytrace.eval.pairs_file import read_pairs
+from storytrace.eval.pairs_file import more_lines, read_pairs
 from storytrace.ingest.records import build_article, pick_fields, resolve_columns
 from storytrace.model import Article, ReadError
 
@@ -341,7 +341,7 @@ class _Problems:
     """Problem lines, the first few of each kind in full and the rest of that kind counted in one line: a
     file whose every other line lacks a label is one kind of mistake, not hundreds of lines to read."""
 
-    SHOWN = 5
+    SHOWN = 5  # as the pairs file shows (eval.pairs_file); its summary line is the same one (more_lines)
 
     def __init__(self, out: list[str]) -> None:
         self.out = out
@@ -359,9 +359,7 @@ class _Problems:
     def close(self, where: str) -> None:
         for kind, (count, first, last) in self.kinds.items():
             if count > self.SHOWN:
-                more = count - self.SHOWN
-                self.out.append(f"{where}:{first}: and {more} more line{'s' if more > 1 else ''} {kind} "
-                                + (f"(lines {first}-{last})" if last > first else f"(line {first})"))
+                self.out.append(more_lines(where, count - self.SHOWN, first, last, kind))
 
 
 def _label(value: Any) -> str | None:

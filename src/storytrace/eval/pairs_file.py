@@ -20,7 +20,7 @@ from pathlib import Path
 from storytrace.errors import InputError
 from storytrace.ingest.decode import DecodeError, decode_line, is_utf16
 
-__all__ = ["read_pairs"]
+__all__ = ["more_lines", "read_pairs"]
 
 COLUMNS = ("a", "b", "label")
 _YES = frozenset({"1", "true", "yes", "y", "t"})
@@ -105,6 +105,13 @@ def _layout(first: str, path: Path, line: int) -> tuple[str, dict[str, int], boo
     raise InputError(f"{path}:{line}: expected columns {', '.join(COLUMNS)}; found: {found}")
 
 
+def more_lines(where: str, more: int, first: int, last: int, what: str) -> str:
+    """The one line that counts the problems of a kind past the ones shown: "and 3 more lines WHAT (lines
+    10-12)"."""
+    return (f"{where}:{first}: and {more} more line{'s' if more > 1 else ''} {what} "
+            + (f"(lines {first}-{last})" if last > first else f"(line {first})"))
+
+
 class _Problems:
     """Problem lines, the first few of each kind in full and the rest of that kind counted in one line
     after them: a file of 10,000 unknown ids is one screen, not 10,000 lines."""
@@ -130,8 +137,7 @@ class _Problems:
             written[kind] = written.get(kind, 0) + 1
             rest = self.hidden.get(kind)
             if rest and written[kind] == _SHOWN:
-                out.append(f"{self.path}:{rest[0]}: and {len(rest)} more line{'s' if len(rest) > 1 else ''} like it "
-                           + (f"(lines {rest[0]}-{rest[-1]})" if len(rest) > 1 else f"(line {rest[0]})"))
+                out.append(more_lines(str(self.path), len(rest), rest[0], rest[-1], "like it"))
         return out
 
 

@@ -17,7 +17,7 @@ from .cleanup import clean_text
 from .dates import normalise_date
 from .html import parse_html
 from .ids import make_id
-from .paths import SUPPORTED_EXTENSIONS, read_paths
+from .paths import SUPPORTED_EXTENSIONS, read_file, read_paths
 from .records import ALIASES, FIELDS, ReadWarning, site_from_url
 from .repair import repair_text
 from .txt import read_text
@@ -31,6 +31,7 @@ __all__ = [
     "make_id",
     "normalise_date",
     "parse_html",
+    "read_file",
     "read_paths",
     "read_text",
     "remove_repeated_lines",

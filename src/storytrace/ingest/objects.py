@@ -14,9 +14,8 @@ from dataclasses import replace
 from typing import Any
 
 from ..model import Article, ReadError
-from .dates import is_placeholder_date, normalise_date
 from .ids import make_id
-from .records import ReadWarning, build_article, pick_fields, resolve_columns
+from .records import build_article, pick_fields, read_date, resolve_columns
 
 __all__ = ["check_items", "read_objects"]
 
@@ -41,19 +40,10 @@ def _origin(item: Any, position: int) -> str:
 
 
 def _dated(article: Article, origin: str) -> list[Article | ReadError]:
-    raw = article.published
-    if raw is None:
+    if article.published is None:
         return [article]
-    try:
-        iso = normalise_date(raw)
-    except ValueError:
-        return [replace(article, published=None), ReadWarning(origin, f"unparseable date {str(raw).strip()!r} "
-                                                                      "(kept without a date)")]
-    if is_placeholder_date(iso):
-        return [replace(article, published=None),
-                ReadWarning(origin, f"placeholder date {str(raw).strip()!r}: the Unix epoch, which stands for no "
-                                    "date (kept without a date)")]
-    return [article if iso == raw else replace(article, published=iso)]
+    published, warnings = read_date(article.published, origin)
+    return [article if published == article.published else replace(article, published=published), *warnings]
 
 
 def read_objects(items: Iterable[Any]) -> Iterator[Article | ReadError]:

@@ -118,3 +118,10 @@ def read_paths(
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     return _read_all([Path(p) for p in paths], checked)
+
+
+def read_file(path: str | os.PathLike[str]) -> tuple[list[Article], list[ReadError]]:
+    """The articles of one file (or folder) and the problems met reading it, apart: what ``compare`` and
+    the CLI need of a path naming one article."""
+    items = list(read_paths([path]))
+    return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, ReadError)]

@@ -127,6 +127,19 @@ def _as_line(value: Any) -> str | None:
     return text or None
 
 
+def read_date(raw: Any, origin: str) -> tuple[str | None, list[ReadError]]:
+    """A date as stored (ISO 8601, UTC), or None with a warning naming ``origin`` when it is no date or the
+    Unix epoch that stands for none: the article is kept either way."""
+    try:
+        published = normalise_date(None if _missing(raw) else raw)
+    except ValueError:
+        return None, [ReadWarning(origin, f"unparseable date {str(raw).strip()!r} (kept without a date)")]
+    if is_placeholder_date(published):
+        return None, [ReadWarning(origin, f"placeholder date {str(raw).strip()!r}: the Unix epoch, which "
+                                          "stands for no date (kept without a date)")]
+    return published, []
+
+
 def drop_repeated_headline(title: str, text: str) -> str:
     """Remove the body's first paragraph when it only repeats the headline (common in scraped pages).
 
@@ -173,16 +186,8 @@ def build_article(fields: Mapping[str, Any], origin: str) -> list[Article | Read
     out: list[Article | ReadError] = []
     if made:
         out.append(Repaired(origin, f"repaired {', '.join(made)}", made))
-    raw_date = fields.get("published")
-    try:
-        published = normalise_date(None if _missing(raw_date) else raw_date)
-    except ValueError:
-        published = None
-        out.append(ReadWarning(origin, f"unparseable date {str(raw_date).strip()!r} (kept without a date)"))
-    if is_placeholder_date(published):
-        published = None
-        out.append(ReadWarning(origin, f"placeholder date {str(raw_date).strip()!r}: the Unix epoch, which "
-                                       "stands for no date (kept without a date)"))
+    published, warnings = read_date(fields.get("published"), origin)
+    out += warnings
     url = _as_line(fields.get("url"))
     site = _as_line(fields.get("site")) or site_from_url(url)
     article = Article(

@@ -176,7 +176,7 @@ def list_pairs(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> dict[str, Any]:
     index = access(request).reader()
-    rows = take(index.pairs(copy=copy, story=story, article_id=article or None), limit + 1, offset)
+    rows = list(index.pairs(copy=copy, story=story, article_id=article or None, limit=limit + 1, offset=offset))
     return {
         # Without passages, as `storytrace pairs --json` gives them: an empty passage list here read as "no
         # shared text" for copies whose passages only GET /api/pair loads.
