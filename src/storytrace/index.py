@@ -739,13 +739,23 @@ class Index:
             groups: dict[int, list[int]] = {}
             for n, lab in zip(ns, labels):
                 groups.setdefault(lab, []).append(n)
-            for g in groups.values():
-                gset = set(g)
-                reprints = [(loaded[a][1].id, loaded[b][1].id) for (a, b), (c, _) in mine
-                            if c in ("exact", "near") and a in gset and b in gset]
-                copies = shown_copies((loaded[a][1].id, loaded[b][1].id, *tricks[(a, b)]) for (a, b), _ in mine
-                                      if (a, b) in tricks and a in gset and b in gset)
-                story = build_story([members[idx[n]] for n in g], reprints, copies)
+            # Each group's reprint and copy edges in one pass over the component's edges, in their order:
+            # filtering them once per group cost groups x edges (most of a 10k-headline scan).
+            label_of = dict(zip(ns, labels))
+            reprints: dict[int, list[tuple[str, str]]] = {}
+            copy_edges: dict[int, list[tuple[int, int]]] = {}
+            for (a, b), (c, _) in mine:
+                lab = label_of[a]
+                if lab != label_of[b]:
+                    continue
+                if c in ("exact", "near"):
+                    reprints.setdefault(lab, []).append((loaded[a][1].id, loaded[b][1].id))
+                if (a, b) in tricks:
+                    copy_edges.setdefault(lab, []).append((a, b))
+            for lab, g in groups.items():
+                copies = shown_copies((loaded[a][1].id, loaded[b][1].id, *tricks[(a, b)])
+                                      for a, b in copy_edges.get(lab, ()))
+                story = build_story([members[idx[n]] for n in g], reprints.get(lab, []), copies)
                 stories.append((story, g))
         self.store.replace_stories(loaded.keys(), stories)
         return len(stories)
