@@ -298,26 +298,28 @@ def _mark_keys(db, version: str) -> None:
     con.close()
 
 
-def test_an_index_of_version_4_keys_without_cjk_text_is_current(tmp_path) -> None:
-    # Version 5 changed only how Chinese and Japanese text is split into words.
+@pytest.mark.parametrize("version", ["4", "5"])
+def test_an_index_of_version_4_or_5_keys_with_latin_text_only_is_current(tmp_path, version) -> None:
+    # Versions 5 and 6 changed only how text in other scripts is keyed and weighed.
     db = tmp_path / "en.db"
     with Index(db) as index:
         index.add([Article(id="a", text="Syrian prime minister survives an attack in Damascus, officials say.")])
-    _mark_keys(db, "4")
+    _mark_keys(db, version)
     with Index(db, readonly=True) as index:
         assert index.older_keys  # a reader changes nothing
     with Index(db) as index:
         assert not index.older_keys and index.store.get_meta("word_keys") == WORD_KEYS
 
 
-def test_an_index_of_version_4_keys_holding_cjk_text_is_named_older(tmp_path) -> None:
-    db = tmp_path / "zh.db"
+@pytest.mark.parametrize(("version", "other"), [("4", "俄罗斯总统普京周二在莫斯科会见了伊朗官员。"),
+                                                ("5", "Президент России встретился в Москве с иранскими чиновниками.")])
+def test_an_index_of_older_keys_holding_other_scripts_is_named_older(tmp_path, version, other) -> None:
+    db = tmp_path / "other.db"
     with Index(db) as index:
-        index.add([Article(id="a", text="Officials say the minister survived."),
-                   Article(id="b", text="俄罗斯总统普京周二在莫斯科会见了伊朗官员。")])
-    _mark_keys(db, "4")
+        index.add([Article(id="a", text="Officials say the minister survived."), Article(id="b", text=other)])
+    _mark_keys(db, version)
     with Index(db) as index:
-        assert index.older_keys and index.store.get_meta("word_keys") == "4"
+        assert index.older_keys and index.store.get_meta("word_keys") == version
 
 
 def test_an_interrupted_upgrade_keeps_what_it_named_and_finishes_on_the_next_scan(tmp_path, monkeypatch) -> None:

@@ -54,12 +54,14 @@ BATCH_SIZE = 1000
 #: is its ASCII digit ("২০০৪" -> "2004"; Bengali ০ read as the letter O), a danda (।) ends a sentence, and
 #: figures alone make no names vector (a script without capitals has no other names), and a word wholly in
 #: Cyrillic or Greek keeps its letters in any case ("Москва", "МОСКВА" -> "москва"; it was read half Latin).
-WORD_KEYS = "5"
+#: 6: a word of Cyrillic, Greek, Arabic, Devanagari, Tamil or Armenian letters is stemmed in its own language
+#: ("Орском" -> "орск"; storytrace.scripts).
+WORD_KEYS = "6"
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
 def _keyed_otherwise_than_4(text: str) -> bool:
-    """Whether storytrace reads ``text`` otherwise since word keys 5 (an index holding no such text is
+    """Whether storytrace keys ``text`` otherwise since word keys 5 or 6 (an index holding no such text is
     current): digits of other scripts, dandas, or letters of any script but Latin."""
     if text.isascii():
         return False
@@ -198,7 +200,7 @@ class Index:
         # still match, a little less well, until the index is built again.
         keys = self.store.get_meta("word_keys")
         if not readonly and ((keys is None and not self.store.count())
-                             or (keys == "4" and not self.store.any_text(_keyed_otherwise_than_4))):
+                             or (keys in ("4", "5") and not self.store.any_text(_keyed_otherwise_than_4))):
             self.store.set_meta("word_keys", WORD_KEYS)
             keys = WORD_KEYS
         self.older_keys = keys != WORD_KEYS and bool(self.store.count())

@@ -27,6 +27,7 @@ import orjson
 import snowballstemmer
 
 from .lookalike import confusable_table, read_letters
+from .scripts import STEMMED, stem, word_script
 
 __all__ = [
     "Tokens",
@@ -127,15 +128,28 @@ def fold(word: str) -> str:
     if not w.isascii():
         w = read_letters(w.translate(_BEFORE_FOLD))
         if not w.isascii():
-            w = "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+            w = _without_marks(w)
     return w.casefold().replace("’", "'")
+
+
+def _without_marks(w: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
 
 
 @lru_cache(maxsize=500_000)
 def word_key(word: str) -> str:
     """The matching key of one word: folded, possessive dropped, stemmed ('Sanctions' -> 'sanction'), and a
-    country's adjective keyed as the country ('Syrian' -> 'syria')."""
+    country's adjective keyed as the country ('Syrian' -> 'syria'). A word of another script is stemmed in
+    its own language (storytrace.scripts: 'Орском' -> 'орск')."""
     w = fold(word)
+    if not w.isascii():
+        script = word_script(w)
+        if script in STEMMED:
+            if script == "ARABIC":  # its stemmer reads unvocalised text: fold's hamza and vowel marks dropped
+                return fold(stem(w, script))
+            # stemmed before fold drops the marks: Russian endings hold й, Hindi ones a virama
+            return fold(stem(read_letters(unicodedata.normalize("NFKC", word).translate(_BEFORE_FOLD)).lower(),
+                             script))
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
