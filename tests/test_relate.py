@@ -646,6 +646,15 @@ def test_one_shared_figure_does_not_make_two_reports_in_a_script_without_capital
     assert rel.story == "different" and "story_entities" not in rel.scores
 
 
+def test_a_wire_tag_in_latin_letters_does_not_make_two_reports_in_a_script_without_capitals_one_story(core_dir) -> None:
+    # "(AFP)" was the only capitalised word of each: the names part of the story score was 0.84.
+    folder = core_dir.parent / "multilingual"
+    flood, rates = (folder / name for name in ("ar_flood.txt", "ar_rates.txt"))
+    tagged = [Article(id=p.stem, text="(AFP) - " + p.read_text(encoding="utf-8").split("\n\n", 1)[1]) for p in (flood, rates)]
+    rel = compare(*tagged)
+    assert rel.story == "different" and "story_entities" not in rel.scores
+
+
 # -- order ------------------------------------------------------------------------------------------------
 
 def test_a_pair_relates_the_same_whichever_article_comes_first(core_dir) -> None:

@@ -195,6 +195,20 @@ def _top_terms(weights: dict[str, float], n: int) -> list[str]:
     return [k for k, _ in sorted(sorted(items), key=itemgetter(1), reverse=True)[:n]]
 
 
+def _mostly_caseless(folded: list[str], keys: list[str], content_idx: list[int]) -> bool:
+    """Whether most content words (figures aside) are of a script without capitals (a folded word that
+    upper-casing leaves as it is)."""
+    caseless = cased = 0
+    for i in content_idx:
+        w = folded[i]
+        if not keys[i].isdigit():
+            if w == w.upper():
+                caseless += 1
+            else:
+                cased += 1
+    return caseless > cased
+
+
 def fingerprint(article: Article, settings: Settings | None = None) -> Fingerprint:
     s = settings or Settings()
     content = article.content
@@ -242,10 +256,13 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
 
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words), s.top_terms)
     entities = _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
-    if not any(not k.isdigit() for k in entities):
+    if not any(not k.isdigit() for k in entities) or (not content.isascii()
+                                                      and _mostly_caseless(folded, keys, content_idx)):
         # Names are found by their capitals; a script with none (Arabic, Hebrew, the Indic scripts, Thai,
         # Korean, CJK) leaves only figures, and one shared "25" then made the names part (weight_entities of
-        # the story score) 1.0 for two unrelated reports. Figures alone still count in the body vector.
+        # the story score) 1.0 for two unrelated reports. Figures alone still count in the body vector. In
+        # such a text the only capitals are Latin tokens such as a wire's "(AFP)", which made two unrelated
+        # Arabic reports one story (names 0.84): its names cannot be told either.
         entities = {}
     title = _vector(_weighted(tokens, title_idx), s.top_terms)
     # Entity weight plus body weight per term, entities' terms first (a Counter's ``+=`` in that order, without
