@@ -634,6 +634,20 @@ def test_compare_names_a_path_it_cannot_take(tmp_path) -> None:
         compare(many, "text")
 
 
+def test_a_string_naming_a_file_is_compared_as_text_with_a_warning_that_says_to_pass_a_path(tmp_path, core) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(core["bridge_original"].text, encoding="utf-8")
+    with pytest.warns(UserWarning, match=r"names a file.*Path\("):
+        as_text = compare(str(path), core["bridge_original"])
+    assert as_text.copy == "none"  # the file's name against its text
+    assert compare(path, core["bridge_original"]).copy != "none"  # read as its .txt layout: a reprint
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        compare("one line of text", "another line of text")  # no file of that name: no warning
+
+
 def test_compare_refuses_settings_that_are_no_settings() -> None:
     with pytest.raises(TypeError, match="Settings"):
         compare("a text", "another", settings={"story_threshold": 0.5})  # type: ignore[arg-type]

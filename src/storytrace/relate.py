@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import warnings
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import mul
@@ -273,10 +274,14 @@ def _relate(a: Article, b: Article, fa: Fingerprint | None, fb: Fingerprint | No
 def as_article(x: Article | str | os.PathLike[str], name: str) -> Article:
     """An Article as given; a string read in the .txt layout (a headline line, then the body; a
     ``Published:`` line is its date), named ``name`` unless it names itself; or the one article of a file
-    given as a ``Path`` (a string is always text: a path in it would be compared as words)."""
+    given as a ``Path`` (a string is always text: one naming a file is compared as words, with a warning)."""
     if isinstance(x, Article):
         return x
     if isinstance(x, str):
+        if "\n" not in x and len(x) < 4096 and os.path.isfile(x):
+            # compare("a.txt", "b.txt") compared the two names and found nothing, which looked like an answer
+            warnings.warn(f"{name}: {x!r} names a file but a string is compared as text; pass Path({x!r}) to "
+                          "read the file", UserWarning, stacklevel=3)
         art = read_text(x, origin=name)
         return art if art.id else dataclasses.replace(art, id=name)
     if isinstance(x, os.PathLike):
