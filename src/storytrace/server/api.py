@@ -7,7 +7,6 @@ says.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 
@@ -15,6 +14,8 @@ import orjson
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from storytrace.arguments import date_bound
+from storytrace.errors import ConfigError
 from storytrace.ingest.records import build_article
 from storytrace.model import Article, ReadError
 from storytrace.network import SITE_ORDERS, rank_sites
@@ -49,17 +50,12 @@ def check_site_order(sort: str) -> str:
 
 
 def check_date(value: str | None, name: str) -> str | None:
-    """Accept an ISO date or datetime; reject anything else with a 400 that quotes the value."""
-    if value in (None, ""):
-        return None
+    """Accept an ISO date or datetime, as Index.stories reads it; reject anything else with a 400 that
+    quotes the value."""
     try:
-        if len(value) <= 10:
-            dt.date.fromisoformat(value)
-        else:
-            dt.datetime.fromisoformat(value)
-    except ValueError:
-        raise HTTPException(400, f"{name}={value!r} is not an ISO date (YYYY-MM-DD)") from None
-    return value
+        return date_bound(value, name)
+    except ConfigError as exc:
+        raise HTTPException(400, str(exc)) from None
 
 
 class CompareIn(BaseModel):
