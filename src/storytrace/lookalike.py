@@ -16,6 +16,8 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from .scripts import letter_script
+
 __all__ = ["confusable_table", "english_frequencies", "read_letters"]
 
 
@@ -111,10 +113,6 @@ def english_frequencies() -> dict[str, float]:
     return get_frequency_dict("en")
 
 
-def _script(c: str) -> str:
-    return unicodedata.name(c, "").split(" ", 1)[0]
-
-
 def _own_script(word: str) -> str | None:
     """The script of a word that holds a letter no Latin letter looks like (Cyrillic в, л, я; Greek λ,
     ω), other than Latin: such a word is of that script, whatever look-alikes it holds.
@@ -129,7 +127,7 @@ def _own_script(word: str) -> str | None:
     mixed = any(c.isascii() and c.isalpha() for c in word)
     if sum(c.isalpha() for c in word) < 2:
         return None  # one letter says nothing of its script ("М" for M)
-    scripts = {_script(c) for c in word if not c.isascii() and c.isalpha()}
+    scripts = {letter_script(c) for c in word if not c.isascii() and c.isalpha()}
     if len(scripts - {"LATIN"}) > 1:
         return None  # Greek and Cyrillic in one word ("Ηе" for He): no language writes that, a copier does
     capitals = not mixed and word.isupper()
@@ -137,7 +135,7 @@ def _own_script(word: str) -> str | None:
         if not c.isascii() and c.isalpha():
             small = c.casefold() if capitals else c
             if len(small) == 1 and ord(small) not in table:
-                script = _script(c)
+                script = letter_script(c)
                 if script != "LATIN":
                     return script
     (script,) = scripts if len(scripts) == 1 else (None,)
@@ -184,7 +182,7 @@ def _native(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     if len(letters) < 2:
         return False  # one letter says nothing of its language ("І": Ukrainian "and", or English "I")
-    own = _language_frequency(word.casefold(), _script(letters[0]))
+    own = _language_frequency(word.casefold(), letter_script(letters[0]))
     return own > 10 * _frequencies("en").get(word.translate(confusable_table()).casefold(), 0.0) and own > 0.0
 
 

@@ -22,13 +22,18 @@ from typing import Any
 
 import snowballstemmer
 
-__all__ = ["STEMMED", "stem", "word_script"]
+__all__ = ["STEMMED", "letter_script", "stem", "word_script"]
 
 #: Script (the first word of a letter's Unicode name) -> the Snowball stemmer its words get.
 STEMMED: dict[str, str] = {"CYRILLIC": "russian", "GREEK": "greek", "ARABIC": "arabic", "DEVANAGARI": "hindi",
                            "TAMIL": "tamil", "ARMENIAN": "armenian"}
 
 _LOCAL = threading.local()  # Snowball stemmers keep state while they work: one per thread and language
+
+
+def letter_script(c: str) -> str:
+    """The script of a letter: the first word of its Unicode name ("CYRILLIC", "LATIN", "GREEK")."""
+    return unicodedata.name(c, "").split(" ", 1)[0]
 
 
 def word_script(word: str) -> str | None:
@@ -38,7 +43,7 @@ def word_script(word: str) -> str | None:
         if c.isalpha():
             if c.isascii():
                 return None
-            s = unicodedata.name(c, "").split(" ", 1)[0]
+            s = letter_script(c)
             if script is None:
                 script = s
             elif s != script:
