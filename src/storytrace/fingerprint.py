@@ -196,13 +196,18 @@ def _top_terms(weights: dict[str, float], n: int) -> list[str]:
 
 
 def _mostly_caseless(folded: list[str], keys: list[str], content_idx: list[int]) -> bool:
-    """Whether most content words (figures aside) are of a script without capitals (a folded word that
-    upper-casing leaves as it is)."""
+    """Whether most content words (figures aside) are of a script without capitals (a folded word beyond
+    ASCII that upper-casing leaves as it is)."""
+    # A caseless word is never ASCII: most texts are settled by two C-level counts, without the loop.
+    words = list(map(folded.__getitem__, content_idx))
+    non_ascii = len(words) - sum(map(str.isascii, words))
+    if 2 * non_ascii <= len(words) - sum(map(str.isdigit, map(keys.__getitem__, content_idx))):
+        return False
     caseless = cased = 0
     for i in content_idx:
         w = folded[i]
         if not keys[i].isdigit():
-            if w == w.upper():
+            if not w.isascii() and w == w.upper():
                 caseless += 1
             else:
                 cased += 1
