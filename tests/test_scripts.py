@@ -42,6 +42,13 @@ def test_english_words_and_disguised_ones_are_keyed_as_before() -> None:
     assert word_key("Mосквa") == word_key("Москва")  # Latin M and a in a Russian word: its own script
 
 
+@pytest.mark.parametrize("word", ["его", "Сергей", "сухой", "όργανα", "ορόσημο"])
+def test_a_stem_stays_in_its_script(word) -> None:
+    # Folding the stem again read a short one for look-alikes: "его" -> "er", "Сергей" -> "cepr".
+    key = word_key(word)
+    assert key and word_script(key) == word_script(word.lower())
+
+
 def test_stem_keeps_the_marks_its_stemmer_reads() -> None:
     assert stem("новый", "CYRILLIC") == "нов"
     assert stem("новыи", "CYRILLIC") != "нов"  # why word_key stems before fold drops й

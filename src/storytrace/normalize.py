@@ -145,11 +145,13 @@ def word_key(word: str) -> str:
     if not w.isascii():
         script = word_script(w)
         if script in STEMMED:
+            # The stem is not folded again: its letters are already read, and reading a short stem for
+            # look-alikes once more made Latin of it ("его" -> "er", "Сергей" -> "cepr").
             if script == "ARABIC":  # its stemmer reads unvocalised text: fold's hamza and vowel marks dropped
-                return fold(stem(w, script))
+                return stem(w, script)
             # stemmed before fold drops the marks: Russian endings hold й, Hindi ones a virama
-            return fold(stem(read_letters(unicodedata.normalize("NFKC", word).translate(_BEFORE_FOLD)).lower(),
-                             script))
+            marked = read_letters(unicodedata.normalize("NFKC", word).translate(_BEFORE_FOLD)).lower()
+            return _without_marks(stem(marked, script)).casefold()
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
