@@ -669,6 +669,22 @@ def test_a_wire_tag_in_latin_letters_does_not_make_two_reports_in_a_script_witho
     assert rel.story == "different" and "story_entities" not in rel.scores
 
 
+def test_an_excerpt_with_a_paragraph_added_is_partial_when_both_sides_hold_text_that_looks_spliced(core_dir) -> None:
+    # The paragraphs an excerpt leaves out can share too few words with the rest to read as its story's
+    # (a Turkish report; a synth original of Markov sentences), so both sides held "unrelated" text, and
+    # setting both aside made the excerpt a reprint. Only one side is the reprint. The synth pair is
+    # syn5-0001522 and its excerpt syn5-0001735 from `storytrace synth -n 2000 --seed 5`.
+    import json
+
+    rows = [json.loads(line) for line in (core_dir.parent / "excerpt_with_splice.jsonl").read_text(encoding="utf-8").splitlines()]
+    original, excerpt = (Article(**{k: r[k] for k in ("id", "title", "text", "site", "published")}) for r in rows)
+    folder = core_dir.parent / "multilingual"
+    for a, b in ((original, excerpt), (folder / "tr_flood.txt", folder / "tr_flood_excerpt.txt")):
+        rel = compare(a, b)
+        assert rel.unrelated_a and rel.unrelated_b
+        assert rel.copy == "partial" and rel.story == "same"
+
+
 # -- order ------------------------------------------------------------------------------------------------
 
 def test_a_pair_relates_the_same_whichever_article_comes_first(core_dir) -> None:
