@@ -261,8 +261,8 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
 
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words), s.top_terms)
     entities = _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
-    if not any(not k.isdigit() for k in entities) or (not content.isascii()
-                                                      and _mostly_caseless(folded, keys, content_idx)):
+    figures_only = not any(not k.isdigit() for k in entities)
+    if figures_only or (not content.isascii() and _mostly_caseless(folded, keys, content_idx)):
         # Names are found by their capitals; a script with none (Arabic, Hebrew, the Indic scripts, Thai,
         # Korean, CJK) leaves only figures, and one shared "25" then made the names part (weight_entities of
         # the story score) 1.0 for two unrelated reports. Figures alone still count in the body vector. In

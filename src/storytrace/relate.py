@@ -162,8 +162,9 @@ def decide_copy(fa: Fingerprint, fb: Fingerprint, al: Alignment | None, settings
     # is still a reprint: text the alignment flags as unrelated is set aside before the shares are taken.
     # Only one side is the reprint, and which one is not known: where both hold such text, one side's is
     # text the copy left out, and setting both aside made an excerpt with a paragraph added a reprint.
-    share_a, share_b = (al.unrelated_share_a, al.unrelated_share_b) if not (
-        al.unrelated_share_a and al.unrelated_share_b) else (0.0, 0.0)
+    share_a, share_b = al.unrelated_share_a, al.unrelated_share_b
+    if share_a and share_b:
+        share_a = share_b = 0.0
     set_a = 1.0 - min(share_a, settings.near_unrelated_max)
     set_b = 1.0 - min(share_b, settings.near_unrelated_max)
     small, large = sorted((min(1.0, al.coverage_a / set_a), min(1.0, al.coverage_b / set_b)), reverse=True)
