@@ -81,14 +81,14 @@ def test_c_stemmer_gives_the_pure_python_stems() -> None:
     stemmer_c = pytest.importorskip("Stemmer").Stemmer("english")
     from snowballstemmer.english_stemmer import EnglishStemmer
 
-    from storytrace.normalize import _stemmer
+    from storytrace.scripts import stemmer
 
     pure = EnglishStemmer()
     import wordfreq
 
     words = wordfreq.top_n_list("en", 50_000) + ["generously", "skies", "dying", "news", "nationalization", "'s"]
     assert [stemmer_c.stemWord(w) for w in words] == [pure.stemWord(w) for w in words]
-    assert type(_stemmer()).__module__ == "Stemmer"
+    assert type(stemmer("english")).__module__ == "Stemmer"
 
 
 def _vector_plain(counts: dict[str, float], limit: int) -> dict[str, float]:

@@ -22,7 +22,7 @@ from . import __version__
 from .errors import StorytraceError
 from .dedup import LEVELS
 from .provenance import relation_copier
-from .index import BATCH_SIZE, EXPORTS, Index
+from .index import BATCH_SIZE, EXPORTS, STORY_ORDERS, Index
 from .model import Article, ReadError, Relation
 from .network import SITE_ORDERS, rank_sites
 from .relate import compare as compare_articles
@@ -200,7 +200,7 @@ def _print_scan(report: Any, db: str, as_json: bool, older_keys: bool) -> None:
 @click.option("--since", default=None, callback=_iso_date,
               help="Only stories with an article on or after this date (YYYY-MM-DD).")
 @click.option("--until", default=None, callback=_iso_date, help="Only stories that began on or before this date.")
-@click.option("--order", type=click.Choice(["size", "recent", "oldest"]), default="size", show_default=True)
+@click.option("--order", type=click.Choice(STORY_ORDERS), default="size", show_default=True)
 @click.option("--min-size", default=1, show_default=True, type=click.IntRange(1),
               help="Leave out stories with fewer articles.")
 @click.option("--offset", default=0, show_default=True, type=click.IntRange(0), help="Skip this many stories first.")

@@ -18,7 +18,7 @@ from functools import lru_cache
 from rapidfuzz.distance import Indel
 
 from .model import Disguise, Passage
-from .lookalike import confusable_table
+from .lookalike import lookalike_letters
 from .normalize import _WORD, fold, glued_stops  # the tokenizer's own word pattern
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
@@ -62,8 +62,7 @@ _NATIVE_LATIN = frozenset("ı")
 def _lookalikes() -> frozenset[str]:
     """Characters that stand in for ASCII letters: the look-alike table's, less native letters and the
     digits of other scripts (read by their value, not taken for letters)."""
-    return frozenset(chr(c) for c, v in confusable_table().items()
-                     if not v.isdigit() or not chr(c).isdigit()) - _NATIVE_LATIN
+    return lookalike_letters() - _NATIVE_LATIN
 
 
 def _lookalike_words(text: str) -> list[str]:

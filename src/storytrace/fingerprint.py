@@ -198,20 +198,12 @@ def _top_terms(weights: dict[str, float], n: int) -> list[str]:
 def _mostly_caseless(folded: list[str], keys: list[str], content_idx: list[int]) -> bool:
     """Whether most content words (figures aside) are of a script without capitals (a folded word beyond
     ASCII that upper-casing leaves as it is)."""
-    # A caseless word is never ASCII: most texts are settled by two C-level counts, without the loop.
     words = list(map(folded.__getitem__, content_idx))
-    non_ascii = len(words) - sum(map(str.isascii, words))
-    if 2 * non_ascii <= len(words) - sum(map(str.isdigit, map(keys.__getitem__, content_idx))):
+    named = len(words) - sum(map(str.isdigit, map(keys.__getitem__, content_idx)))  # figures are ASCII
+    # A caseless word is never ASCII: most texts are settled by C-level counts, without a Python loop.
+    if 2 * (len(words) - sum(map(str.isascii, words))) <= named:
         return False
-    caseless = cased = 0
-    for i in content_idx:
-        w = folded[i]
-        if not keys[i].isdigit():
-            if not w.isascii() and w == w.upper():
-                caseless += 1
-            else:
-                cased += 1
-    return caseless > cased
+    return 2 * sum(1 for w in words if not w.isascii() and w == w.upper()) > named
 
 
 def fingerprint(article: Article, settings: Settings | None = None) -> Fingerprint:
@@ -260,9 +252,9 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words), s.top_terms)
-    entities = _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
-    figures_only = not any(not k.isdigit() for k in entities)
-    if figures_only or (not content.isascii() and _mostly_caseless(folded, keys, content_idx)):
+    caseless = not content.isascii() and _mostly_caseless(folded, keys, content_idx)
+    entities = {} if caseless else _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
+    if all(map(str.isdigit, entities)):
         # Names are found by their capitals; a script with none (Arabic, Hebrew, the Indic scripts, Thai,
         # Korean, CJK) leaves only figures, and one shared "25" then made the names part (weight_entities of
         # the story score) 1.0 for two unrelated reports. Figures alone still count in the body vector. In

@@ -16,10 +16,9 @@ import os
 import re
 import threading
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice, repeat
+from itertools import chain, repeat
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -40,6 +39,7 @@ from .network import copy_edges, site_links, site_signals
 from .normalize import GLUED_STOPS, exact_marks
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
+from .scripts import letter_script
 from .store import open_store
 
 __all__ = ["Index"]
@@ -67,7 +67,7 @@ def _keyed_otherwise_than_4(text: str) -> bool:
         return False
     if _OTHER_DIGIT.search(text) is not None or "\u0964" in text or "\u0965" in text:
         return True
-    return any(c.isalpha() and not unicodedata.name(c, "").startswith("LATIN") for c in set(text) if not c.isascii())
+    return any(c.isalpha() and letter_script(c) != "LATIN" for c in set(text) if not c.isascii())
 
 
 #: The version of the check that calls near the stored exact copies of a disguised text
@@ -185,25 +185,27 @@ class Index:
         self.path = str(path)
         self.store = open_store(self.path, readonly=readonly)
         stored = self.store.get_meta("settings")
+        was = json.loads(stored) if stored else None
+        articles = self.store.count()
         if settings is None:
-            settings = Settings.from_dict(json.loads(stored)) if stored else Settings()
-        elif stored and json.loads(stored) != settings.to_dict() and self.store.count():
+            settings = Settings.from_dict(was) if was is not None else Settings()
+        elif was is not None and was != settings.to_dict() and articles:
             raise ConfigError(
                 f"{self.path} was built with other settings; use the stored ones (pass no settings) "
                 "or scan into a new index")
         self.settings = settings
         # An index with no articles yet takes the settings given (nothing was built with the stored ones), so
         # that the next scan, which passes none, goes on with the settings its articles were built with.
-        if not readonly and (not stored or (json.loads(stored) != settings.to_dict() and not self.store.count())):
+        if not readonly and (not stored or (was != settings.to_dict() and not articles)):
             self.store.set_meta("settings", json.dumps(settings.to_dict()))
         # Articles stored by a storytrace whose word keys differ (see WORD_KEYS) keep their old keys: they
         # still match, a little less well, until the index is built again.
         keys = self.store.get_meta("word_keys")
-        if not readonly and ((keys is None and not self.store.count())
+        if not readonly and ((keys is None and not articles)
                              or (keys in ("4", "5") and not self.store.any_text(_keyed_otherwise_than_4))):
             self.store.set_meta("word_keys", WORD_KEYS)
             keys = WORD_KEYS
-        self.older_keys = keys != WORD_KEYS and bool(self.store.count())
+        self.older_keys = keys != WORD_KEYS and bool(articles)
         self._owns_engine = isinstance(engine, str)
         self._vocab: dict[str, int] = {}
         self._vec_cache: dict[int, tuple] = {}
@@ -739,13 +741,14 @@ class Index:
             else:
                 labels = centroid_link(members, st, forced)
             groups: dict[int, list[int]] = {}
+            label_of: dict[int, int] = {}
             for n, lab in zip(ns, labels):
                 groups.setdefault(lab, []).append(n)
+                label_of[n] = lab
             # Each group's reprint and copy edges in one pass over the component's edges, in their order:
             # filtering them once per group cost groups x edges (most of a 10k-headline scan).
-            label_of = dict(zip(ns, labels))
             reprints: dict[int, list[tuple[str, str]]] = {}
-            copy_edges: dict[int, list[tuple[int, int]]] = {}
+            group_copies: dict[int, list[tuple[int, int]]] = {}
             for (a, b), (c, _) in mine:
                 lab = label_of[a]
                 if lab != label_of[b]:
@@ -753,10 +756,10 @@ class Index:
                 if c in ("exact", "near"):
                     reprints.setdefault(lab, []).append((loaded[a][1].id, loaded[b][1].id))
                 if (a, b) in tricks:
-                    copy_edges.setdefault(lab, []).append((a, b))
+                    group_copies.setdefault(lab, []).append((a, b))
             for lab, g in groups.items():
                 copies = shown_copies((loaded[a][1].id, loaded[b][1].id, *tricks[(a, b)])
-                                      for a, b in copy_edges.get(lab, ()))
+                                      for a, b in group_copies.get(lab, ()))
                 story = build_story([members[idx[n]] for n in g], reprints.get(lab, []), copies)
                 stories.append((story, g))
         self.store.replace_stories(loaded.keys(), stories)
@@ -805,8 +808,7 @@ class Index:
         if story and story not in ("same", "different"):
             raise ConfigError(f"story must be same or different, got {story!r}")
         limit, offset = count(limit, "limit", optional=True), count(offset, "offset")
-        rows = self.store.pairs(copy=copy, story=story, article_id=article_id)
-        return islice(rows, offset, None if limit is None else offset + limit)
+        return self.store.pairs(copy=copy, story=story, article_id=article_id, limit=limit, offset=offset)
 
     def relations(self, article_id: str) -> list[Relation]:
         self.article(article_id)

@@ -18,7 +18,7 @@ from importlib import resources
 
 from .scripts import letter_script
 
-__all__ = ["confusable_table", "english_frequencies", "read_letters"]
+__all__ = ["confusable_table", "english_frequencies", "lookalike_letters", "read_letters"]
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +110,7 @@ def _read_strokes(word: str, mapped: str) -> str:
 def english_frequencies() -> dict[str, float]:
     from wordfreq import get_frequency_dict
 
-    return get_frequency_dict("en")
+    return get_frequency_dict("en", "best")  # the call storytrace.weights makes: one cached list
 
 
 def _own_script(word: str) -> str | None:
@@ -144,7 +144,7 @@ def _own_script(word: str) -> str | None:
         # often than the English one (Greek "να", "και") is of that script; else it is an English word a
         # copier disguised ("Rоme", and "tο" and "hе" though Greek "το" and Russian "не" are as common)
         own = _language_frequency(word.translate(_latin_into(script)).casefold(), script)
-        if own > 10 * _frequencies("en").get(word.translate(table).casefold(), 0.0) and own > 0.0:
+        if _far_commoner_than_english(own, word):
             return script
     return None
 
@@ -182,8 +182,13 @@ def _native(word: str) -> bool:
     letters = [c for c in word if c.isalpha()]
     if len(letters) < 2:
         return False  # one letter says nothing of its language ("І": Ukrainian "and", or English "I")
-    own = _language_frequency(word.casefold(), letter_script(letters[0]))
-    return own > 10 * _frequencies("en").get(word.translate(confusable_table()).casefold(), 0.0) and own > 0.0
+    return _far_commoner_than_english(_language_frequency(word.casefold(), letter_script(letters[0])), word)
+
+
+def _far_commoner_than_english(own: float, word: str) -> bool:
+    """Whether a reading of ``word`` in its own script, ``own`` often, is more than ten times as common as
+    its reading as a disguised English word."""
+    return own > 0.0 and own > 10 * _frequencies("en").get(word.translate(confusable_table()).casefold(), 0.0)
 
 
 def _language_frequency(word: str, script: str) -> float:
@@ -191,8 +196,7 @@ def _language_frequency(word: str, script: str) -> float:
     return max((_frequencies(lang).get(word, 0.0) for lang in _SCRIPT_LANGUAGES.get(script, ())), default=0.0)
 
 
-@lru_cache(maxsize=4)
-def _frequencies(lang: str) -> dict[str, float]:
+def _frequencies(lang: str) -> dict[str, float]:  # wordfreq caches each list itself
     from wordfreq import get_frequency_dict
 
     # the small lists (words read at least once in a million): only common words decide, and they load in
@@ -204,6 +208,12 @@ def _frequencies(lang: str) -> dict[str, float]:
 def _digits() -> dict[int, str]:
     """The table's digits only (a native word's figures still read as their value)."""
     return {k: v for k, v in confusable_table().items() if v.isdigit() and chr(k).isdigit()}
+
+
+@lru_cache(maxsize=1)
+def lookalike_letters() -> frozenset[str]:
+    """The characters the table reads as ASCII letters (its digits of other scripts aside)."""
+    return frozenset(map(chr, confusable_table().keys() - _digits().keys()))
 
 
 def read_letters(word: str) -> str:

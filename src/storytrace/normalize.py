@@ -26,12 +26,11 @@ import numpy as np
 import orjson
 import snowballstemmer
 
-from .lookalike import confusable_table, read_letters
-from .scripts import STEMMED, stem, word_script
+from .lookalike import read_letters
+from .scripts import STEMMED, stem, stemmer, word_script
 
 __all__ = [
     "Tokens",
-    "confusable_table",
     "fold",
     "word_key",
     "tokenize",
@@ -97,15 +96,6 @@ _CJK_TOKEN = re.compile(rf"[{_CJK}][{_MARKS}{INVISIBLE}]*")
 _CJK_WORD_SPLIT = re.compile(
     rf"({_CJK_TOKEN.pattern}|[^\W{_CJK}]{_IN_OTHER_WORD}*(?:['’]{_IN_OTHER_WORD}+)*)", re.UNICODE)
 _BF_SENTENCES = blingfire.blingfire.TextToSentencesWithOffsets
-# Snowball stemmers keep state while they work: one per thread (the web server tokenizes in threads).
-_LOCAL = threading.local()
-
-
-def _stemmer() -> Any:
-    st = getattr(_LOCAL, "stemmer", None)
-    if st is None:
-        st = _LOCAL.stemmer = snowballstemmer.stemmer("english")
-    return st
 
 # A small English function-word list. Dropping these from matching keys is what makes "every 'of'
 # deleted" and similar function-word spinning invisible to shingles and sentence hashes.
@@ -124,12 +114,16 @@ STOP_WORDS: frozenset[str] = frozenset(
 def fold(word: str) -> str:
     """Case, width, accents, invisible characters and look-alike letters folded away: 'Rоme' (Cyrillic о)
     -> 'rome'; a word of another script keeps its letters in any case ('МОСКВА', 'Mосквa' -> 'москва')."""
-    w = unicodedata.normalize("NFKC", word)
+    w = _read(word)
     if not w.isascii():
-        w = read_letters(w.translate(_BEFORE_FOLD))
-        if not w.isascii():
-            w = _without_marks(w)
+        w = _without_marks(w)
     return w.casefold().replace("’", "'")
+
+
+def _read(word: str) -> str:
+    """``word`` in NFKC with its look-alike letters read and invisible characters dropped: fold's first step."""
+    w = unicodedata.normalize("NFKC", word)
+    return w if w.isascii() else read_letters(w.translate(_BEFORE_FOLD))
 
 
 def _without_marks(w: str) -> str:
@@ -150,14 +144,13 @@ def word_key(word: str) -> str:
             if script == "ARABIC":  # its stemmer reads unvocalised text: fold's hamza and vowel marks dropped
                 return stem(w, script)
             # stemmed before fold drops the marks: Russian endings hold й, Hindi ones a virama
-            marked = read_letters(unicodedata.normalize("NFKC", word).translate(_BEFORE_FOLD)).lower()
-            return _without_marks(stem(marked, script)).casefold()
+            return _without_marks(stem(_read(word).lower(), script)).casefold()
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
     if w.isdigit():
         return w
-    k = _stemmer().stemWord(w)
+    k = stemmer("english").stemWord(w)
     return country_adjectives().get(k, k)
 
 

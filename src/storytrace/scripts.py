@@ -22,13 +22,15 @@ from typing import Any
 
 import snowballstemmer
 
-__all__ = ["STEMMED", "letter_script", "stem", "word_script"]
+__all__ = ["STEMMED", "letter_script", "stem", "stemmer", "word_script"]
 
 #: Script (the first word of a letter's Unicode name) -> the Snowball stemmer its words get.
 STEMMED: dict[str, str] = {"CYRILLIC": "russian", "GREEK": "greek", "ARABIC": "arabic", "DEVANAGARI": "hindi",
                            "TAMIL": "tamil", "ARMENIAN": "armenian"}
 
-_LOCAL = threading.local()  # Snowball stemmers keep state while they work: one per thread and language
+# Snowball stemmers keep state while they work: one per thread and language (the web server tokenizes in
+# threads).
+_LOCAL = threading.local()
 
 
 def letter_script(c: str) -> str:
@@ -51,13 +53,18 @@ def word_script(word: str) -> str | None:
     return None if script == "LATIN" else script
 
 
-def stem(word: str, script: str) -> str:
-    """``word`` (lowercase, accents kept: Russian й and Hindi's virama are part of the endings the stemmer
-    knows) stemmed by ``script``'s stemmer."""
+def stemmer(language: str) -> Any:
+    """This thread's Snowball stemmer for ``language``."""
     stemmers: dict[str, Any] | None = getattr(_LOCAL, "stemmers", None)
     if stemmers is None:
         stemmers = _LOCAL.stemmers = {}
-    st = stemmers.get(script)
+    st = stemmers.get(language)
     if st is None:
-        st = stemmers[script] = snowballstemmer.stemmer(STEMMED[script])
-    return st.stemWord(word)
+        st = stemmers[language] = snowballstemmer.stemmer(language)
+    return st
+
+
+def stem(word: str, script: str) -> str:
+    """``word`` (lowercase, accents kept: Russian й and Hindi's virama are part of the endings the stemmer
+    knows) stemmed by ``script``'s stemmer."""
+    return stemmer(STEMMED[script]).stemWord(word)

@@ -21,7 +21,7 @@ from storytrace.cluster import components
 from storytrace.dedup import LEVELS
 from storytrace.errors import InputError, StorytraceError
 from storytrace.eval.dataset import CopyLabel, CopyPair, Dataset, LabeledPair, PairTask, Split, TruthPassage, split_of
-from storytrace.eval.pairs_file import more_lines, read_pairs
+from storytrace.eval.pairs_file import SHOWN, more_lines, read_pairs
 from storytrace.ingest.records import build_article, pick_fields, resolve_columns
 from storytrace.model import Article, ReadError
 
@@ -339,9 +339,8 @@ def _json_lines(path: Path, problems: list[str]) -> Iterator[tuple[int, Any]]:
 
 class _Problems:
     """Problem lines, the first few of each kind in full and the rest of that kind counted in one line: a
-    file whose every other line lacks a label is one kind of mistake, not hundreds of lines to read."""
-
-    SHOWN = 5  # as the pairs file shows (eval.pairs_file); its summary line is the same one (more_lines)
+    file whose every other line lacks a label is one kind of mistake, not hundreds of lines to read. As the
+    pairs file counts them (eval.pairs_file), with the same summary line."""
 
     def __init__(self, out: list[str]) -> None:
         self.out = out
@@ -350,7 +349,7 @@ class _Problems:
     def add(self, kind: str, where: str, line: int, message: str) -> None:
         seen = self.kinds.setdefault(kind, [0, 0, 0])
         seen[0] += 1
-        if seen[0] <= self.SHOWN:
+        if seen[0] <= SHOWN:
             self.out.append(f"{where}:{line}: {message}")
         else:
             seen[1] = seen[1] or line
@@ -358,8 +357,8 @@ class _Problems:
 
     def close(self, where: str) -> None:
         for kind, (count, first, last) in self.kinds.items():
-            if count > self.SHOWN:
-                self.out.append(more_lines(where, count - self.SHOWN, first, last, kind))
+            if count > SHOWN:
+                self.out.append(more_lines(where, count - SHOWN, first, last, kind))
 
 
 def _label(value: Any) -> str | None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from storytrace.errors import InputError
 from storytrace.ingest.decode import DecodeError, decode_line, is_utf16
+from storytrace.ingest.tabular import salvage_gzip
 
 __all__ = ["more_lines", "read_pairs"]
 
@@ -26,7 +27,7 @@ COLUMNS = ("a", "b", "label")
 _YES = frozenset({"1", "true", "yes", "y", "t"})
 _NO = frozenset({"0", "false", "no", "n", "f"})
 _DELIMITERS = (",", "\t", ";", "|")  # European spreadsheets save CSV with semicolons
-_SHOWN = 5  # problems of one kind written out in full; the rest of that kind are counted in one line
+SHOWN = 5  # problems of one kind written out in full; the rest of that kind are counted in one line
 
 Row = tuple[str, str, float]
 
@@ -62,14 +63,12 @@ def _raw_lines(path: Path) -> tuple[list[bytes | str], str | None]:
     """The file's lines, and a note when a cut-off .gz ended early: a truncated download loses its tail,
     not the pairs before it."""
     try:
-        if not path.name.lower().endswith(".gz"):
-            data, cut = path.read_bytes(), None
-        else:
+        data, cut = path.read_bytes(), None
+        if path.name.lower().endswith(".gz"):
             try:
-                data, cut = gzip.decompress(path.read_bytes()), None
+                data = gzip.decompress(data)
             except (EOFError, OSError, zlib.error) as exc:
-                whole = zlib.decompressobj(wbits=31).decompress(path.read_bytes())
-                data, cut = whole[: whole.rfind(b"\n") + 1], f"cannot read further: {exc}"
+                data, cut = salvage_gzip(data), f"cannot read further: {exc}"
     except (OSError, zlib.error) as exc:
         raise InputError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     if is_utf16(data):  # Excel's "Unicode Text" export
@@ -119,15 +118,16 @@ class _Problems:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.shown: list[tuple[int, str, str]] = []
-        self.hidden: dict[str, list[int]] = {}  # kind -> lines not shown
-        self.count: dict[str, int] = {}
+        self.seen: dict[str, list[int]] = {}  # kind -> [count, first and last line not shown]
 
     def add(self, kind: str, line: int, message: str) -> None:
-        self.count[kind] = self.count.get(kind, 0) + 1
-        if self.count[kind] <= _SHOWN:
+        seen = self.seen.setdefault(kind, [0, 0, 0])
+        seen[0] += 1
+        if seen[0] <= SHOWN:
             self.shown.append((line, kind, f"{self.path}:{line}: {message}"))
         else:
-            self.hidden.setdefault(kind, []).append(line)
+            seen[1] = seen[1] or line
+            seen[2] = line
 
     def lines(self) -> list[str]:
         out: list[str] = []
@@ -135,9 +135,9 @@ class _Problems:
         for _, kind, text in sorted(self.shown, key=lambda s: s[0]):
             out.append(text)
             written[kind] = written.get(kind, 0) + 1
-            rest = self.hidden.get(kind)
-            if rest and written[kind] == _SHOWN:
-                out.append(more_lines(str(self.path), len(rest), rest[0], rest[-1], "like it"))
+            count, first, last = self.seen[kind]
+            if count > SHOWN and written[kind] == SHOWN:
+                out.append(more_lines(str(self.path), count - SHOWN, first, last, "like it"))
         return out
 
 

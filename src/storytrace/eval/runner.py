@@ -237,11 +237,10 @@ def cluster_misses(gold: dict[str, str], labels: dict[str, str]) -> list[dict[st
         label = labels.get(aid, f"single:{aid}")
         by_cluster.setdefault(label, []).append(aid)
         by_story.setdefault(story, set()).add(label)
-    merged = [{"metric": "merged", "members": len(ids), "stories": sorted({gold[i] for i in ids}),
-               "articles": sorted(ids)[:5]}
-              for ids in by_cluster.values() if len({gold[i] for i in ids}) > 1]
-    split = [{"metric": "split", "story": story, "clusters": len(clusters),
-              "members": sum(1 for s in gold.values() if s == story)}
+    sizes = Counter(gold.values())
+    merged = [{"metric": "merged", "members": len(ids), "stories": sorted(stories), "articles": sorted(ids)[:5]}
+              for ids, stories in ((ids, {gold[i] for i in ids}) for ids in by_cluster.values()) if len(stories) > 1]
+    split = [{"metric": "split", "story": story, "clusters": len(clusters), "members": sizes[story]}
              for story, clusters in by_story.items() if len(clusters) > 1]
     return (sorted(merged, key=lambda x: (-x["members"], x["stories"]))
             + sorted(split, key=lambda x: (-x["members"], x["story"])))

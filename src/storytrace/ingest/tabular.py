@@ -48,12 +48,17 @@ class _Utf8Lines(io.RawIOBase):
         super().close()
 
 
+def salvage_gzip(data: bytes) -> bytes:
+    """What cut-off gzip ``data`` still holds, up to its last whole line: a truncated download loses its
+    tail, not its first lines."""
+    whole = zlib.decompressobj(wbits=31).decompress(data)
+    return whole[: whole.rfind(b"\n") + 1]
+
+
 def _salvaged_gzip(path: Path) -> tuple[IO[bytes], int]:
-    """What a cut-off .gz file still holds, up to its last whole line, and how many lines that is: a
-    truncated download loses its tail, not its first lines. (gzip.open raises before the first line of a
-    file shorter than its read buffer.)"""
-    data = zlib.decompressobj(wbits=31).decompress(path.read_bytes())
-    whole = data[: data.rfind(b"\n") + 1]
+    """:func:`salvage_gzip` of a file, and how many lines that is. (gzip.open raises before the first line
+    of a file shorter than its read buffer.)"""
+    whole = salvage_gzip(path.read_bytes())
     return io.BytesIO(whole), whole.count(b"\n")
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
 from storytrace.errors import StorytraceError
+from storytrace.index import STORY_ORDERS
 from storytrace.server.access import IndexAccess, cpu_bound
 from storytrace.server.api import MAX_TEXT, check_date, check_site_order
 from storytrace.server.render import ServerLinks, render
@@ -16,7 +17,6 @@ from storytrace.server.views import article_view, compare_texts, pair_view, site
 
 router = APIRouter(include_in_schema=False)
 LINKS = ServerLinks()
-ORDERS = ("size", "recent", "oldest")
 
 
 def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -37,8 +37,8 @@ def stories_page(
     order: str = "size",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> HTMLResponse:
-    if order not in ORDERS:
-        raise HTTPException(400, f"order={order!r}: use one of {', '.join(ORDERS)}")
+    if order not in STORY_ORDERS:
+        raise HTTPException(400, f"order={order!r}: use one of {', '.join(STORY_ORDERS)}")
     index = _access(request).reader()
     limit = request.app.state.config.page_size
     stories = index.stories(

@@ -562,8 +562,8 @@ class SQLiteStore(Store):
             " members FROM stories WHERE id = ?", (story_id,)).fetchone()
         return _story(row) if row else None
 
-    def pairs(self, *, copy: str | None = None, story: str | None = None,
-              article_id: str | None = None) -> Iterator[Relation]:
+    def pairs(self, *, copy: str | None = None, story: str | None = None, article_id: str | None = None,
+              limit: int | None = None, offset: int = 0) -> Iterator[Relation]:
         where: list[str] = []
         args: list[Any] = []
         if copy:
@@ -579,7 +579,8 @@ class SQLiteStore(Store):
              " FROM pairs p JOIN articles x ON x.n = p.a JOIN articles y ON y.n = p.b")
         if where:
             q += " WHERE " + " AND ".join(where)
-        q += " ORDER BY p.a, p.b"
+        q += " ORDER BY p.a, p.b LIMIT ? OFFSET ?"  # paged here: a skipped row is never decoded
+        args += [-1 if limit is None else limit, offset]
         for a, b, c, s, sc, pa, pb, dg in self.db.execute(q, args):
             earlier = None
             if pa and pb and pa != pb:
