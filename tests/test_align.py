@@ -188,6 +188,34 @@ def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated() -> No
     assert align(a, b.replace(splice, aside)).unrelated_b == []
 
 
+def test_a_splice_sharing_a_core_key_only_in_a_common_form_is_unrelated() -> None:
+    # "reported"/"reports" (rare enough to be core words) run through the story; the splice says "report",
+    # a form as common as "government", which is no more evidence of its subject than that word.
+    news = ("Local papers reported the vote within minutes. Radio stations reported it too. "
+            "Several reports reached Paris before midnight.")
+    splice = ("A broadcaster in Manila went off the air after officials said it failed to report its "
+              "earnings, ending decades of evening bulletins.")
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3 + " " + news
+    b = S1 + " " + S2 + " " + S3 + " " + news + "\n\n" + splice + "\n\n" + OWN_B
+    assert [s.text for s in align(a, b).unrelated_b] == [splice]
+    # one of the story's own forms of it ("reports") keeps the paragraph related
+    said = splice.replace("failed to report its earnings", "filed late reports of its earnings")
+    assert align(a, b.replace(splice, said)).unrelated_b == []
+
+
+def test_a_link_line_sharing_a_story_word_is_still_a_link() -> None:
+    # Every line that ends no sentence repeats "Related": they are a page's links to other stories, so the
+    # one whose headline happens to share a word of the story ("tram") is one of them too.
+    links = ["Related: Flooding closes schools in Leeds", "Related: Tram drivers strike in Lyon",
+             "Related: Heatwave grips southern Spain"]
+    a = OWN_A + "\n\n" + S1 + " " + S2 + "\n\n" + S3
+    b = "\n\n".join([S1 + " " + S2, links[0], S3, links[1], OWN_B, links[2]])
+    assert [s.text for s in align(a, b).unrelated_b] == links
+    # without the template the same line is judged by its words, and "tram" ties it to the story
+    b = "\n\n".join([S1 + " " + S2, links[0], S3, "Tram drivers strike in Lyon", OWN_B, links[2]])
+    assert "Tram drivers strike in Lyon" not in [s.text for s in align(a, b).unrelated_b]
+
+
 def test_on_topic_paragraphs_sharing_names_are_not_unrelated() -> None:
     a = OWN_A + "\n\n" + S1 + "\n\n" + "Johanna Rolland said the Nantes tram would be finished by 2027."
     b = S2 + "\n\n" + OWN_B + "\n\n" + "Johanna Rolland defended the cost of the tram line."

@@ -895,7 +895,9 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
         # rarer than the commonest English (see _CORE_MIN_WEIGHT). Text that names one of them ("the
         # tram") is about the story even when it brings new names along.
         core = {k for k, _ in heapq.nsmallest(_CORE_TERMS, rest.items(), key=lambda kv: (-kv[1], kv[0]))}
-        return not core & weights.keys()
+        # The floor holds on this side too: a core key ("report", from "reported") written in a common form
+        # ("report") is no more evidence than a common word.
+        return not any(weights[k] >= _CORE_MIN_WEIGHT for k in core & weights.keys())
 
     # Lines too short to judge alone, and lines that end no sentence (headlines of links to other stories,
     # captions), are judged first and without one another: a link line after every paragraph shares
@@ -908,7 +910,11 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     short = [x for x, inside in line_sentences.items()
              if x in headlines or sum(len(s.keys) for s in inside) < st.unrelated_min_words]
     template = _template([{k for s in line_sentences[x] for k in s.weights} for x in headlines])
-    foreign = [x for x in short if unrelated([x], 1, short, template)]
+    # A line that holds the template is one of those links, whatever its headline shares with the story
+    # ("Related: ... dies aged 84" beside a report of deaths).
+    foreign = [x for x in short
+               if (x in headlines and any(template.intersection(s.weights) for s in line_sentences[x]))
+               or unrelated([x], 1, short, template)]
     if sum(len(s.keys) for s in inside_of(foreign)) < st.unrelated_min_words:
         foreign = []
     found = list(foreign)
