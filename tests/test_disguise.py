@@ -80,6 +80,21 @@ def test_a_function_word_deleted_wherever_the_source_has_it() -> None:
     assert disguises(copy, SOURCE, []) == ()
 
 
+def test_a_function_word_deleted_all_but_once_is_still_dropped() -> None:
+    # A copier whose spinner spared the headline keeps one "of" of nine: no likelier by chance than losing
+    # all of five, which is the least that counts.
+    first = SOURCE.index("of ") + 3
+    copy = SOURCE[:first] + SOURCE[first:].replace("of ", "")
+    assert copy.count("of ") == 1 and SOURCE.count("of ") == 9
+    (d,) = disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])
+    assert d.kind == "dropped_words" and d.count == 8
+    # keeping three of nine is what an editor's rewording can do: not named
+    third = [i for i in range(len(SOURCE)) if SOURCE.startswith("of ", i)][2] + 3
+    kept = SOURCE[:third] + SOURCE[third:].replace("of ", "")
+    assert kept.count("of ") == 3
+    assert disguises(kept, SOURCE, [(0, len(kept), 0, len(SOURCE))]) == ()
+
+
 def test_swapped_words_and_changed_figures_inside_copied_passages() -> None:
     copy = SOURCE.replace("said on", "stated on").replace("Residents", "Inhabitants").replace("40 million", "45 million")
     found = {d.kind: d for d in disguises(copy, SOURCE, [(0, len(copy), 0, len(SOURCE))])}

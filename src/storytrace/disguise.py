@@ -9,6 +9,7 @@ describes these tricks; the thresholds below are where a trick stops being chanc
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Container, Sequence
 from itertools import chain
@@ -37,7 +38,11 @@ COPIER_TRICKS = ("lookalike_letters", "hidden_characters", "missing_spaces", "dr
 # losing every one of them is no accident.
 _DROPPABLE = ("of", "the", "a", "an", "to", "and", "in", "that")
 _MIN_DROPPED = 5       # occurrences in the other text before a word's absence counts
-_KEPT_SHARE = 0.1      # ... and this text keeps at most this share of the expected number
+_KEPT_SHARE = 0.1      # ... and this text keeps at most this share of the expected number, or a number
+# no likelier by chance (Poisson) than losing all of _MIN_DROPPED: a copier who spared the headline keeps
+# 1 "of" of 10, which says as much as 0 of 5.
+_DROP_CHANCE = math.exp(-_MIN_DROPPED)
+_KEPT_AT_MOST = 0.25   # ... but never more than this share: a rewording drops some, a spinner all of them
 _MIN_EXTRA = 2         # look-alike words, words with hidden characters or glued stops beyond the other text's
 _MAX_SWAP_WORDS = 3    # a swap replaces at most this many words by at most this many
 _EXAMPLES = 3
@@ -90,9 +95,18 @@ def _dropped(words: Counter[str], others: Counter[str]) -> list[tuple[str, int]]
         return []
     out = []
     for w in _DROPPABLE:
-        if others[w] >= _MIN_DROPPED and words[w] <= _KEPT_SHARE * others[w] * n / n_other:
+        expected = others[w] * n / n_other
+        if others[w] < _MIN_DROPPED or words[w] > _KEPT_AT_MOST * expected:
+            continue
+        if words[w] <= _KEPT_SHARE * expected or _poisson_cdf(words[w], expected) <= _DROP_CHANCE:
             out.append((w, others[w] - words[w]))
     return out
+
+
+def _poisson_cdf(k: int, mean: float) -> float:
+    from scipy.special import pdtr  # imported here: 30 ms that reading most pairs never needs
+
+    return float(pdtr(k, mean))
 
 
 def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], list[str]]:
