@@ -133,7 +133,9 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
                 if w >= 4.0:
                     rare[k] = rare.get(k, 0.0) + w
         core = {k for k, _ in sorted(rare.items(), key=lambda kv: (-kv[1], kv[0]))[:8]}
-        return bool(total and shared / total < st.unrelated_share and not core & weights.keys())
+        # a core word counts only in a form past the same floor here too
+        return bool(total and shared / total < st.unrelated_share
+                    and not any(weights[k] >= 4.0 for k in core & weights.keys()))
 
     # runs of adjacent paragraphs no passage touches. Lines too short alone, or ending no sentence, count
     # first: when each looks unrelated without the other such lines and without the words that at least
@@ -153,7 +155,9 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
     short = [x for x in open_lines if x in headlines or words([x]) < st.unrelated_min_words]
     held = Counter(k for x in headlines for k in {k for s in own if within(s, [x]) for k in s.weights})
     template = {k for k, n in held.items() if len(headlines) >= 3 and n * 2 >= len(headlines) and n >= 3}
-    foreign = [x for x in short if unrelated([x], 1, short, template)]
+    # a line ending no sentence that holds a template word is a link, whatever else it shares
+    foreign = [x for x in short if (x in headlines and {k for s in own if within(s, [x]) for k in s.weights} & template)
+               or unrelated([x], 1, short, template)]
     if words(foreign) < st.unrelated_min_words:
         foreign = []
     found = list(foreign)
