@@ -298,9 +298,9 @@ def _mark_keys(db, version: str) -> None:
     con.close()
 
 
-@pytest.mark.parametrize("version", ["4", "5"])
-def test_an_index_of_version_4_or_5_keys_with_latin_text_only_is_current(tmp_path, version) -> None:
-    # Versions 5 and 6 changed only how text in other scripts is keyed and weighed.
+@pytest.mark.parametrize("version", ["4", "5", "6"])
+def test_an_index_of_version_4_to_6_keys_with_english_text_only_is_current(tmp_path, version) -> None:
+    # Versions 5 to 7 changed only how text in other scripts and other languages is keyed and weighed.
     db = tmp_path / "en.db"
     with Index(db) as index:
         index.add([Article(id="a", text="Syrian prime minister survives an attack in Damascus, officials say.")])
@@ -311,8 +311,14 @@ def test_an_index_of_version_4_or_5_keys_with_latin_text_only_is_current(tmp_pat
         assert not index.older_keys and index.store.get_meta("word_keys") == WORD_KEYS
 
 
+GERMAN = ("Das Hochwasser der Donau hat am Dienstag Tausende Menschen in Passau gezwungen, ihre Wohnungen zu "
+          "verlassen. Die Feuerwehr brachte die Bewohner der Altstadt mit Booten in Sicherheit, und die Stadt "
+          "richtete in mehreren Schulen Notunterkünfte ein.")
+
+
 @pytest.mark.parametrize(("version", "other"), [("4", "俄罗斯总统普京周二在莫斯科会见了伊朗官员。"),
-                                                ("5", "Президент России встретился в Москве с иранскими чиновниками.")])
+                                                ("5", "Президент России встретился в Москве с иранскими чиновниками."),
+                                                ("5", GERMAN), ("6", GERMAN)])
 def test_an_index_of_older_keys_holding_other_scripts_is_named_older(tmp_path, version, other) -> None:
     db = tmp_path / "other.db"
     with Index(db) as index:

@@ -24,6 +24,7 @@ from scipy import sparse
 
 from .config import Settings
 from .model import Passage, Span
+from .language import ENGLISH
 from .normalize import paragraph_spans, remember, sentence_spans, tokenize
 from .weights import idfs
 
@@ -68,7 +69,7 @@ def sentences_of(text: str) -> list[Sentence]:
     tokens = tokenize(text)
     mask = tokens.content
     return _sentences(sentence_spans(text), list(compress(tokens.starts, mask)), list(compress(tokens.keys, mask)),
-                      list(compress(tokens.folded, mask)), list(compress(tokens.caps, mask)))
+                      list(compress(tokens.folded, mask)), list(compress(tokens.caps, mask)), tokens.language)
 
 
 # A name is a capitalised word as rare as a name (weight >= 5: Zipf frequency under 4) that does not open
@@ -89,13 +90,14 @@ def _contrasted(dice: float, a: Sentence, b: Sentence) -> float:
 
 
 def _sentences(spans: list[tuple[int, int]], starts: list[int], keys: list[str],
-               folded: list[str], caps: list[bool] | None = None) -> list[Sentence]:
+               folded: list[str], caps: list[bool] | None = None, language: str = ENGLISH) -> list[Sentence]:
     """Sentences from the content tokens' starts, keys and folded forms (the weight of a key is that of
-    its first form in the sentence), with their names when ``caps`` (capitalised or not) is given."""
+    its first form in the sentence, in the text's ``language``), with their names when ``caps``
+    (capitalised or not) is given."""
     out: list[Sentence] = []
     # Every form's weight in one pass of C-level calls (idf is cached); a sentence's keys then become
     # its weights dict in one dict(zip(...)) when no key repeats, which is the common case.
-    ws = idfs(folded)
+    ws = idfs(folded, language)
     for a, b in spans:
         lo = bisect_left(starts, a)
         hi = bisect_left(starts, b, lo)
@@ -138,7 +140,7 @@ def _one(text: str) -> Sentence:
     tokens = tokenize(text)
     mask = tokens.content
     return _sentences([(0, len(text))], list(compress(tokens.starts, mask)), list(compress(tokens.keys, mask)),
-                      list(compress(tokens.folded, mask)), list(compress(tokens.caps, mask)))[0]
+                      list(compress(tokens.folded, mask)), list(compress(tokens.caps, mask)), tokens.language)[0]
 
 
 # Below this many sentence pairs the plain loop is cheaper than building sparse matrices.
@@ -286,7 +288,7 @@ def _make_doc(text: str) -> _Doc:
     starts = list(compress(tokens.starts, mask))
     ends = list(compress(tokens.ends, mask))
     sents = _sentences(sentence_spans(text), starts, keys, list(compress(tokens.folded, mask)),
-                       list(compress(tokens.caps, mask)))
+                       list(compress(tokens.caps, mask)), tokens.language)
     which = [-1] * len(keys)
     first = [-1] * len(sents)
     last = [-1] * len(sents)

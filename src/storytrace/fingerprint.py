@@ -173,7 +173,7 @@ def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lea
         tf.update(ks[: bisect_left(idx, lead)])
     # Walking backwards, the last write per key is its first occurrence.
     first = dict(zip(reversed(ks), map(tokens.folded.__getitem__, reversed(idx))))
-    weights = idfs(list(map(first.__getitem__, tf)))
+    weights = idfs(list(map(first.__getitem__, tf)), tokens.language)
     if tf and max(tf.values()) >= len(_LOG_TF):
         _LOG_TF.extend(1.0 + math.log(c) for c in range(len(_LOG_TF), max(tf.values()) + 1))
     log_tf = _LOG_TF
@@ -244,7 +244,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     caps, folded = tokens.caps, tokens.folded
     ent_idx = [
         i for i in content_idx
-        if (caps[i] and (i not in sentence_initial or idf(folded[i]) >= 5.0))
+        if (caps[i] and (i not in sentence_initial or idf(folded[i], tokens.language) >= 5.0))
         or (keys[i].isdigit() and len(keys[i]) >= 2)
     ]
     title_len = len(article.title)

@@ -36,7 +36,8 @@ from .ingest.boilerplate import MAX_REPEATED_LINE
 from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
-from .normalize import GLUED_STOPS, exact_marks
+from .language import ENGLISH
+from .normalize import GLUED_STOPS, exact_marks, language_of
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
 from .scripts import letter_script
@@ -55,19 +56,27 @@ BATCH_SIZE = 1000
 #: figures alone make no names vector (a script without capitals has no other names), and a word wholly in
 #: Cyrillic or Greek keeps its letters in any case ("Москва", "МОСКВА" -> "москва"; it was read half Latin).
 #: 6: a word of Cyrillic, Greek, Arabic, Devanagari, Tamil or Armenian letters is stemmed in its own language
-#: ("Орском" -> "орск"; storytrace.scripts).
-WORD_KEYS = "6"
+#: ("Орском" -> "орск"; storytrace.scripts). 7: a text in German, French, Spanish or another language of
+#: storytrace.language is stemmed and weighed in it ("Regierungen" -> "regier").
+WORD_KEYS = "7"
 _OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 
+def _keyed_otherwise_than_6(text: str) -> bool:
+    """Whether storytrace keys ``text`` otherwise since word keys 7: a text in a language other than English
+    (storytrace.language)."""
+    return language_of(text) != ENGLISH
+
+
 def _keyed_otherwise_than_4(text: str) -> bool:
-    """Whether storytrace keys ``text`` otherwise since word keys 5 or 6 (an index holding no such text is
-    current): digits of other scripts, dandas, or letters of any script but Latin."""
-    if text.isascii():
-        return False
-    if _OTHER_DIGIT.search(text) is not None or "\u0964" in text or "\u0965" in text:
-        return True
-    return any(c.isalpha() and letter_script(c) != "LATIN" for c in set(text) if not c.isascii())
+    """Whether storytrace keys ``text`` otherwise since word keys 5, 6 or 7 (an index holding no such text
+    is current): digits of other scripts, dandas, letters of any script but Latin, or another language."""
+    if not text.isascii():
+        if _OTHER_DIGIT.search(text) is not None or "\u0964" in text or "\u0965" in text:
+            return True
+        if any(c.isalpha() and letter_script(c) != "LATIN" for c in set(text) if not c.isascii()):
+            return True
+    return _keyed_otherwise_than_6(text)
 
 
 #: The version of the check that calls near the stored exact copies of a disguised text
@@ -202,7 +211,8 @@ class Index:
         # still match, a little less well, until the index is built again.
         keys = self.store.get_meta("word_keys")
         if not readonly and ((keys is None and not articles)
-                             or (keys in ("4", "5") and not self.store.any_text(_keyed_otherwise_than_4))):
+                             or (keys in ("4", "5") and not self.store.any_text(_keyed_otherwise_than_4))
+                             or (keys == "6" and not self.store.any_text(_keyed_otherwise_than_6))):
             self.store.set_meta("word_keys", WORD_KEYS)
             keys = WORD_KEYS
         self.older_keys = keys != WORD_KEYS and bool(articles)

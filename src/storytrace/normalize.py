@@ -26,12 +26,14 @@ import numpy as np
 import orjson
 import snowballstemmer
 
+from .language import ENGLISH, LATIN_STEMMERS, SAMPLE_WORDS, text_language
 from .lookalike import read_letters
 from .scripts import STEMMED, stem, stemmer, word_script
 
 __all__ = [
     "Tokens",
     "fold",
+    "language_of",
     "word_key",
     "tokenize",
     "sentence_spans",
@@ -131,10 +133,11 @@ def _without_marks(w: str) -> str:
 
 
 @lru_cache(maxsize=500_000)
-def word_key(word: str) -> str:
+def word_key(word: str, language: str = ENGLISH) -> str:
     """The matching key of one word: folded, possessive dropped, stemmed ('Sanctions' -> 'sanction'), and a
     country's adjective keyed as the country ('Syrian' -> 'syria'). A word of another script is stemmed in
-    its own language (storytrace.scripts: 'Орском' -> 'орск')."""
+    its own language (storytrace.scripts: 'Орском' -> 'орск'), and a word of Latin letters in the text's
+    ``language`` (storytrace.language: 'Regierungen' -> 'regier' in German)."""
     w = fold(word)
     if not w.isascii():
         script = word_script(w)
@@ -145,6 +148,14 @@ def word_key(word: str) -> str:
                 return stem(w, script)
             # stemmed before fold drops the marks: Russian endings hold й, Hindi ones a virama
             return _without_marks(stem(_read(word).lower(), script)).casefold()
+    if language != ENGLISH and not w.isdigit():
+        read = _read(word).lower()
+        if "'" in read or "’" in read:
+            # An elided article ("l'armée", "dell'esercito") or a suffix after a name ("Türkiye'nin"): the
+            # word is its longest part.
+            read = max(read.replace("’", "'").split("'"), key=len)
+        # stemmed with its accents, which French and Spanish endings hold, then folded as any key is
+        return _without_marks(stemmer(LATIN_STEMMERS[language][1]).stemWord(read)).casefold()
     if w.endswith("'s"):
         w = w[:-2]
     w = w.replace("'", "")
@@ -239,6 +250,8 @@ class Tokens:
     # The words as written (``_WORD.findall`` of the text), when the tokenizer kept them (it does, but for a
     # text with Han or kana characters, which it splits otherwise).
     words: list[str] = field(default_factory=list)
+    # The text's language (storytrace.language), which its keys were stemmed in and its words are weighed in.
+    language: str = ENGLISH
 
     def __post_init__(self) -> None:
         if len(self.content) != len(self.keys):
@@ -252,6 +265,8 @@ _TOKEN_CACHE: dict[str, Tokens] = {}
 _TOKEN_CACHE_SIZE = 1536  # above a scan batch, so verifying a batch finds its texts still tokenized
 _WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
+# The same for the words of texts in each other language (storytrace.language): keyed apart from English.
+_WORD_INFO_IN: dict[str, dict[str, tuple[str, str, bool, bool]]] = {}
 
 
 def remember(cache: dict[str, Any], text: str, value: Any, size: int = _TOKEN_CACHE_SIZE) -> None:
@@ -264,13 +279,26 @@ def remember(cache: dict[str, Any], text: str, value: Any, size: int = _TOKEN_CA
     cache[text] = value
 
 
-def _word_info(w: str) -> tuple[str, str, bool, bool]:
-    key = word_key(w)
+def _word_info(w: str, language: str = ENGLISH) -> tuple[str, str, bool, bool]:
+    key = word_key(w, language)
     info = (key, fold(w), w[:1].isupper(), is_content(key))
-    if len(_WORD_INFO) >= _WORD_INFO_SIZE:
-        _WORD_INFO.clear()
-    _WORD_INFO[w] = info
+    cache = _WORD_INFO if language == ENGLISH else _WORD_INFO_IN.setdefault(language, {})
+    if len(cache) >= _WORD_INFO_SIZE:
+        cache.clear()
+    cache[w] = info
     return info
+
+
+def _language(words: list[str]) -> str:
+    """storytrace.language's language of a text, from its first words."""
+    return text_language(list(map(fold, words[:SAMPLE_WORDS])), STOP_WORDS)
+
+
+def language_of(text: str) -> str:
+    """The language :func:`tokenize` keys ``text`` in (storytrace.language; English for a CJK text)."""
+    if has_cjk(text):
+        return ENGLISH
+    return _language(_WORD_SPLIT.split(text, SAMPLE_WORDS)[1::2])
 
 
 _I0, _I1, _I2, _I3 = (itemgetter(i) for i in range(4))
@@ -294,16 +322,18 @@ def tokenize(text: str) -> Tokens:
     else:
         words = parts[1::2]
         bounds = list(accumulate(map(len, parts)))
+        language = ENGLISH if cjk else _language(words)
+        cache = _WORD_INFO if language == ENGLISH else _WORD_INFO_IN.setdefault(language, {})
         try:
             # Indexing raises on the first new word; testing the results for None compared every one of them.
-            infos = list(map(_WORD_INFO.__getitem__, words))
+            infos = list(map(cache.__getitem__, words))
         except KeyError:
-            get = _WORD_INFO.get
-            infos = [get(w) or _word_info(w) for w in words]
+            get = cache.get
+            infos = [get(w) or _word_info(w, language) for w in words]
         # A CJK text's words are not _WORD's (its characters split apart), so it keeps none: the exact
         # hash reads the text with _WORD, as indexes stored before the split did.
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), bounds[0:-1:2], bounds[1::2],
-                        list(map(_I2, infos)), list(map(_I3, infos)), [] if cjk else words)
+                        list(map(_I2, infos)), list(map(_I3, infos)), [] if cjk else words, language)
     remember(_TOKEN_CACHE, text, tokens)
     return tokens
 

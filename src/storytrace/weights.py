@@ -1,4 +1,5 @@
-"""How much a word says about a story: inverse frequency in general English.
+"""How much a word says about a story: inverse frequency in general English, or in the language of a text
+that storytrace.language identifies as another.
 
 Word weights come from wordfreq's bundled frequency lists rather than from the corpus being scanned.
 That keeps a comparison of two articles the same whether they sit in an index of ten articles or ten
@@ -10,10 +11,12 @@ and still lets rare names ("Velayati") outweigh common words ("said"). A Chinese
 from __future__ import annotations
 
 import math
+import unicodedata
 from functools import lru_cache
 
 from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
 
+from .language import ENGLISH, LATIN_STEMMERS
 from .normalize import fold, is_cjk
 
 __all__ = ["idf", "idfs"]
@@ -48,6 +51,7 @@ def _plain_words_agree() -> bool:
 
 _IDFS: dict[str, float] = {}
 _IDFS_SIZE = 500_000
+_IDFS_IN: dict[str, dict[str, float]] = {}  # the same for the words of texts in other languages
 
 
 @lru_cache(maxsize=1)
@@ -84,23 +88,50 @@ def _idf(folded_word: str) -> float:
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
 
 
-def idf(folded_word: str) -> float:
+@lru_cache(maxsize=4)
+def _folded_zipfs(language: str) -> dict[str, float]:
+    """Zipf frequency of each folded word in wordfreq's list of ``language`` (storytrace.language's code).
+
+    Keyed by the folded form, since that is what is weighed: "armée" and "armee" are one word there, and the
+    forms that fold together ("a" and "à") add up. Folded here without normalize.fold's cache, which the
+    list's half a million words would flush."""
+    out: dict[str, float] = {}
+    for word, freq in get_frequency_dict(LATIN_STEMMERS[language][0], "best").items():
+        if not word.isascii():
+            word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+        key = word.casefold()
+        out[key] = out.get(key, 0.0) + freq
+    return {k: freq_to_zipf(f) for k, f in out.items()}
+
+
+def _idf_in(folded_word: str, language: str) -> float:
+    if folded_word.isdigit() or (len(folded_word) == 1 and is_cjk(folded_word)):
+        return _idf(folded_word)
+    z = _folded_zipfs(language).get(folded_word, 0.0)
+    return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
+
+
+def idf(folded_word: str, language: str = ENGLISH) -> float:
     """-log10 of the word's frequency per billion words, shifted to [0, ~9]; unknown words weigh most.
+    ``language``: the text's (storytrace.language), whose frequency list weighs it.
 
     Remembered in a plain dict, emptied when full: a hit in a bounded LRU cache (which relinks its entry
     on every hit) cost more than the weighting it serves, for each term of each vector."""
-    v = _IDFS.get(folded_word)
+    cache = _IDFS if language == ENGLISH else _IDFS_IN.setdefault(language, {})
+    v = cache.get(folded_word)
     if v is None:
-        if len(_IDFS) >= _IDFS_SIZE:
-            _IDFS.clear()
-        v = _IDFS[folded_word] = _idf(folded_word)
+        if len(cache) >= _IDFS_SIZE:
+            cache.clear()
+        v = cache[folded_word] = _idf(folded_word) if language == ENGLISH else _idf_in(folded_word, language)
     return v
 
 
-def idfs(folded_words: list[str]) -> list[float]:
-    """``[idf(w) for w in folded_words]``, with no Python call per word once every word has been seen."""
+def idfs(folded_words: list[str], language: str = ENGLISH) -> list[float]:
+    """``[idf(w, language) for w in folded_words]``, with no Python call per word once every word has been
+    seen."""
+    cache = _IDFS if language == ENGLISH else _IDFS_IN.setdefault(language, {})
     try:
         # Indexing raises on the first new word; testing the results for None compared every one of them.
-        return list(map(_IDFS.__getitem__, folded_words))
+        return list(map(cache.__getitem__, folded_words))
     except KeyError:
-        return list(map(idf, folded_words))
+        return [idf(w, language) for w in folded_words]
