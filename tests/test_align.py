@@ -173,34 +173,37 @@ def test_a_splice_between_link_lines_is_judged_without_them() -> None:
     assert [s.text for s in align(a, b).unrelated_b] == [links[0], splice, links[1], links[2]]
 
 
-def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated() -> None:
+# (words both texts share, a splice that shares one of them, the splice made related by a word of the story)
+_COMMON_WORD_SPLICES = {
     # "government" runs through the tram story (it is among the words its texts use most), and the
-    # spliced paragraph about a broadcaster names a government too: too common a word to make it related.
-    council = ("The regional government pays half of the cost. The national government pays the rest. "
-               "The city government pays nothing. Each government signed the deal on Monday.")
-    splice = ("A broadcaster in Manila went off the air after the government ordered it shut over an "
-              "expired licence, ending decades of evening bulletins.")
-    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3 + " " + council
-    b = S1 + " " + S2 + " " + S3 + " " + council + "\n\n" + splice + "\n\n" + OWN_B
-    assert [s.text for s in align(a, b).unrelated_b] == [splice]
-    # a paragraph naming a word of the story's own ("tram") stays related, however new its other words
-    aside = "Tram enthusiasts from Angers travelled over for the vote, wearing matching scarves."
-    assert align(a, b.replace(splice, aside)).unrelated_b == []
-
-
-def test_a_splice_sharing_a_core_key_only_in_a_common_form_is_unrelated() -> None:
+    # spliced paragraph about a broadcaster names a government too: too common a word to make it related;
+    # a paragraph naming a word of the story's own ("tram") stays related, however new its other words.
+    "a common word": (
+        "The regional government pays half of the cost. The national government pays the rest. "
+        "The city government pays nothing. Each government signed the deal on Monday.",
+        "A broadcaster in Manila went off the air after the government ordered it shut over an "
+        "expired licence, ending decades of evening bulletins.",
+        "Tram enthusiasts from Angers travelled over for the vote, wearing matching scarves."),
     # "reported"/"reports" (rare enough to be core words) run through the story; the splice says "report",
-    # a form as common as "government", which is no more evidence of its subject than that word.
-    news = ("Local papers reported the vote within minutes. Radio stations reported it too. "
-            "Several reports reached Paris before midnight.")
-    splice = ("A broadcaster in Manila went off the air after officials said it failed to report its "
-              "earnings, ending decades of evening bulletins.")
-    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3 + " " + news
-    b = S1 + " " + S2 + " " + S3 + " " + news + "\n\n" + splice + "\n\n" + OWN_B
+    # a form as common as "government", which is no more evidence of its subject than that word; one of
+    # the story's own forms of it ("reports") keeps the paragraph related.
+    "a core key in a common form": (
+        "Local papers reported the vote within minutes. Radio stations reported it too. "
+        "Several reports reached Paris before midnight.",
+        "A broadcaster in Manila went off the air after officials said it failed to report its "
+        "earnings, ending decades of evening bulletins.",
+        "A broadcaster in Manila went off the air after officials said it filed late reports of its "
+        "earnings, ending decades of evening bulletins."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_COMMON_WORD_SPLICES))
+def test_a_splice_sharing_only_a_common_word_with_the_story_is_unrelated(case: str) -> None:
+    shared, splice, related = _COMMON_WORD_SPLICES[case]
+    a = OWN_A + "\n\n" + S1 + " " + S2 + " " + S3 + " " + shared
+    b = S1 + " " + S2 + " " + S3 + " " + shared + "\n\n" + splice + "\n\n" + OWN_B
     assert [s.text for s in align(a, b).unrelated_b] == [splice]
-    # one of the story's own forms of it ("reports") keeps the paragraph related
-    said = splice.replace("failed to report its earnings", "filed late reports of its earnings")
-    assert align(a, b.replace(splice, said)).unrelated_b == []
+    assert align(a, b.replace(splice, related)).unrelated_b == []
 
 
 def test_a_link_line_sharing_a_story_word_is_still_a_link() -> None:
