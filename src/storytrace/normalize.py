@@ -289,16 +289,22 @@ def _word_info(w: str, language: str = ENGLISH) -> tuple[str, str, bool, bool]:
     return info
 
 
-def _language(words: list[str]) -> str:
-    """storytrace.language's language of a text, from its first words."""
-    return text_language(list(map(fold, words[:SAMPLE_WORDS])), STOP_WORDS)
+def _infos(words: list[str], language: str) -> list[tuple[str, str, bool, bool]]:
+    """:func:`_word_info` of each word, from the cache where it is there."""
+    cache = _WORD_INFO if language == ENGLISH else _WORD_INFO_IN.setdefault(language, {})
+    try:
+        # Indexing raises on the first new word; testing the results for None compared every one of them.
+        return list(map(cache.__getitem__, words))
+    except KeyError:
+        get = cache.get
+        return [get(w) or _word_info(w, language) for w in words]
 
 
 def language_of(text: str) -> str:
     """The language :func:`tokenize` keys ``text`` in (storytrace.language; English for a CJK text)."""
     if has_cjk(text):
         return ENGLISH
-    return _language(_WORD_SPLIT.split(text, SAMPLE_WORDS)[1::2])
+    return text_language(list(map(fold, _WORD_SPLIT.split(text, SAMPLE_WORDS)[1::2])), STOP_WORDS)
 
 
 _I0, _I1, _I2, _I3 = (itemgetter(i) for i in range(4))
@@ -322,14 +328,12 @@ def tokenize(text: str) -> Tokens:
     else:
         words = parts[1::2]
         bounds = list(accumulate(map(len, parts)))
-        language = ENGLISH if cjk else _language(words)
-        cache = _WORD_INFO if language == ENGLISH else _WORD_INFO_IN.setdefault(language, {})
-        try:
-            # Indexing raises on the first new word; testing the results for None compared every one of them.
-            infos = list(map(cache.__getitem__, words))
-        except KeyError:
-            get = cache.get
-            infos = [get(w) or _word_info(w, language) for w in words]
+        # Keyed as English first: most texts are, and the English keys' folded forms (the same in every
+        # language) are what the language is told from.
+        infos = _infos(words, ENGLISH)
+        language = ENGLISH if cjk else text_language(list(map(_I1, infos[:SAMPLE_WORDS])), STOP_WORDS)
+        if language != ENGLISH:
+            infos = _infos(words, language)
         # A CJK text's words are not _WORD's (its characters split apart), so it keeps none: the exact
         # hash reads the text with _WORD, as indexes stored before the split did.
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), bounds[0:-1:2], bounds[1::2],
