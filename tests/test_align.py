@@ -160,6 +160,21 @@ def test_link_lines_are_judged_without_the_template_they_repeat() -> None:
     assert align(a, "\n\n".join([S1 + " " + S2, answers[0], S3, answers[1], OWN_B, answers[2]])).unrelated_b == []
 
 
+def test_lines_ending_in_another_scripts_full_stop_are_no_links() -> None:
+    # An interview's answers, each given in English and Hindi, repeat "Hindi language" and end in a danda:
+    # sentences, not a page's links, so the repeated words do not make them links.
+    answers = ["((Akram Pasha)) For the past 30 years. ((hi))Hindi language: पिछले तीस साल से।",
+               "((Akram Pasha)) I was fifteen when we came here. ((hi))Hindi language: पंद्रह साल का था।",
+               "((WN)) Yes. ((hi))Hindi language: हाँ।"]
+    a = OWN_A + "\n\n" + S1 + " " + S2 + "\n\n" + S3
+    b = "\n\n".join([S1 + " " + S2, answers[0], S3, answers[1], OWN_B, answers[2]])
+    assert align(a, b).unrelated_b == []
+    # the same lines ending in nothing read as links
+    bare = [x.rstrip("।") for x in answers]
+    b = "\n\n".join([S1 + " " + S2, bare[0], S3, bare[1], OWN_B, bare[2]])
+    assert [s.text for s in align(a, b).unrelated_b] == bare
+
+
 def test_a_splice_between_link_lines_is_judged_without_them() -> None:
     # The spliced paragraph shares a word with each link line ("week", "season", "Spain"): with the link
     # lines counted as part of the story it would pass as related.

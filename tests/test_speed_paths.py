@@ -151,12 +151,15 @@ def _unrelated_reference(text: str, own: list[Sentence], other: list[Sentence],
         else:
             runs.append([(ps, pe)])
     open_lines = [x for run in runs for x in run]
-    headlines = [x for x in open_lines if text[x[0]:x[1]].rstrip()[-1:] not in ".!?…"]
+    headlines = [x for x in open_lines if text[x[0]:x[1]].rstrip()[-1:] not in ".!?…\u0964\u0965\u3002\uff01\uff1f\u061f\u06d4"]
     short = [x for x in open_lines if x in headlines or words([x]) < st.unrelated_min_words]
     held = Counter(k for x in headlines for k in {k for s in own if within(s, [x]) for k in s.weights})
     template = {k for k, n in held.items() if len(headlines) >= 3 and n * 2 >= len(headlines) and n >= 3}
-    # a line ending no sentence that holds a template word is a link, whatever else it shares
-    foreign = [x for x in short if (x in headlines and {k for s in own if within(s, [x]) for k in s.weights} & template)
+    # a line ending no sentence that holds a template word found nowhere else in either text is a link,
+    # whatever else it shares
+    line_keys = {x: {k for s in own if within(s, [x]) for k in s.weights} for x in headlines}
+    elsewhere = {k for s in own if not within(s, headlines) for k in s.weights} | {k for s in other for k in s.weights}
+    foreign = [x for x in short if (x in headlines and (line_keys[x] & template) - elsewhere)
                or unrelated([x], 1, short, template)]
     if words(foreign) < st.unrelated_min_words:
         foreign = []

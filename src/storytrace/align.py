@@ -786,8 +786,10 @@ def _beyond_chance(weight: float, rest_words: int) -> float:
     return weight * math.exp(-rest_words * 10.0 ** -weight)
 
 
-# A paragraph that ends a sentence: its last character a stop, or a closing quote or bracket after one.
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s*$")
+# A paragraph that ends a sentence: its last character a stop, or a closing quote or bracket after one. The
+# stops of other scripts count: the danda (। ॥), the CJK full stops and marks (。！？), the Arabic question
+# mark and the Urdu full stop (؟ ۔); an interview whose answers end in a danda is no list of links.
+_SENTENCE_END = re.compile(r"[.!?…\u0964\u0965\u3002\uff01\uff1f\u061f\u06d4][\"'”’»)\]]*\s*$")
 
 
 def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
@@ -912,10 +914,13 @@ def _unrelated(text: str, own: list[Sentence], other: list[Sentence],
     short = [x for x, inside in line_sentences.items()
              if x in headlines or sum(len(s.keys) for s in inside) < st.unrelated_min_words]
     template = _template([{k for s in line_sentences[x] for k in s.weights} for x in headlines])
-    # A line that holds the template is one of those links, whatever its headline shares with the story
-    # ("Related: ... dies aged 84" beside a report of deaths).
+    # A line that holds a template word the story never says elsewhere (in neither text) is one of those
+    # links, whatever its headline shares with the story ("Related: ... dies aged 84" beside a report of
+    # deaths). A word the story says too ("Syrian" down a map's legend) is no link's template.
+    in_lines = Counter(k for x in headlines for s in line_sentences[x] for k in s.weights)
+    link_words = {k for k in template if k not in other_keys and own_count[k] == in_lines[k]}
     foreign = [x for x in short
-               if (x in headlines and any(template.intersection(s.weights) for s in line_sentences[x]))
+               if (x in headlines and any(link_words.intersection(s.weights) for s in line_sentences[x]))
                or unrelated([x], 1, short, template)]
     if sum(len(s.keys) for s in inside_of(foreign)) < st.unrelated_min_words:
         foreign = []
