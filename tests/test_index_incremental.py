@@ -41,8 +41,12 @@ def _corpus() -> list[Article]:
                                 text="\n\n".join(paras[: max(1, len(paras) // 2)])))
         else:
             made.append(replace(a, id=f"edit{i}", site="spin.example", text=a.text.replace(" the ", " the very ")))
+    # German and Portuguese reports, a half copy and retellings: texts keyed in their own language
+    # (storytrace.language), in whichever batch or process they land.
+    others = [a for a in read_paths(sorted((ROOT / "tests" / "fixtures" / "multilingual").glob("[dp][et]_*.txt")))
+              if isinstance(a, Article)]
     # Interleave so that copies land in other batches than their sources.
-    out = seeds + wiki
+    out = seeds + wiki + others
     for k, m in enumerate(made):
         out.insert(min(len(out), 5 + 4 * k), m)
     return out

@@ -42,7 +42,10 @@ def _corpus() -> list[Article]:
                                 text="\n\n".join(paras[: max(1, len(paras) // 2)]) + "\n\nSubscribe for more news."))
         else:  # lightly edited copy
             made.append(replace(a, id=f"edit{i}", site="spin.example", text=a.text.replace(" said ", " stated ")))
-    return seeds + wiki + made
+    # German and Portuguese reports (keyed in their own language, storytrace.language), on the workers too
+    others = [a for a in read_paths(sorted((ROOT / "tests" / "fixtures" / "multilingual").glob("[dp][et]_*.txt")))
+              if isinstance(a, Article)]
+    return seeds + wiki + made + others
 
 
 def _state(index: Index) -> tuple:
