@@ -14,6 +14,7 @@ from storytrace import compare
 from storytrace.language import ENGLISH, LATIN_STEMMERS, MIN_WORDS, text_language
 from storytrace.normalize import STOP_WORDS, fold, language_of, tokenize, word_key
 from storytrace.weights import idf
+from wordfreq import zipf_frequency
 
 FIXTURES = Path(__file__).parent / "fixtures" / "multilingual"
 GERMAN = (FIXTURES / "de_flood.txt").read_text(encoding="utf-8")
@@ -51,6 +52,8 @@ def test_a_disguised_copy_is_identified_as_its_source() -> None:
     (("Wohnung", "Wohnungen"), "de"),
     (("inondation", "inondations"), "fr"),
     (("l'armée", "armée", "armées"), "fr"),  # an elided article is no part of the word
+    (("qu'il", "il"), "fr"),  # the word after the elision, even where both parts are as long
+    (("auto's", "auto"), "nl"),  # a plural after the apostrophe
     (("evacuados", "evacuadas", "evacuado"), "es"),
     (("Türkiye'nin", "Türkiye"), "tr"),  # a suffix after a name's apostrophe
 ])
@@ -59,17 +62,22 @@ def test_inflected_forms_share_one_key_in_their_language(forms, language) -> Non
 
 
 def test_english_keys_and_weights_are_unchanged() -> None:
-    assert word_key("Sanctions") == word_key("Sanctions", ENGLISH) == "sanction"
+    # (bench/identity.py checks whole corpora: identical stories, pairs and scores)
+    assert word_key("Sanctions") == "sanction" and word_key("Syrian") == "syria"
     assert tokenize(ENGLISH_TEXT).language == ENGLISH
-    assert idf("said") == idf("said", ENGLISH)
+    assert tokenize(ENGLISH_TEXT).keys[:4] == ["the", "region", "council", "approv"]
+    assert idf("said") == pytest.approx(9.0 - zipf_frequency("said", "en"))
 
 
 def test_words_are_weighed_by_their_own_language() -> None:
     # German function words are rare in English, which made them weigh as much as a name
     assert idf("und") > 4.5 and idf("und", "de") < 2.0
     assert idf("hochwasser", "de") > idf("und", "de")
-    # a folded form is weighed as the word it folds ("fur" is "für")
+    # a folded form is weighed as the word it folds ("fur" is "für"; Turkish ı is read as i)
     assert idf("fur", "de") < 3.0 < idf("fur")
+    assert idf(fold("yapıldı"), "tr") < 6.0
+    # a word with an apostrophe is weighed as the part it is keyed as
+    assert idf(fold("qu'il"), "fr") == idf("il", "fr")
 
 
 def test_every_language_has_a_stemmer_and_a_word_list() -> None:
@@ -99,3 +107,11 @@ def test_a_portuguese_retelling_is_one_story_and_another_portuguese_story_is_not
 def test_a_german_half_copy_with_a_paragraph_spliced_in_is_partial() -> None:
     rel = compare(FIXTURES / "de_flood.txt", FIXTURES / "de_flood_half.txt")
     assert (rel.copy, rel.story) == ("partial", "same")
+
+
+@pytest.mark.xfail(strict=True, reason="LIMITATION: a text under MIN_WORDS is keyed as English, so a German sentence "
+                   "quoted alone shares no key sequence with its German source (storytrace.language)")
+def test_a_german_sentence_quoted_alone_is_a_partial_copy() -> None:
+    quote = next(s.strip() + "." for s in GERMAN.split(".") if "Dupper sagte" in s)
+    assert len(quote.split()) < MIN_WORDS
+    assert compare(quote, FIXTURES / "de_flood.txt").copy == "partial"

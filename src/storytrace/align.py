@@ -786,10 +786,13 @@ def _beyond_chance(weight: float, rest_words: int) -> float:
     return weight * math.exp(-rest_words * 10.0 ** -weight)
 
 
-# A paragraph that ends a sentence: its last character a stop, or a closing quote or bracket after one. The
-# stops of other scripts count: the danda (। ॥), the CJK full stops and marks (。！？), the Arabic question
-# mark and the Urdu full stop (؟ ۔); an interview whose answers end in a danda is no list of links.
-_SENTENCE_END = re.compile(r"[.!?…\u0964\u0965\u3002\uff01\uff1f\u061f\u06d4][\"'”’»)\]]*\s*$")
+# A paragraph that ends a sentence: its last character a stop, or closing quotes or brackets after one (a
+# French » after a space too). The stops of other scripts count: the danda (। ॥), the CJK full stops and
+# marks (。！？), the Arabic question mark, the Urdu and Armenian full stops (؟ ۔ ։); an interview whose
+# answers end in a danda is no list of links.
+_STOPS = ".!?…\u0964\u0965\u3002\uff01\uff1f\u061f\u06d4\u0589"
+_CLOSERS = "\"'”’“»«)\\]」』）"
+_SENTENCE_END = re.compile(rf"[{_STOPS}](?:\s*[{_CLOSERS}])*\s*$")
 
 
 def _unrelated(text: str, own: list[Sentence], other: list[Sentence],

@@ -26,7 +26,7 @@ import numpy as np
 import orjson
 import snowballstemmer
 
-from .language import ENGLISH, LATIN_STEMMERS, SAMPLE_WORDS, text_language
+from .language import ENGLISH, LATIN_STEMMERS, SAMPLE_WORDS, apostrophe_word, text_language
 from .lookalike import read_letters
 from .scripts import STEMMED, stem, stemmer, word_script
 
@@ -150,11 +150,10 @@ def word_key(word: str, language: str = ENGLISH) -> str:
             return _without_marks(stem(_read(word).lower(), script)).casefold()
     if language != ENGLISH and not w.isdigit():
         read = _read(word).lower()
-        if "'" in read or "’" in read:
-            # An elided article ("l'armée", "dell'esercito") or a suffix after a name ("Türkiye'nin"): the
-            # word is its longest part.
-            read = max(read.replace("’", "'").split("'"), key=len)
-        # stemmed with its accents, which French and Spanish endings hold, then folded as any key is
+        if "'" in read or "’" in read:  # an elided article ("l'armée") or a suffix ("Türkiye'nin")
+            read = apostrophe_word(read.replace("’", "'"), language)
+        # stemmed with its accents, which French and Spanish endings hold, then folded as any key is (look-alike
+        # letters are read first, so a disguised copy stems alike; Turkish ı is read as i, as fold reads it)
         return _without_marks(stemmer(LATIN_STEMMERS[language][1]).stemWord(read)).casefold()
     if w.endswith("'s"):
         w = w[:-2]
@@ -328,12 +327,14 @@ def tokenize(text: str) -> Tokens:
     else:
         words = parts[1::2]
         bounds = list(accumulate(map(len, parts)))
-        # Keyed as English first: most texts are, and the English keys' folded forms (the same in every
-        # language) are what the language is told from.
-        infos = _infos(words, ENGLISH)
-        language = ENGLISH if cjk else text_language(list(map(_I1, infos[:SAMPLE_WORDS])), STOP_WORDS)
+        # The first words keyed as English first: most texts are, and the English keys' folded forms (the
+        # same in every language) are what the language is told from.
+        infos = _infos(words[:SAMPLE_WORDS], ENGLISH)
+        language = ENGLISH if cjk else text_language(list(map(_I1, infos)), STOP_WORDS)
         if language != ENGLISH:
             infos = _infos(words, language)
+        elif len(words) > SAMPLE_WORDS:
+            infos += _infos(words[SAMPLE_WORDS:], ENGLISH)
         # A CJK text's words are not _WORD's (its characters split apart), so it keeps none: the exact
         # hash reads the text with _WORD, as indexes stored before the split did.
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), bounds[0:-1:2], bounds[1::2],

@@ -11,12 +11,12 @@ and still lets rare names ("Velayati") outweigh common words ("said"). A Chinese
 from __future__ import annotations
 
 import math
-import unicodedata
+import threading
 from functools import lru_cache
 
 from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
 
-from .language import ENGLISH, LATIN_STEMMERS
+from .language import ENGLISH, LATIN_STEMMERS, apostrophe_word
 from .normalize import fold, is_cjk
 
 __all__ = ["idf", "idfs"]
@@ -88,25 +88,30 @@ def _idf(folded_word: str) -> float:
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
 
 
-@lru_cache(maxsize=4)
+_LISTS_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=len(LATIN_STEMMERS))
 def _folded_zipfs(language: str) -> dict[str, float]:
     """Zipf frequency of each folded word in wordfreq's list of ``language`` (storytrace.language's code).
 
     Keyed by the folded form, since that is what is weighed: "armée" and "armee" are one word there, and the
-    forms that fold together ("a" and "à") add up. Folded here without normalize.fold's cache, which the
-    list's half a million words would flush."""
-    out: dict[str, float] = {}
-    for word, freq in get_frequency_dict(LATIN_STEMMERS[language][0], "best").items():
-        if not word.isascii():
-            word = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
-        key = word.casefold()
-        out[key] = out.get(key, 0.0) + freq
-    return {k: freq_to_zipf(f) for k, f in out.items()}
+    forms that fold together ("a" and "à", Turkish "ı" and "i") add up. Folded by fold's own steps, without
+    its cache, which the list's half a million words would flush. Built under a lock: a list costs a second
+    and some 40 MB, once per process."""
+    with _LISTS_LOCK:
+        out: dict[str, float] = {}
+        for word, freq in get_frequency_dict(LATIN_STEMMERS[language][0], "best").items():
+            key = word if word.isascii() else fold.__wrapped__(word)
+            out[key] = out.get(key, 0.0) + freq
+        return {k: freq_to_zipf(f) for k, f in out.items()}
 
 
 def _idf_in(folded_word: str, language: str) -> float:
     if folded_word.isdigit() or (len(folded_word) == 1 and is_cjk(folded_word)):
         return _idf(folded_word)
+    if "'" in folded_word:  # weighed as the part normalize.word_key keys ("qu'il" as "il")
+        folded_word = apostrophe_word(folded_word, language)
     z = _folded_zipfs(language).get(folded_word, 0.0)
     return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
 

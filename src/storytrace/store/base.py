@@ -168,7 +168,8 @@ class Store(ABC):
     def iter_articles(self) -> Iterator[tuple[Article, str | None]]: ...
 
     def any_text(self, predicate: Callable[[str], bool]) -> bool:
-        """Whether any stored article's text satisfies ``predicate`` (stops at the first)."""
+        """Whether any stored article's text (``Article.content``: headline and body) satisfies ``predicate``
+        (stops at the first)."""
         return any(predicate(article.content) for article, _ in self.iter_articles())
 
     @abstractmethod

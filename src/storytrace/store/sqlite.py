@@ -636,9 +636,12 @@ class SQLiteStore(Store):
             yield _article(row), row[9]
 
     def any_text(self, predicate: Callable[[str], bool]) -> bool:
-        # In SQL, so that only a bool per row reaches Python rather than every article built as an object.
-        self.db.create_function("storytrace_match", 1, lambda text: bool(predicate(text)), deterministic=True)
-        return self.db.execute("SELECT 1 FROM articles WHERE storytrace_match(text) LIMIT 1").fetchone() is not None
+        # In SQL, so that only a bool per row reaches Python rather than every article built as an object. The
+        # predicate reads what storytrace keys: headline and body (Article.content).
+        self.db.create_function("storytrace_match", 2,
+                                lambda title, text: bool(predicate(Article(text=text, title=title or "").content)),
+                                deterministic=True)
+        return self.db.execute("SELECT 1 FROM articles WHERE storytrace_match(title, text) LIMIT 1").fetchone() is not None
 
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
