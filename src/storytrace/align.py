@@ -25,7 +25,7 @@ from scipy import sparse
 from .config import Settings
 from .model import Passage, Span
 from .language import ENGLISH
-from .normalize import paragraph_spans, remember, sentence_spans, tokenize
+from .normalize import forced_language, paragraph_spans, remember, sentence_spans, tokenize
 from .weights import idfs
 
 __all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of", "word_pairs"]
@@ -266,18 +266,20 @@ class _Doc:
     cuts: list[int] | None = None  # where the sentence changes between two words, made on first use
 
 
-_DOC_CACHE: dict[str, _Doc] = {}
+_DOC_CACHE: dict[Any, _Doc] = {}  # by text, or (language, text) for a text keyed_in a language
 _DOC_CACHE_SIZE = 64
 
 
 def _doc(text: str) -> _Doc:
     """The text's _Doc, shared with later pairs that hold the same text (a verifier's pairs are sorted, so
     one article's pairs come one after another): treat it as read-only."""
-    hit = _DOC_CACHE.get(text)
+    forced = forced_language(text)
+    key: Any = text if forced is None else (forced, text)
+    hit = _DOC_CACHE.get(key)
     if hit is not None:
         return hit
     doc = _make_doc(text)
-    remember(_DOC_CACHE, text, doc, _DOC_CACHE_SIZE)
+    remember(_DOC_CACHE, key, doc, _DOC_CACHE_SIZE)
     return doc
 
 

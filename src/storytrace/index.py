@@ -37,7 +37,7 @@ from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .language import ENGLISH
-from .normalize import GLUED_STOPS, exact_marks, language_of
+from .normalize import GLUED_STOPS, exact_marks, keyed_in, language_of, query_language, tokenize
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
 from .scripts import letter_script
@@ -840,10 +840,19 @@ class Index:
         """Stored articles this text copies or retells, best first (``limit`` None: all). Stores nothing.
         A string is read in the .txt layout, as ``compare`` reads one."""
         limit = count(limit, "limit", optional=True)
-        st = self.settings
         art = as_article(item, "query")
         if not art.id:
             art = _with_id(art)
+        # A short query in German is keyed in German to meet German articles' keys (a scan keys a text that
+        # short as English: storytrace.language).
+        language = query_language(art.content)
+        if language == ENGLISH or language == tokenize(art.content).language:
+            return self._query(art, limit)
+        with keyed_in(language, [art.content]):
+            return self._query(art, limit)
+
+    def _query(self, art: Article, limit: int | None) -> list[Match]:
+        st = self.settings
         fp = fingerprint(art, st)
         need = 1 if fp.n_words < st.short_text_words else MIN_SHARED_TERMS
         found = self.store.candidates(band_keys(fp.minhash, st.lsh_bands), [h for h, _, _ in fp.sentences],

@@ -7,10 +7,11 @@ reports shared heavy function words. A text identified (py3langid, on its folded
 languages below with confidence is keyed with that language's Snowball stemmer and weighed by wordfreq's
 list of that language; any other text, and any text too short to tell, stays English, as before. The
 language belongs to the whole text (one article), never to a word: a copy and its source are identified
-alike, so they share keys whatever the language. Not so a text under MIN_WORDS against a long one: a
-14-word German sentence quoted from a German article was a partial copy when both were keyed as English,
-and is now none (its English keys miss the article's German ones). Keying a short text in the language of
-the text it is compared with would mend that; it is not built.
+alike, so they share keys whatever the language. A text under MIN_WORDS that is not plainly English (a
+headline, a quoted sentence, a query) is keyed in the language of the long text it is compared with
+(storytrace.relate), so that a German sentence quoted from a German article is still a copy of it, and a
+query in the language py3langid is confident of however short (Index.query). A scan finds a short text's candidates by its
+English keys, so there the quoted sentence is not found beside its German source.
 
 Measured on the project's multilingual audit texts (one story per language: exact, near and half copies,
 two other stories, a retelling): copies are decided as before; unrelated reports score lower (German 0.062
@@ -25,7 +26,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["ENGLISH", "LATIN_STEMMERS", "MIN_WORDS", "SAMPLE_WORDS", "apostrophe_word", "text_language"]
+__all__ = ["ENGLISH", "LATIN_STEMMERS", "MIN_WORDS", "SAMPLE_WORDS", "apostrophe_word", "likeliest", "text_language", "undecided"]
 
 ENGLISH = "en"
 
@@ -80,6 +81,10 @@ def _identifier() -> Any:
     return _IDENTIFIER
 
 
+def _english_by_function_words(sample: Sequence[str], stop_words: frozenset[str]) -> bool:
+    return sum(map(stop_words.__contains__, sample)) >= _ENGLISH_SHARE * len(sample)
+
+
 def text_language(folded: Sequence[str], stop_words: frozenset[str]) -> str:
     """The language (a key of :data:`LATIN_STEMMERS`, or :data:`ENGLISH`) of a text, from its folded words
     (``normalize.fold``: look-alike letters read, case and accents folded, so that a disguised copy is
@@ -87,7 +92,22 @@ def text_language(folded: Sequence[str], stop_words: frozenset[str]) -> str:
     if len(folded) < MIN_WORDS:
         return ENGLISH
     sample = folded[:SAMPLE_WORDS]
-    if sum(map(stop_words.__contains__, sample)) >= _ENGLISH_SHARE * len(sample):
+    if _english_by_function_words(sample, stop_words):
         return ENGLISH
     lang, confidence = _identifier().classify(" ".join(sample))
     return lang if lang in LATIN_STEMMERS and confidence >= _CONFIDENT else ENGLISH
+
+
+def likeliest(folded: Sequence[str]) -> str:
+    """The language py3langid is confident of for a short text, as for a long one (else :data:`ENGLISH`):
+    for a query, whose keys only have to meet the index's, never another short text's. A few words
+    ("Putin Velayati meeting": Indonesian at 0.18) stay English."""
+    lang, confidence = _identifier().classify(" ".join(folded[:SAMPLE_WORDS]))
+    return lang if lang in LATIN_STEMMERS and confidence >= _CONFIDENT else ENGLISH
+
+
+def undecided(folded: Sequence[str], stop_words: frozenset[str]) -> bool:
+    """Whether a text is keyed as English only for being too short to identify (a headline, a quoted
+    sentence, a query) and not for its English function words: compared with a long text of another
+    language, it is keyed in that one (storytrace.relate)."""
+    return 0 < len(folded) < MIN_WORDS and not _english_by_function_words(folded, stop_words)

@@ -14,6 +14,8 @@ import re
 import string
 import threading
 import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -26,14 +28,17 @@ import numpy as np
 import orjson
 import snowballstemmer
 
-from .language import ENGLISH, LATIN_STEMMERS, SAMPLE_WORDS, apostrophe_word, text_language
+from .language import ENGLISH, LATIN_STEMMERS, SAMPLE_WORDS, apostrophe_word, likeliest, text_language, undecided
 from .lookalike import read_letters
 from .scripts import STEMMED, stem, stemmer, word_script
 
 __all__ = [
     "Tokens",
     "fold",
+    "forced_language",
+    "keyed_in",
     "language_of",
+    "query_language",
     "word_key",
     "tokenize",
     "sentence_spans",
@@ -251,6 +256,8 @@ class Tokens:
     words: list[str] = field(default_factory=list)
     # The text's language (storytrace.language), which its keys were stemmed in and its words are weighed in.
     language: str = ENGLISH
+    # Keyed as English only for being too short to identify (storytrace.language.undecided).
+    undecided: bool = False
 
     def __post_init__(self) -> None:
         if len(self.content) != len(self.keys):
@@ -260,7 +267,7 @@ class Tokens:
         return len(self.keys)
 
 
-_TOKEN_CACHE: dict[str, Tokens] = {}
+_TOKEN_CACHE: dict[Any, Tokens] = {}  # text, or (language, text) for a text keyed_in a language
 _TOKEN_CACHE_SIZE = 1536  # above a scan batch, so verifying a batch finds its texts still tokenized
 _WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
@@ -268,7 +275,7 @@ _WORD_INFO_SIZE = 1_000_000
 _WORD_INFO_IN: dict[str, dict[str, tuple[str, str, bool, bool]]] = {}
 
 
-def remember(cache: dict[str, Any], text: str, value: Any, size: int = _TOKEN_CACHE_SIZE) -> None:
+def remember(cache: dict[Any, Any], text: Any, value: Any, size: int = _TOKEN_CACHE_SIZE) -> None:
     """Keep the last ``size`` results (oldest out first); never fails, even with threads racing on the cache."""
     try:
         while len(cache) >= size:
@@ -309,13 +316,44 @@ def language_of(text: str) -> str:
 _I0, _I1, _I2, _I3 = (itemgetter(i) for i in range(4))
 
 
+_KEYED_IN = threading.local()
+
+
+@contextmanager
+def keyed_in(language: str, texts: Iterable[str]) -> Iterator[None]:
+    """Inside the block, in this thread, :func:`tokenize` keys ``texts`` in ``language`` instead of the one
+    they are identified as (storytrace.relate: a short text beside a long one in another language)."""
+    before = getattr(_KEYED_IN, "texts", None)
+    _KEYED_IN.texts = {**(before or {}), **dict.fromkeys(texts, language)}
+    try:
+        yield
+    finally:
+        _KEYED_IN.texts = before
+
+
+def query_language(text: str) -> str:
+    """The language a query's words are keyed in: the one :func:`tokenize` identifies, or for a text too
+    short for that and not plainly English (storytrace.language.undecided), the one py3langid is confident
+    of even so (storytrace.language.likeliest)."""
+    tokens = tokenize(text)
+    return likeliest(tokens.folded) if tokens.undecided else tokens.language
+
+
+def forced_language(text: str) -> str | None:
+    """The language :func:`keyed_in` sets for ``text`` in this thread, if any."""
+    texts = getattr(_KEYED_IN, "texts", None)
+    return texts.get(text) if texts else None
+
+
 def tokenize(text: str) -> Tokens:
     """The words of ``text`` with their keys and spans.
 
     The result is shared with later callers asking for the same text (matching tokenizes one text several
     times): treat its lists as read-only.
     """
-    hit = _TOKEN_CACHE.get(text)
+    forced = forced_language(text)
+    cache_key: Any = text if forced is None else (forced, text)
+    hit = _TOKEN_CACHE.get(cache_key)
     if hit is not None:
         return hit
     # One split instead of a match object per word (which cost more than the matching): the pieces
@@ -330,7 +368,8 @@ def tokenize(text: str) -> Tokens:
         # The first words keyed as English first: most texts are, and the English keys' folded forms (the
         # same in every language) are what the language is told from.
         infos = _infos(words[:SAMPLE_WORDS], ENGLISH)
-        language = ENGLISH if cjk else text_language(list(map(_I1, infos)), STOP_WORDS)
+        sample = list(map(_I1, infos))
+        language = forced or (ENGLISH if cjk else text_language(sample, STOP_WORDS))
         if language != ENGLISH:
             infos = _infos(words, language)
         elif len(words) > SAMPLE_WORDS:
@@ -338,8 +377,9 @@ def tokenize(text: str) -> Tokens:
         # A CJK text's words are not _WORD's (its characters split apart), so it keeps none: the exact
         # hash reads the text with _WORD, as indexes stored before the split did.
         tokens = Tokens(list(map(_I0, infos)), list(map(_I1, infos)), bounds[0:-1:2], bounds[1::2],
-                        list(map(_I2, infos)), list(map(_I3, infos)), [] if cjk else words, language)
-    remember(_TOKEN_CACHE, text, tokens)
+                        list(map(_I2, infos)), list(map(_I3, infos)), [] if cjk else words, language,
+                        not forced and not cjk and undecided(sample, STOP_WORDS))
+    remember(_TOKEN_CACHE, cache_key, tokens)
     return tokens
 
 

@@ -21,7 +21,9 @@ from .fingerprint import Fingerprint, fingerprint
 from .errors import InputError
 from .ingest import read_file, read_text
 from .disguise import copy_disguises
+from .language import ENGLISH
 from .model import Article, CopyKind, Disguise, Relation, StoryKind
+from .normalize import keyed_in, tokenize
 
 __all__ = ["compare", "relate", "parse_published", "lifts_window", "story_similarity", "short_text_boost", "boost_length", "time_factor", "days_between", "decide_copy", "earlier_of",
            "word_pairs_kept"]
@@ -228,8 +230,37 @@ def relate(a: Article, b: Article, fa: Fingerprint | None = None, fb: Fingerprin
                    with_disguises=with_disguises)
 
 
+def _shared_language(a: str, b: str) -> tuple[str, str] | None:
+    """(language, text): the short text of the two to key in the other's language, when one is too short to
+    identify (storytrace.language.undecided) and the other is identified as a language other than English.
+    Otherwise a German sentence quoted alone, keyed as English, shares no key sequence with its German
+    source. None when both are keyed alike already (always, for English text)."""
+    ta, tb = tokenize(a), tokenize(b)
+    if ta.language == tb.language:
+        return None
+    if ta.undecided and tb.language != ENGLISH:
+        return tb.language, a
+    if tb.undecided and ta.language != ENGLISH:
+        return ta.language, b
+    return None
+
+
 def _relate(a: Article, b: Article, fa: Fingerprint | None, fb: Fingerprint | None, settings: Settings | None,
             *, with_alignment: bool, paraphrase_scorer: ParaphraseScorer | None, with_disguises: bool) -> Relation:
+    shared = _shared_language(a.content, b.content) if with_alignment else None
+    if shared is not None:
+        language, short = shared
+        with keyed_in(language, [short]):
+            # the short side's fingerprint is made again, in that language
+            return _related(a, None if a.content == short else fa, b, None if b.content == short else fb,
+                            settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
+                            with_disguises=with_disguises)
+    return _related(a, fa, b, fb, settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
+                    with_disguises=with_disguises)
+
+
+def _related(a: Article, fa: Fingerprint | None, b: Article, fb: Fingerprint | None, settings: Settings | None,
+             *, with_alignment: bool, paraphrase_scorer: ParaphraseScorer | None, with_disguises: bool) -> Relation:
     st = settings or Settings()
     fa = fa or fingerprint(a, st)
     fb = fb or fingerprint(b, st)
