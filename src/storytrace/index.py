@@ -17,7 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from itertools import chain, repeat
 from datetime import datetime
 from pathlib import Path
@@ -846,9 +846,7 @@ class Index:
         # A short query in German is keyed in German to meet German articles' keys (a scan keys a text that
         # short as English: storytrace.language).
         language = query_language(art.content)
-        if language == ENGLISH or language == tokenize(art.content).language:
-            return self._query(art, limit)
-        with keyed_in(language, [art.content]):
+        with keyed_in(language, [art.content]) if language != tokenize(art.content).language else nullcontext():
             return self._query(art, limit)
 
     def _query(self, art: Article, limit: int | None) -> list[Match]:

@@ -94,14 +94,13 @@ def text_language(folded: Sequence[str], stop_words: frozenset[str]) -> str:
     sample = folded[:SAMPLE_WORDS]
     if _english_by_function_words(sample, stop_words):
         return ENGLISH
-    lang, confidence = _identifier().classify(" ".join(sample))
-    return lang if lang in LATIN_STEMMERS and confidence >= _CONFIDENT else ENGLISH
+    return likeliest(sample)
 
 
 def likeliest(folded: Sequence[str]) -> str:
-    """The language py3langid is confident of for a short text, as for a long one (else :data:`ENGLISH`):
-    for a query, whose keys only have to meet the index's, never another short text's. A few words
-    ("Putin Velayati meeting": Indonesian at 0.18) stay English."""
+    """The language py3langid is confident of, of those keyed in their own (else :data:`ENGLISH`), however
+    short the text: for a query, whose keys only have to meet the index's, never another short text's. A
+    few words ("Putin Velayati meeting": Indonesian at 0.18) stay English."""
     lang, confidence = _identifier().classify(" ".join(folded[:SAMPLE_WORDS]))
     return lang if lang in LATIN_STEMMERS and confidence >= _CONFIDENT else ENGLISH
 

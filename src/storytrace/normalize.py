@@ -271,8 +271,8 @@ _TOKEN_CACHE: dict[Any, Tokens] = {}  # text, or (language, text) for a text key
 _TOKEN_CACHE_SIZE = 1536  # above a scan batch, so verifying a batch finds its texts still tokenized
 _WORD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 _WORD_INFO_SIZE = 1_000_000
-# The same for the words of texts in each other language (storytrace.language): keyed apart from English.
-_WORD_INFO_IN: dict[str, dict[str, tuple[str, str, bool, bool]]] = {}
+# One per text language (storytrace.language): the same word is keyed apart in each.
+_WORD_INFO_IN: dict[str, dict[str, tuple[str, str, bool, bool]]] = {ENGLISH: _WORD_INFO}
 
 
 def remember(cache: dict[Any, Any], text: Any, value: Any, size: int = _TOKEN_CACHE_SIZE) -> None:
@@ -288,7 +288,7 @@ def remember(cache: dict[Any, Any], text: Any, value: Any, size: int = _TOKEN_CA
 def _word_info(w: str, language: str = ENGLISH) -> tuple[str, str, bool, bool]:
     key = word_key(w, language)
     info = (key, fold(w), w[:1].isupper(), is_content(key))
-    cache = _WORD_INFO if language == ENGLISH else _WORD_INFO_IN.setdefault(language, {})
+    cache = _WORD_INFO_IN.get(language) or _WORD_INFO_IN.setdefault(language, {})
     if len(cache) >= _WORD_INFO_SIZE:
         cache.clear()
     cache[w] = info
@@ -297,7 +297,7 @@ def _word_info(w: str, language: str = ENGLISH) -> tuple[str, str, bool, bool]:
 
 def _infos(words: list[str], language: str) -> list[tuple[str, str, bool, bool]]:
     """:func:`_word_info` of each word, from the cache where it is there."""
-    cache = _WORD_INFO if language == ENGLISH else _WORD_INFO_IN.setdefault(language, {})
+    cache = _WORD_INFO_IN.get(language) or _WORD_INFO_IN.setdefault(language, {})
     try:
         # Indexing raises on the first new word; testing the results for None compared every one of them.
         return list(map(cache.__getitem__, words))

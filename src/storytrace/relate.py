@@ -11,6 +11,7 @@ import dataclasses
 import math
 import os
 import warnings
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from itertools import repeat
 from operator import mul
@@ -248,15 +249,12 @@ def _shared_language(a: str, b: str) -> tuple[str, str] | None:
 def _relate(a: Article, b: Article, fa: Fingerprint | None, fb: Fingerprint | None, settings: Settings | None,
             *, with_alignment: bool, paraphrase_scorer: ParaphraseScorer | None, with_disguises: bool) -> Relation:
     shared = _shared_language(a.content, b.content) if with_alignment else None
-    if shared is not None:
+    if shared is not None:  # the short side's fingerprint is made again, in the other's language
         language, short = shared
-        with keyed_in(language, [short]):
-            # the short side's fingerprint is made again, in that language
-            return _related(a, None if a.content == short else fa, b, None if b.content == short else fb,
-                            settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
-                            with_disguises=with_disguises)
-    return _related(a, fa, b, fb, settings, with_alignment=with_alignment, paraphrase_scorer=paraphrase_scorer,
-                    with_disguises=with_disguises)
+        fa, fb = (None if a.content == short else fa), (None if b.content == short else fb)
+    with keyed_in(language, [short]) if shared is not None else nullcontext():
+        return _related(a, fa, b, fb, settings, with_alignment=with_alignment,
+                        paraphrase_scorer=paraphrase_scorer, with_disguises=with_disguises)
 
 
 def _related(a: Article, fa: Fingerprint | None, b: Article, fb: Fingerprint | None, settings: Settings | None,

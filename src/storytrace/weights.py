@@ -51,7 +51,7 @@ def _plain_words_agree() -> bool:
 
 _IDFS: dict[str, float] = {}
 _IDFS_SIZE = 500_000
-_IDFS_IN: dict[str, dict[str, float]] = {}  # the same for the words of texts in other languages
+_IDFS_IN: dict[str, dict[str, float]] = {ENGLISH: _IDFS}  # one per text language (storytrace.language)
 
 
 @lru_cache(maxsize=1)
@@ -85,7 +85,11 @@ def _idf(folded_word: str) -> float:
         z = _cjk_zipfs().get(folded_word, 0.0)
     else:
         z = zipf_frequency(folded_word, "en")
-    return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
+    return _weight(z)
+
+
+def _weight(zipf: float) -> float:
+    return max(0.3, 9.0 - min(zipf, _MAX_ZIPF)) if zipf > 0 else 9.0
 
 
 _LISTS_LOCK = threading.Lock()
@@ -112,8 +116,7 @@ def _idf_in(folded_word: str, language: str) -> float:
         return _idf(folded_word)
     if "'" in folded_word:  # weighed as the part normalize.word_key keys ("qu'il" as "il")
         folded_word = apostrophe_word(folded_word, language)
-    z = _folded_zipfs(language).get(folded_word, 0.0)
-    return max(0.3, 9.0 - min(z, _MAX_ZIPF)) if z > 0 else 9.0
+    return _weight(_folded_zipfs(language).get(folded_word, 0.0))
 
 
 def idf(folded_word: str, language: str = ENGLISH) -> float:
@@ -122,7 +125,7 @@ def idf(folded_word: str, language: str = ENGLISH) -> float:
 
     Remembered in a plain dict, emptied when full: a hit in a bounded LRU cache (which relinks its entry
     on every hit) cost more than the weighting it serves, for each term of each vector."""
-    cache = _IDFS if language == ENGLISH else _IDFS_IN.setdefault(language, {})
+    cache = _IDFS_IN.get(language) or _IDFS_IN.setdefault(language, {})
     v = cache.get(folded_word)
     if v is None:
         if len(cache) >= _IDFS_SIZE:
@@ -134,7 +137,7 @@ def idf(folded_word: str, language: str = ENGLISH) -> float:
 def idfs(folded_words: list[str], language: str = ENGLISH) -> list[float]:
     """``[idf(w, language) for w in folded_words]``, with no Python call per word once every word has been
     seen."""
-    cache = _IDFS if language == ENGLISH else _IDFS_IN.setdefault(language, {})
+    cache = _IDFS_IN.get(language) or _IDFS_IN.setdefault(language, {})
     try:
         # Indexing raises on the first new word; testing the results for None compared every one of them.
         return list(map(cache.__getitem__, folded_words))
