@@ -7,7 +7,8 @@ words, a different synonym list, figures and names changed, a paragraph of anoth
 whole copy, lines of links to other stories between its paragraphs, several tricks at once; then letters
 in fullwidth or mathematical style, and curled quotes), compares each copy with its original, and counts the
 copy kinds and the disguises named. Every copy here holds the whole original, so "near" is the right call
-for each one, but for curled quotes: typography, not a disguise, so "exact". Last, damage that scrapers and
+for each one, but for curled quotes: typography, not a disguise, so "exact". Letters misread as an OCR
+reads a scanned page (4 and 6 in a hundred) are damage, not a disguise; such a copy is near too. Last, damage that scrapers and
 PDFs leave (HTML entities, mojibake, markup, words broken at line ends, a page's text caught twice), with
 both texts read through ingest, which repairs it: each of those copies should be exact. And last, who
 published first when the original carries a late scrape date, a month after its disguised copy: the
@@ -28,7 +29,7 @@ from functools import partial
 
 from storytrace import Article, Index, Relation, compare
 from storytrace.ingest import read_text
-from storytrace.synth import delete_of, load_sources
+from storytrace.synth import delete_of, load_sources, misread
 
 # Greek and Cyrillic look-alikes, upright strokes (І, Ӏ, palochka) included, which the generator never uses.
 LOOKALIKES = {"a": "а", "o": "ο", "e": "е", "p": "р", "c": "с", "i": "і", "x": "х", "l": "ӏ", "h": "һ",
@@ -128,7 +129,10 @@ COMBOS = ([[t] for t in [*TRICKS, *ADDITIONS]]
              list(ADDITIONS)])
 # Played last, each alone, with the copy kind each should get: styled letters are a disguise (the exact
 # hash reads them as plain ones), curled quotes a CMS's typography.
-LAST = {"styled_letters": (styled_letters, "near"), "curled_quotes": (curled_quotes, "exact")}
+# Letters an OCR misread (storytrace.synth.misread), 4 and 6 in a hundred: damage, not a disguise, but a
+# scan of a reprint is still a reprint.
+LAST = {"styled_letters": (styled_letters, "near"), "curled_quotes": (curled_quotes, "exact"),
+        "misread_4%": (partial(misread, rate=0.04), "near"), "misread_6%": (partial(misread, rate=0.06), "near")}
 
 
 

@@ -107,6 +107,13 @@ def test_swapped_words_and_changed_figures_inside_copied_passages() -> None:
     assert disguises(rewritten, SOURCE, [(0, len(rewritten), 0, len(SOURCE))]) == ()
 
 
+def test_letters_an_ocr_misread_are_no_swapped_words() -> None:
+    # "Residents" read as "Resideuts", "said" broken by a stray space: a scan's damage, not a copier's edit.
+    scan = SOURCE.replace("Residents", "Resideuts").replace("said on", "sa id on")
+    assert scan != SOURCE
+    assert disguises(scan, SOURCE, [(0, len(scan), 0, len(SOURCE))]) == ()
+
+
 def test_compare_names_each_sides_tricks_for_copies_only() -> None:
     copy = SOURCE.replace(". ", ".").replace("of ", "")
     rel = compare(copy, SOURCE)

@@ -602,3 +602,18 @@ def test_since_a_midnight_keeps_a_story_dated_by_that_day_alone() -> None:
         assert index.stories(since="2020-03-02") == []
         with pytest.raises(ConfigError, match="since.*out of range"):
             index.stories(since=datetime(1700, 1, 1))
+
+
+def test_a_scanned_reprint_is_stored_near_and_deduplicated(index: Index, core) -> None:
+    # Two scans of one wire story in two papers, each with letters an OCR misread (storytrace.misread).
+    import random
+
+    from storytrace.synth import misread
+
+    original = core["bridge_original"]
+    scans = [Article(text=misread(original.text, random.Random(seed), 0.03), title=original.title,
+                     id=f"scan-{seed}", site=f"paper{seed}.example") for seed in (1, 2)]
+    index.add([original, *scans])
+    kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+    assert kinds[frozenset(("scan-1", "scan-2"))] == "near"
+    assert set(index.duplicates("near")) & {"scan-1", "scan-2"}

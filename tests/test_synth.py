@@ -211,3 +211,17 @@ def test_parameters_checked():
         synth.generate(SOURCES, n_articles=-1, seed=0)
     with pytest.raises(ValueError, match="Mix"):
         synth.Mix(exact=0.9, near=0.5)
+
+
+def test_misread_damages_letters_at_its_rate_and_nothing_else():
+    from rapidfuzz.distance import Levenshtein
+
+    text = ("The Senate approved the budget on Tuesday, 52 votes to 48, after a debate of nine hours. " * 40)
+    out = synth.misread(text, random.Random(3), rate=0.05)
+    assert out == synth.misread(text, random.Random(3), rate=0.05)
+    letters = sum(c.isalpha() for c in text)
+    # Each damaged letter is one or two edits ("m" read as "rn"); about 5% of letters are damaged.
+    assert 0.03 * letters < Levenshtein.distance(text, out) < 0.08 * letters
+    # Figures and punctuation are left as they are.
+    assert out.count("52") == out.count("48") == 40 and out.count(".") == text.count(".")
+    assert synth.misread(text, random.Random(3), rate=0.0) == text

@@ -20,6 +20,7 @@ from rapidfuzz.distance import Indel
 
 from .model import Disguise, Passage
 from .lookalike import lookalike_letters
+from .misread import looks_misread
 from .normalize import _WORD, fold, glued_stops  # the tokenizer's own word pattern
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
@@ -137,6 +138,8 @@ def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], l
             i = j + 1
             if not (0 < hi_a - lo_a <= _MAX_SWAP_WORDS and 0 < hi_b - lo_b <= _MAX_SWAP_WORDS):
                 continue
+            if looks_misread(b[lo_b:hi_b], a[lo_a:hi_a]):
+                continue  # an OCR's damage, not a copier's edit (storytrace.misread)
             old, new = " ".join(tb[lo_b:hi_b]), " ".join(ma[lo_a:hi_a])
             target = figures if all(w.isdigit() for w in a[lo_a:hi_a] + b[lo_b:hi_b]) else words
             target.append(f"{old} → {new}")

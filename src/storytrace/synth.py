@@ -350,6 +350,26 @@ def delete_of(text: str) -> str:
     return re.sub(r"\bof\s+", "", text)
 
 
+# Letters an OCR confuses in scans of old newspapers, each read as the other.
+OCR_CONFUSIONS = {"m": "rn", "l": "1", "i": "l", "e": "c", "c": "e", "o": "0", "h": "b", "b": "h", "u": "n",
+                  "n": "u", "t": "f", "f": "t", "s": "a", "a": "s"}
+
+
+def misread(text: str, rng: random.Random, rate: float = 0.04) -> str:
+    """The text as an OCR of a scanned page reads it (damage, not a disguise): each letter, with
+    probability ``rate``, read as another (six times in ten), dropped (twice) or followed by a stray space
+    that breaks its word (twice). Not played by :func:`generate`; ``scripts/disguise_probe.py`` and the
+    tests use it."""
+    out = []
+    for c in text:
+        if c.isalpha() and rng.random() < rate:
+            r = rng.random()
+            out.append(OCR_CONFUSIONS.get(c, "e") if r < 0.6 else ("" if r < 0.8 else c + " "))
+        else:
+            out.append(c)
+    return "".join(out)
+
+
 def nospace(text: str) -> str:
     """Remove spaces after full stops (another disguise)."""
     return re.sub(r"(?<=[a-z0-9][.!?]) +(?=\S)", "", text)

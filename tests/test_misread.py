@@ -1,0 +1,123 @@
+"""Misread words: which key of one text a misreading in the other stands for, and when none."""
+
+from __future__ import annotations
+
+from storytrace.misread import Keyed, looks_misread, max_distance, nearest, ocr_form, reconcile
+
+
+def keyed(keys: list[str], rare: set[str] = frozenset(), joins: list[tuple[int, int, str]] = (),
+          forms: list[str] | None = None, function_words: set[str] = frozenset({"the", "that", "with"})) -> Keyed:
+    """Words whose folded forms are their keys unless ``forms`` says otherwise."""
+    forms = forms or list(keys)
+    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, joins)
+
+
+def test_nearest_reads_one_letter_misread() -> None:
+    assert nearest(["scnate", "polise"], ["senat", "scenario", "senate", "police"]) == {"scnate": "senate", "polise": "police"}
+
+
+def test_nearest_leaves_a_tie_unread() -> None:
+    # "bame" is one letter from both "bake" and "base": either could be meant, so neither is.
+    assert nearest(["bame"], ["bake", "base"]) == {}
+
+
+def test_nearest_two_edits_only_in_long_words() -> None:
+    assert max_distance("govern") == 1 and max_distance("governmen") == 2
+    assert nearest(["govemment"], ["government"]) == {"govemment": "government"}  # "rn" read as "m"
+    assert nearest(["tiem"], ["time"]) == {}  # two edits in a four-letter word
+
+
+def test_nearest_never_reads_short_words_or_figures() -> None:
+    assert nearest(["tar"], ["tax"]) == {}
+    assert nearest(["2018"], ["2019"]) == {}
+    assert nearest(["1ndia"], ["india"]) == {"1ndia": "india"}  # a digit inside a word is a misread letter
+
+
+def test_clean_texts_keep_their_keys() -> None:
+    a = keyed(["senate", "vote", "budget", "velayati"], rare={"velayati"})
+    b = keyed(["senate", "vote", "tax", "putin"], rare={"putin"})
+    assert reconcile(a, b) == (a.keys, b.keys)
+
+
+def test_a_rare_misreading_reads_as_the_other_texts_word() -> None:
+    a = keyed(["scnate", "approv", "budget"], rare={"scnate"})
+    b = keyed(["senate", "approv", "budget"])
+    assert reconcile(a, b) == (["senate", "approv", "budget"], ["senate", "approv", "budget"])
+
+
+def test_a_misreading_is_read_by_its_written_form() -> None:
+    # "H0use" is keyed as written, "House" as its stem "hous": two edits apart, but one as written.
+    a = keyed(["h0use", "vote"], rare={"h0use"}, forms=["h0use", "vote"])
+    b = keyed(["hous", "vote"], forms=["house", "vote"])
+    assert reconcile(a, b) == (["hous", "vote"], ["hous", "vote"])
+
+
+def test_a_misread_function_word_is_left_out() -> None:
+    # "fhe" is no word: a misread "the", which the other text writes, so it is no key either.
+    a = keyed(["fhe", "senat", "vote"], rare={"fhe"})
+    b = keyed(["senat", "vote"])
+    assert reconcile(a, b) == ([None, "senat", "vote"], ["senat", "vote"])
+
+
+def test_a_common_word_is_never_read_as_another() -> None:
+    # "sell" is a word people say (not rare): a copy that says it where its source says "tell" changed it.
+    a = keyed(["sell", "budget"])
+    b = keyed(["tell", "budget"])
+    assert reconcile(a, b) == (["sell", "budget"], ["tell", "budget"])
+
+
+def test_both_misread_differently_meet_on_one_key() -> None:
+    a = keyed(["presidcnt", "vote"], rare={"presidcnt"})
+    b = keyed(["presldent", "vote"], rare={"presldent"})
+    ka, kb = reconcile(a, b)
+    assert ka[0] == kb[0] == "presldent"
+
+
+def test_a_broken_word_reads_as_the_joined_word() -> None:
+    a = keyed(["gover", "nment", "vote"], rare={"gover", "nment"},
+              joins=[(0, 1, "government")])
+    b = keyed(["govern", "vote"], forms=["government", "vote"])
+    assert reconcile(a, b) == (["govern", None, "vote"], ["govern", "vote"])
+
+
+def test_a_word_broken_beside_a_function_word_keeps_its_place() -> None:
+    # "off icials": "off" is a function word, not a key; the key "icial" reads as "offici" in place.
+    a = keyed(["icial", "said"], rare={"icial"}, joins=[(0, -1, "officials")])
+    b = keyed(["offici", "said"], forms=["officials", "said"])
+    assert reconcile(a, b) == (["offici", "said"], ["offici", "said"])
+
+
+def test_a_word_and_an_ending_broken_off_it_read_as_one() -> None:
+    # "report ed": the first half is a word the other text says, the second is not.
+    a = keyed(["report", "ed", "vote"], joins=[(0, 1, "reported")])
+    b = keyed(["report", "vote"], forms=["reported", "vote"])
+    assert reconcile(a, b) == (["report", None, "vote"], ["report", "vote"])
+
+
+def test_two_words_the_other_text_says_are_not_joined() -> None:
+    a = keyed(["news", "paper", "vote"], joins=[(0, 1, "newspaper")])
+    b = keyed(["newspap", "news", "paper", "vote"], forms=["newspaper", "news", "paper", "vote"])
+    assert reconcile(a, b)[0] == ["news", "paper", "vote"]
+
+
+def test_a_join_the_other_text_does_not_say_is_not_made() -> None:
+    a = keyed(["gover", "nment"], rare={"gover", "nment"}, joins=[(0, 1, "government")])
+    b = keyed(["budget", "vote"])
+    assert reconcile(a, b) == (["gover", "nment"], ["budget", "vote"])
+
+
+def test_ocr_form_undoes_the_commonest_misreadings() -> None:
+    assert ocr_form("govemment") == ocr_form("government") == "govemment"
+    assert ocr_form("p0st") == "post" and ocr_form("a1so") == "also"
+    # "p0st" is one edit from both "post" and "past" as written; read as an OCR reads, it is "post".
+    assert nearest(["p0st"], ["past", "post"]) == {"p0st": "post"}
+
+
+def test_looks_misread_tells_damage_from_a_copiers_swap() -> None:
+    assert looks_misread(["government"], ["gover", "nment"])
+    assert looks_misread(["federal"], ["fcdcral"])
+    assert looks_misread(["blame"], ["blarne"])
+    assert not looks_misread(["said"], ["stated"])
+    assert not looks_misread(["russia"], ["russian", "federation"])
+    assert not looks_misread(["smith"], ["jones"])
+    assert not looks_misread(["12"], ["15"])  # a changed figure
