@@ -112,6 +112,10 @@ def test_letters_an_ocr_misread_are_no_swapped_words() -> None:
     scan = SOURCE.replace("Residents", "Resideuts").replace("said on", "sa id on")
     assert scan != SOURCE
     assert disguises(scan, SOURCE, [(0, len(scan), 0, len(SOURCE))]) == ()
+    # a word one letter from another that is a word of its own is a copier's choice, and named
+    edited = SOURCE.replace("Residents", "Presidents")
+    found = disguises(edited, SOURCE, [(0, len(edited), 0, len(SOURCE))])
+    assert [d.kind for d in found] == ["swapped_words"] and found[0].examples == ("Residents → Presidents",)
 
 
 def test_compare_names_each_sides_tricks_for_copies_only() -> None:

@@ -66,3 +66,10 @@ def test_a_copy_with_look_alike_letters_dated_before_its_scraped_original_is_not
     rng = random.Random(1)
     assert probe.scraped_original_first(originals, probe.lookalikes, rng) == 3
     assert probe.scraped_original_first(originals, None, rng) == 0  # a plain reprint: only the dates speak
+
+
+def test_scan_probe_stores_scanned_reprints_as_near():
+    script = SCRIPT.parent / "scan_probe.py"
+    out = subprocess.run([sys.executable, str(script), "--articles", "3", "--rates", "0.04"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.strip() == "4% of letters misread, 3 articles each with one scan: {'near': 3}"

@@ -261,3 +261,21 @@ def test_figures_alone_make_no_names_vector() -> None:
     assert caseless.entities == {} and "25" in caseless.body
     named = fingerprint(Article(id="en", text="The water rose to 25 metres in Genoa in 2024 after days of rain."))
     assert {"genoa", "25"} <= set(named.entities)
+
+
+def test_rare_share_reads_a_scan_apart_from_clean_text_and_is_stored() -> None:
+    import random
+
+    from storytrace import Settings
+    from storytrace.fingerprint import from_state
+    from storytrace.synth import misread
+
+    text = ("The regional council approved a budget of 40 million euros for the new tram line on Tuesday. "
+            "Construction of the line is due to start next spring and should be finished by 2027. ") * 5
+    clean = fingerprint(Article(text=text, title="Tram budget approved"))
+    scan = fingerprint(Article(text=misread(text, random.Random(1), 0.06), title="Tram budget approved"))
+    assert clean.rare_share < 0.15 <= scan.rare_share
+    state = scan.to_state()
+    assert from_state(state, text, Settings()).rare_share == scan.rare_share
+    del state["rare_share"]  # an index stored before the share was kept
+    assert from_state(state, text, Settings()).rare_share == 0.0

@@ -6,10 +6,13 @@ from storytrace.misread import Keyed, looks_misread, max_distance, nearest, ocr_
 
 
 def keyed(keys: list[str], rare: set[str] = frozenset(), joins: list[tuple[int, int, str]] = (),
-          forms: list[str] | None = None, function_words: set[str] = frozenset({"the", "that", "with"})) -> Keyed:
-    """Words whose folded forms are their keys unless ``forms`` says otherwise."""
+          forms: list[str] | None = None, function_words: set[str] = frozenset({"the", "that", "with"}),
+          zipf: dict[str, float] | None = None) -> Keyed:
+    """Words whose folded forms are their keys unless ``forms`` says otherwise; a rare word is unknown
+    (zipf 0) and any other common (zipf 5) unless ``zipf`` says otherwise."""
     forms = forms or list(keys)
-    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, joins)
+    known = {f: 0.0 if f in rare else 5.0 for f in [*forms, *function_words]}
+    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, joins, {**known, **(zipf or {})})
 
 
 def test_nearest_reads_one_letter_misread() -> None:
@@ -114,10 +117,49 @@ def test_ocr_form_undoes_the_commonest_misreadings() -> None:
 
 
 def test_looks_misread_tells_damage_from_a_copiers_swap() -> None:
-    assert looks_misread(["government"], ["gover", "nment"])
-    assert looks_misread(["federal"], ["fcdcral"])
-    assert looks_misread(["blame"], ["blarne"])
-    assert not looks_misread(["said"], ["stated"])
-    assert not looks_misread(["russia"], ["russian", "federation"])
-    assert not looks_misread(["smith"], ["jones"])
-    assert not looks_misread(["12"], ["15"])  # a changed figure
+    words = {"government", "residents", "blame", "gravement", "grievement", "said", "stated", "russia", "russian",
+             "federation", "smith", "jones", "iran", "iraq", "monday", "sunday", "austria", "australia", "gover",
+             "nment"}
+
+    def unknown(w: str) -> bool:
+        return w not in words
+
+    assert looks_misread(["government"], ["gover", "nment"], unknown)
+    assert looks_misread(["residents"], ["resideuts"], unknown)
+    assert looks_misread(["blame"], ["blarne"], unknown)
+    assert not looks_misread(["gravement"], ["grievement"], unknown)  # a French synonym, two letters apart
+    assert not looks_misread(["said"], ["stated"], unknown)
+    assert not looks_misread(["russia"], ["russian", "federation"], unknown)
+    assert not looks_misread(["smith"], ["jones"], unknown)
+    # one letter apart, but each a word of its own: a copier's choice
+    assert not looks_misread(["iran"], ["iraq"], unknown)
+    assert not looks_misread(["monday"], ["sunday"], unknown)
+    assert not looks_misread(["austria"], ["australia"], unknown)
+    # figures, with letters or without, are never misread
+    assert not looks_misread(["12"], ["15"], unknown)
+    assert not looks_misread(["15bn"], ["16bn"], unknown)
+    assert not looks_misread(["1990s"], ["1980s"], unknown)
+
+
+def test_figures_are_never_read_as_other_figures() -> None:
+    assert nearest(["16bn", "1980s", "a321"], ["15bn", "1990s", "a320"]) == {}
+    a = keyed(["16bn", "1980s", "vote"], rare={"16bn", "1980s"})
+    b = keyed(["15bn", "1990s", "vote"], rare={"15bn", "1990s"})
+    assert reconcile(a, b) == (a.keys, b.keys)
+
+
+def test_a_known_rare_word_is_no_misreading_of_another() -> None:
+    # Tomsk and Omsk are two cities one letter apart, both rare: neither is read as the other.
+    # "goverment" is a rare word too, but "government" is over a hundred times commoner: a misreading.
+    zipf = {"tomsk": 2.0, "omsk": 2.3, "goverment": 2.7, "government": 5.5}
+    a = keyed(["tomsk", "goverment", "vote"], rare={"tomsk", "goverment"}, zipf=zipf)
+    b = keyed(["omsk", "govern", "vote"], rare={"omsk"}, forms=["omsk", "government", "vote"], zipf=zipf)
+    assert reconcile(a, b)[0] == ["tomsk", "govern", "vote"]
+
+
+def test_two_misreadings_of_one_word_keep_one_key() -> None:
+    # a's "rep0rtcd" reads as b's "reportcd"; b's "reportcd" must then not read as a's "reported".
+    a = keyed(["report", "rep0rtcd", "vote"], rare={"rep0rtcd"}, forms=["reported", "rep0rtcd", "vote"])
+    b = keyed(["reportcd", "vote", "x"], rare={"reportcd"})
+    ka, kb = reconcile(a, b)
+    assert ka[1] == kb[0]

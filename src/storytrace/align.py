@@ -25,7 +25,7 @@ from scipy import sparse
 from .config import Settings
 from .model import Passage, Span
 from .language import ENGLISH
-from .misread import Keyed, reconcile
+from .misread import RARE_WEIGHT, SCANNED_SHARE, Keyed, reconcile
 from .normalize import Tokens, forced_language, paragraph_spans, remember, sentence_spans, tokenize
 from .weights import idfs
 
@@ -312,27 +312,38 @@ def _make_doc(text: str) -> _Doc:
     return _Doc(keys, starts, ends, which, sents, first, last, tokens=tokens)
 
 
-# A word said less than once in a million words of text (zipf 3, storytrace.weights): a name, a rare
-# word, or a misreading, which storytrace.misread may read as the other text's word.
-_RARE_WEIGHT = 6.0
+# A word's weight where no word list knows it (storytrace.weights).
+_UNKNOWN_WEIGHT = 9.0
 
 
 # Runs covering this share of the longer text leave too little for misread words to change a decision.
 _REREAD_BELOW = 0.95
-# A text with this share of its content words rare reads as scanned: misread words are rare. Clean news
-# has less in 9 texts of 10 (synth seed 5: median 0.11, 90th percentile 0.15; the Wikinews sample: 0.07
-# and 0.13), sample texts with 4% of their letters misread (storytrace.synth.misread) more in 99 of 100
-# (1st percentile 0.18). Below it texts are aligned as written, as before (and up to 2% misread letters
-# whole copies were near that way): a bound on cost, not a decision.
-_SCANNED_RARE_SHARE = 0.15
+
+
+# Runs broken this often by a few words each read as one copied stretch with words misread (or edited).
+_BROKEN_RUNS = 3
+
+
+def _broken_runs(runs: list[tuple[int, int, int]]) -> int:
+    """How often one run follows another within three words in both texts: a copy whose words are misread
+    here and there, in both texts maybe (two scans of one page, each with its own misreadings: neither need
+    hold many rare words)."""
+    out = 0
+    ordered = sorted(runs)
+    for (i, j, n), (i2, j2, _) in zip(ordered, ordered[1:]):
+        gap_a, gap_b = i2 - i - n, j2 - j - n
+        if 0 <= gap_a <= 3 and 0 <= gap_b <= 3 and gap_a + gap_b > 0:
+            out += 1
+    return out
 
 
 def _rare_share(doc: _Doc) -> float:
-    """Share of the doc's content words that are rare (see _RARE_WEIGHT)."""
+    """Share of the doc's content words that are rare (storytrace.misread.RARE_WEIGHT), as the
+    fingerprint's ``rare_share`` counts them."""
     if doc.rare_share is None:
         tokens = doc.tokens
         forms = list(compress(tokens.folded, tokens.content)) if tokens is not None else []
-        doc.rare_share = (sum(w > _RARE_WEIGHT for w in idfs(forms, tokens.language)) / len(forms)
+        doc.rare_share = (sum(map(RARE_WEIGHT.__lt__, idfs(forms, tokens.language))) / len(forms)
                           if forms and tokens is not None else 0.0)
     return doc.rare_share
 
@@ -352,7 +363,7 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
         # ("gover nment", "report ed", "off icials"): only such a piece and its neighbour one space away
         # are joined.
         lengths = np.fromiter(map(len, tokens.folded), dtype=np.int32, count=n)
-        piece = content & ((weights > _RARE_WEIGHT) | (lengths <= 3))
+        piece = content & ((weights > RARE_WEIGHT) | (lengths <= 3))
         starts = np.fromiter(tokens.starts, dtype=np.int64, count=n)
         ends = np.fromiter(tokens.ends, dtype=np.int64, count=n)
         near = np.flatnonzero((starts[1:] == ends[:-1] + 1) & (piece[1:] | piece[:-1]))
@@ -363,7 +374,9 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
                 first = index.get(t)
                 joins.append((first, index.get(t + 1, -1), tokens.folded[t] + tokens.folded[t + 1]) if first is not None
                              else (index[t + 1], -1, tokens.folded[t] + tokens.folded[t + 1]))
-        doc.keyed = Keyed.of(doc.keys, forms, (weights[at] > _RARE_WEIGHT).tolist(), function_words, joins)
+        # A weight is 9 less the word's zipf frequency, 9 where no list knows it (storytrace.weights).
+        zipf = dict(zip(tokens.folded, np.where(weights < _UNKNOWN_WEIGHT, _UNKNOWN_WEIGHT - weights, 0.0).tolist()))
+        doc.keyed = Keyed.of(doc.keys, forms, (weights[at] > RARE_WEIGHT).tolist(), function_words, joins, zipf)
     return doc.keyed
 
 
@@ -375,17 +388,20 @@ def _reread(da: _Doc, db: _Doc, a: str, b: str) -> tuple[_Doc, _Doc]:
 
 
 def _with_keys(doc: _Doc, keys: list[str | None]) -> _Doc:
-    """The doc with new keys, a None leaving its word out (the second half of a broken word: the first
-    half's span reaches over it)."""
+    """The doc with new keys, a None leaving its word out (a misread function word, or the second half of
+    a broken word: the span of the word before it in its sentence then reaches over it)."""
     if keys == doc.keys:
         return doc
     if None not in keys:
         return replace(doc, keys=keys, grams=None, pairs=None, own=doc.keys)
     kept = [x for x, k in enumerate(keys) if k is not None]
     ends = list(doc.ends)
+    prev = -1
     for x, k in enumerate(keys):
-        if k is None and x > 0:
-            ends[x - 1] = doc.ends[x]
+        if k is not None:
+            prev = x
+        elif prev >= 0 and doc.sentence[prev] == doc.sentence[x]:
+            ends[prev] = doc.ends[x]
     sentence = [doc.sentence[x] for x in kept]
     first = [-1] * len(doc.sentences)
     last = [-1] * len(doc.sentences)
@@ -733,10 +749,10 @@ def align(a: str, b: str, settings: Settings | None = None, *,
     da, db = _doc(a), _doc(b)
     runs = _runs(da, db)
     # Misread words read as the other text's (storytrace.misread), the docs from here on: only for texts
-    # that share a run already (a scan's candidates mostly share none, or all of their words), one of
-    # which reads as scanned.
+    # that share a run already (a scan's candidates mostly share none, or all of their words), whose runs
+    # are broken by a word here and there or one of which reads as scanned.
     if (runs and sum(n for _, _, n in runs) < _REREAD_BELOW * max(len(da.keys), len(db.keys))
-            and max(_rare_share(da), _rare_share(db)) >= _SCANNED_RARE_SHARE):
+            and (_broken_runs(runs) >= _BROKEN_RUNS or max(_rare_share(da), _rare_share(db)) >= SCANNED_SHARE)):
         ra, rb = _reread(da, db, a, b)
         if ra is not da or rb is not db:
             da, db = ra, rb
@@ -823,8 +839,8 @@ def align(a: str, b: str, settings: Settings | None = None, *,
     for run in runs:
         x0, x1 = da.sentences[run[0][0]], da.sentences[run[-1][0]]
         y0, y1 = db.sentences[run[0][1]], db.sentences[run[-1][1]]
-        para_a += sum(da.sentences[m[0]].n for m in run if (m[0], m[1]) not in semantic_only)
-        para_b += sum(db.sentences[m[1]].n for m in run if (m[0], m[1]) not in semantic_only)
+        para_a += sum(_words_of(da, m[0]) for m in run if (m[0], m[1]) not in semantic_only)
+        para_b += sum(_words_of(db, m[1]) for m in run if (m[0], m[1]) not in semantic_only)
         score = sum(m[2] for m in run) / len(run)
         passages.append(Passage(x0.start, x1.end, y0.start, y1.end, "paraphrase", score,
                                 a[x0.start : x1.end], b[y0.start : y1.end]))
@@ -855,6 +871,12 @@ def align(a: str, b: str, settings: Settings | None = None, *,
         unrelated_share_a=_words_inside(da, [(x.start, x.end) for x in unrelated_a]) / total_a,
         unrelated_share_b=_words_inside(db, [(x.start, x.end) for x in unrelated_b]) / total_b,
     )
+
+
+def _words_of(doc: _Doc, si: int) -> int:
+    """Content words of sentence si as the doc counts them (without words left out as misread), so that
+    shares of a text add up to at most the whole."""
+    return doc.last[si] - doc.first[si] + 1 if doc.first[si] >= 0 else 0
 
 
 def _words_inside(doc: _Doc, spans: list[tuple[int, int]]) -> int:

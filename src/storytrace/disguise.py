@@ -22,6 +22,7 @@ from .model import Disguise, Passage
 from .lookalike import lookalike_letters
 from .misread import looks_misread
 from .normalize import _WORD, fold, glued_stops  # the tokenizer's own word pattern
+from .weights import idf
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 
@@ -110,6 +111,12 @@ def _poisson_cdf(k: int, mean: float) -> float:
     return float(pdtr(k, mean))
 
 
+def _unknown(word: str) -> bool:
+    """No list knows the word (in English: a misreading is no word in any language, and swaps are named
+    without the text's language)."""
+    return idf(word) >= 9.0
+
+
 def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], list[str]]:
     """Word swaps inside copied passages, this text's words first: (words, figures). A passage's words are
     compared in order (case and look-alike letters folded); a stretch of at most three words standing
@@ -138,7 +145,7 @@ def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], l
             i = j + 1
             if not (0 < hi_a - lo_a <= _MAX_SWAP_WORDS and 0 < hi_b - lo_b <= _MAX_SWAP_WORDS):
                 continue
-            if looks_misread(b[lo_b:hi_b], a[lo_a:hi_a]):
+            if looks_misread(b[lo_b:hi_b], a[lo_a:hi_a], _unknown):
                 continue  # an OCR's damage, not a copier's edit (storytrace.misread)
             old, new = " ".join(tb[lo_b:hi_b]), " ".join(ma[lo_a:hi_a])
             target = figures if all(w.isdigit() for w in a[lo_a:hi_a] + b[lo_b:hi_b]) else words

@@ -21,6 +21,7 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
+from .misread import RARE_WEIGHT
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -61,6 +62,9 @@ class Fingerprint:
     # letters in fullwidth or mathematical style (ＦＵＬＬ, 𝐛𝐨𝐥𝐝), which the exact hash reads as plain ones: an
     # exact copy must hold as many (relate.decide_copy)
     styled: int = 0
+    # share of content words said less than once in a million words: a scan's misread letters make rare
+    # words (storytrace.misread), and break shingles, so such a text's same-story pairs are aligned too
+    rare_share: float = 0.0
 
     def to_state(self) -> dict:
         """A JSON-able dict (what the index stores), without the shingle set (derivable, and large)."""
@@ -71,6 +75,7 @@ class Fingerprint:
             "entities": self.entities,
             "title": self.title,
             "block": self.block,
+            "rare_share": self.rare_share,
         }
 
 
@@ -268,6 +273,8 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     block_w.update(zip(body, list(map(add, map(block_w.get, body, repeat(0)), body.values()))))
     block = _top_terms(block_w, s.block_terms)
     glued, styled = exact_marks(content)
+    weights = idfs(list(map(folded.__getitem__, content_idx)), tokens.language)
+    rare_share = round(sum(map(RARE_WEIGHT.__lt__, weights)) / len(weights), 4) if weights else 0.0  # weights above it
     return Fingerprint(
         exact=exact,
         n_words=len(content_idx),
@@ -280,6 +287,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         block=block,
         glued=glued,
         styled=styled,
+        rare_share=rare_share,
     )
 
 
@@ -300,6 +308,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         block=state["block"],
         glued=glued,
         styled=styled,
+        rare_share=state.get("rare_share", 0.0),  # an index stored before it was kept reads as clean
     )
 
 

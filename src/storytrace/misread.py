@@ -2,11 +2,13 @@
 
 A scanned newspaper's reprint of a wire story differs from another scan of it by a few letters in every
 line, and each misread word breaks every seed of four keys it falls in: at four misread letters in a
-hundred, a whole copy came out as scattered short passages, a partial copy (docs/quality.md, OCR probe in
-the issue notes). Matching reads a misread word as the word the other text has there when the word is
-nothing a dictionary knows (a name or a misreading), is not said in the other text as it stands, and is a
-letter or two away from exactly one word the other text does say; a word broken in two by a stray space
-reads as the joined word when the other text says that.
+hundred, a whole copy came out as scattered short passages, a partial copy (``scripts/disguise_probe.py``,
+the misread rows). Matching reads a word as the word the other text has there when it is not said in the
+other text as it stands, is a letter or two away from exactly one word the other text does say, and is
+likelier a misreading of that word than a word of its own: a word no list knows always is, a rare word
+only when the other is a hundred times commoner for each letter changed ("peop" for "people", not
+"Tomsk" for "Omsk"). A word broken in two by a stray space reads as the joined word when the other text
+says that.
 
 Pair-wise and pure: which word a misreading stands for depends on the text it is compared with, so the
 keys of a stored fingerprint never change. Hand-written because it is storytrace's own rule for which
@@ -15,7 +17,7 @@ words may be read as which; rapidfuzz computes the distances.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
@@ -23,7 +25,20 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["Keyed", "looks_misread", "max_distance", "nearest", "ocr_form", "reconcile"]
+__all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figure", "looks_misread", "max_distance", "nearest", "ocr_form", "reconcile"]
+
+#: A word's weight (storytrace.weights: 9 less its zipf frequency) above which it is rare, said less than
+#: once in a million words of text: a name, a rare word, or a misreading.
+RARE_WEIGHT = 6.0
+#: A text with at least this share of its content words rare reads as scanned (misread words are rare).
+#: Clean news has less in 9 texts of 10 (synth seed 5: median 0.11, 90th percentile 0.15; the Wikinews
+#: sample: 0.07 and 0.13); the sample's texts with 4% of their letters misread (synth.misread) more in 99 of
+#: 100 (1st percentile 0.18). Alignment reads misread words only for such texts, or for runs broken often.
+SCANNED_SHARE = 0.15
+#: ... and with this share, beyond nearly every clean text (99th percentile 0.20 and 0.22; 5th percentile
+#: at 4% misread letters 0.22), a same-story pair that shares no shingle band or sentence is aligned too
+#: (storytrace.index): misread letters break shingles as they break seeds.
+SCANNED_UNSHARED = 0.2
 
 #: Words shorter than this are never read as another content word: one letter changes too many short
 #: words into other words ("tax"/"tar"). A misread function word ("fhe", "tbat") may be one letter shorter.
@@ -41,24 +56,38 @@ def ocr_form(word: str) -> str:
 
 
 def max_distance(word: str) -> int:
-    """Edits a misreading of ``word`` may hold: one in a short word, two from eight letters ("rn" read as
-    "m" is two edits)."""
+    """Edits a misreading of ``word`` may hold (after :func:`ocr_form`): one in a short word, two from
+    eight letters, where two misread letters are as likely as one in a short word."""
     return 1 if len(word) < 8 else 2
 
 
-def looks_misread(old: Sequence[str], new: Sequence[str]) -> bool:
+def is_figure(word: str) -> bool:
+    """A word with a digit :func:`ocr_form` does not read as a letter ("16bn", "1990s", "a320"): a figure,
+    which a copier changes on purpose, and which is never read as another."""
+    return not word.isalpha() and any(c.isdigit() for c in ocr_form(word))
+
+
+#: How much commoner (in zipf, log10 of frequency) a word must be, for each letter told apart, than a
+#: word the other text writes for it to be read as its misreading: an OCR misreads about one letter in
+#: a hundred or fewer, so a known word is itself likelier than a misreading of one less than a hundred
+#: times as common.
+ZIPF_PER_EDIT = 2.0
+
+
+def looks_misread(old: Sequence[str], new: Sequence[str], unknown: Callable[[str], bool]) -> bool:
     """Whether folded words ``new``, standing where another text has ``old``, read as a misreading of them
     rather than as words a copier chose: the same letters with spaces put in or taken out ("gover nment"),
-    or at most half of them changed ("Fcdcral", "blarne" for "blame", "0tf" for "off"). A spinner's
-    synonym changes more ("said" -> "stated", "Russia" -> "Russian Federation") and so does a new name;
-    a changed figure is never a misreading."""
-    if all(w.isdigit() for w in old) and all(w.isdigit() for w in new):
+    or one letter changed, put in or dropped, as :func:`ocr_form` reads them, into a word no list knows
+    (``unknown``: "Resideuts", "blarne" for "blame"). A known word is a choice ("Iran" -> "Iraq"), two
+    edits are too many to tell from one in any language ("gravement" and "grièvement" are French
+    synonyms), and a figure is never a misreading."""
+    if any(map(is_figure, (*old, *new))):
         return False
-    was, now = ocr_form("".join(old)), ocr_form("".join(new))
+    was, now = "".join(old), "".join(new)
     if was == now:
         return True
-    bound = max(1, len(was) // 2)
-    return Levenshtein.distance(was, now, score_cutoff=bound) <= bound
+    return (Levenshtein.distance(ocr_form(was), ocr_form(now), score_cutoff=1) <= 1
+            and any(map(unknown, new)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +101,16 @@ class Keyed:
     rare: dict[str, list[int]]  # each rare form -> its positions
     function_words: frozenset[str]
     joined: dict[str, list[tuple[int, int]]]  # joined form -> (first content word, the second or -1)
+    zipf: dict[str, float]  # each form's zipf frequency (0 where no list knows it)
 
     @classmethod
     def of(cls, keys: Sequence[str], forms: Sequence[str], rare: Sequence[bool], function_words: Iterable[str],
-           joins: Iterable[tuple[int, int, str]]) -> Keyed:
+           joins: Iterable[tuple[int, int, str]], zipf: dict[str, float]) -> Keyed:
         """From the content words' keys, folded forms and rarity (under one in a million words of text: a
-        name, or a misreading), in order; the folded function words the text writes; and for two words
+        name, or a misreading), in order; the folded function words the text writes; for two words
         written with one space between them, (the position of the first content word of the two, that of
-        the second or -1 where one is a function word, the two forms joined)."""
+        the second or -1 where one is a function word, the two forms joined); and the zipf frequency of
+        each form, function words' included."""
         written = dict(zip(reversed(forms), reversed(keys)))  # the first key of each form
         rare_at: dict[str, list[int]] = {}
         for x in compress(range(len(keys)), rare):
@@ -87,29 +118,34 @@ class Keyed:
         joined: dict[str, list[tuple[int, int]]] = {}
         for x, partner, form in joins:
             joined.setdefault(form, []).append((x, partner))
-        return cls(list(keys), frozenset(keys), written, rare_at, frozenset(function_words), joined)
+        return cls(list(keys), frozenset(keys), written, rare_at, frozenset(function_words), joined, zipf)
 
 
 def nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int = MIN_LENGTH,
             unique: bool = True) -> dict[str, str]:
     """Each word's one nearest vocabulary word within :func:`max_distance` of it (Levenshtein, between their
     :func:`ocr_form`), for the words that have exactly one; a tie reads as either, so as neither (unless
-    not ``unique``: then the first). Figures are never read: a changed figure is a copier's edit, not
-    noise."""
-    words = [w for w in words if len(w) >= min_length and not w.isdigit()]
-    vocabulary = [v for v in vocabulary if len(v) >= min_length and not v.isdigit()]
+    not ``unique``: then the first). Figures are never read, nor read into."""
+    return {w: v for w, (v, _) in _nearest(words, vocabulary, min_length, unique).items()}
+
+
+def _nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int,
+             unique: bool) -> dict[str, tuple[str, int]]:
+    """:func:`nearest`, each with its distance."""
+    words = [w for w in words if len(w) >= min_length and not is_figure(w)]
+    vocabulary = [v for v in vocabulary if len(v) >= min_length and not is_figure(v)]
     if not words or not vocabulary:
         return {}
     distances = process.cdist([ocr_form(w) for w in words], [ocr_form(v) for v in vocabulary],
-                              scorer=Levenshtein.distance, score_cutoff=2,
-                              dtype=np.int8, workers=1)
+                              scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int8, workers=1)
     best = distances.min(axis=1)
     ties = (distances == best[:, None]).sum(axis=1)
     limits = np.fromiter(map(max_distance, words), dtype=np.int8, count=len(words))
     ok = best <= limits
     if unique:
         ok &= ties == 1
-    return {words[r]: vocabulary[c] for r, c in zip(np.flatnonzero(ok).tolist(), distances.argmin(axis=1)[ok].tolist())}
+    rows = np.flatnonzero(ok).tolist()
+    return {words[r]: (vocabulary[c], int(best[r])) for r, c in zip(rows, distances.argmin(axis=1)[ok].tolist())}
 
 
 def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
@@ -117,14 +153,15 @@ def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
     None for a function word or the second half of a word broken in two (whose first half reads as the
     joined word), to be left out as function words are.
 
-    Only rare words whose key the other text does not say are read anew, so two clean texts keep their
-    keys; where both texts misread a word differently, ``a``'s reading is taken."""
+    Only rare words whose key the other text does not say are read anew, and only as a word much commoner
+    than themselves (see the module's docstring); where both texts misread a word differently, ``a``'s
+    reading is taken, and ``b``'s word that it reads as is read as nothing else."""
     if a.said == b.said:
         return a.keys, b.keys
     keys_a, joined_a = _join(a, b)
     keys_b, joined_b = _join(b, a)
-    read_a = _readings(a, joined_a, b, frozenset())
-    read_b = _readings(b, joined_b, a, frozenset(read_a))
+    read_a, targets = _readings(a, joined_a, b, frozenset(), frozenset())
+    read_b, _ = _readings(b, joined_b, a, frozenset(read_a), frozenset(targets))
     return _read(keys_a, a, read_a, joined_a), _read(keys_b, b, read_b, joined_b)
 
 
@@ -148,22 +185,37 @@ def _join(text: Keyed, other: Keyed) -> tuple[list[str | None], set[int]]:
     return keys, done
 
 
-def _readings(text: Keyed, joined: set[int], other: Keyed, taken: frozenset[str]) -> dict[str, str | None]:
+def _readings(text: Keyed, joined: set[int], other: Keyed, taken: frozenset[str],
+              kept: frozenset[str]) -> tuple[dict[str, str | None], set[str]]:
     """Each rare form of ``text`` whose key the other text does not say, read as the one content word (its
-    key) or function word (None) of the other text it is nearest to; ``taken`` are forms of the other
-    text that are themselves read anew, and so are no reading."""
+    key) or function word (None) of the other text it is nearest to, where it is likelier a misreading of
+    that word than a word of its own; and the other text's forms read into. ``taken`` are forms of the
+    other text that are themselves read anew, and so are no reading; ``kept`` are this text's forms that
+    the other text's words are read as, and so are read as nothing else."""
     forms = sorted(f for f, at in text.rare.items()
-                   if f not in other.written and text.keys[at[0]] not in other.said and not joined.issuperset(at))
+                   if f not in other.written and f not in kept and text.keys[at[0]] not in other.said
+                   and not joined.issuperset(at))
     if not forms:
-        return {}
+        return {}, set()
     read: dict[str, str | None] = {}
-    for form, target in nearest(forms, sorted(other.written.keys() - taken)).items():
-        read[form] = other.written[target]
+    targets: set[str] = set()
+    for form, (target, edits) in _nearest(forms, sorted(other.written.keys() - taken), MIN_LENGTH, True).items():
+        if _likelier_misread(text.zipf.get(form, 0.0), other.zipf.get(target, 0.0), edits):
+            read[form] = other.written[target]
+            targets.add(target)
     # Any function word will do: each is left out alike.
-    for form in nearest([f for f in forms if f not in read], sorted(other.function_words - taken),
-                        min_length=MIN_LENGTH - 1, unique=False):
-        read[form] = None
-    return read
+    for form, (target, edits) in _nearest([f for f in forms if f not in read], sorted(other.function_words - taken),
+                                          MIN_LENGTH - 1, False).items():
+        if _likelier_misread(text.zipf.get(form, 0.0), other.zipf.get(target, 0.0), edits):
+            read[form] = None
+            targets.add(target)
+    return read, targets
+
+
+def _likelier_misread(zipf: float, target_zipf: float, edits: int) -> bool:
+    """A word no list knows is a misreading; a known one only of a word ZIPF_PER_EDIT commoner for each
+    letter told apart (none told apart, as "p0st" and "post" are by :func:`ocr_form`, still one)."""
+    return zipf <= 0.0 or target_zipf - zipf >= ZIPF_PER_EDIT * max(1, edits)
 
 
 def _read(keys: list[str | None], text: Keyed, reading: dict[str, str | None], joined: set[int]) -> list[str | None]:
