@@ -279,3 +279,15 @@ def test_rare_share_reads_a_scan_apart_from_clean_text_and_is_stored() -> None:
     assert from_state(state, text, Settings()).rare_share == scan.rare_share
     del state["rare_share"]  # an index stored before the share was kept
     assert from_state(state, text, Settings()).rare_share == 0.0
+
+
+def test_rare_share_counts_latin_letters_only() -> None:
+    # The word lists weigh a Cyrillic, Greek or Arabic word as unknown: such a text does not read as scanned.
+    from pathlib import Path
+
+    from storytrace.ingest import read_paths
+
+    root = Path(__file__).resolve().parent / "fixtures" / "multilingual"
+    for name in ("ru_flood.txt", "el_flood.txt", "ar_flood.txt"):
+        article = next(a for a in read_paths([root / name]) if isinstance(a, Article))
+        assert fingerprint(article).rare_share == 0.0, name

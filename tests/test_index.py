@@ -639,3 +639,39 @@ def test_a_scanned_copy_sharing_no_shingle_band_is_still_aligned(index: Index) -
     kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
     found = [kinds.get(frozenset((a.id, a.id + "-scan"))) for a in originals]
     assert found.count("near") >= 7, found
+
+
+def test_a_scanned_looking_pair_that_relating_finds_unrelated_keeps_its_same_story_row(index: Index) -> None:
+    # A short text too short to identify, keyed in German beside a German article when related in full,
+    # scores lower than its same-story row found; it reads as scanned (rare words), and the row is kept.
+    from storytrace.ingest import read_paths
+
+    root = Path(__file__).resolve().parent / "fixtures" / "multilingual"
+    rates = next(a for a in read_paths([root / "de_rates.txt"]) if isinstance(a, Article))
+    short = Article(id="short", text="6,1 Prozent sei weiterhin viel zu Reuters")
+    index.add([rates, short])
+    assert [(r.copy, r.story) for r in index.pairs()] == [("none", "same")]
+
+
+def test_an_index_stored_before_rare_shares_were_kept_decides_as_a_fresh_scan(tmp_path: Path) -> None:
+    import random
+
+    from storytrace.synth import load_sources, misread
+
+    root = Path(__file__).resolve().parents[1]
+    originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
+                 if len(a.text.split()) > 150][50:56]
+    rng = random.Random(5)
+    scans = [dataclasses.replace(a, id=a.id + "-scan", text=misread(a.text, rng, 0.06), title=misread(a.title, rng, 0.06))
+             for a in originals]
+    with Index(tmp_path / "fresh.db") as fresh:
+        fresh.add(scans + originals)
+        want = sorted((r.a, r.b, r.copy) for r in fresh.pairs())
+    with Index(tmp_path / "old.db") as old:
+        old.add(scans)
+        old.store.db.execute("UPDATE articles SET state = json_remove(state, '$.rare_share')")
+        old.store.db.commit()
+    with Index(tmp_path / "old.db") as old:
+        old.add(originals)
+        assert sorted((r.a, r.b, r.copy) for r in old.pairs()) == want
+    assert [c for _, _, c in want].count("near") >= 5

@@ -143,6 +143,7 @@ def test_looks_misread_tells_damage_from_a_copiers_swap() -> None:
 
 def test_figures_are_never_read_as_other_figures() -> None:
     assert nearest(["16bn", "1980s", "a321"], ["15bn", "1990s", "a320"]) == {}
+    assert nearest(["looo"], ["1000"]) == {} and not looks_misread(["100"], ["101"], lambda w: True)
     a = keyed(["16bn", "1980s", "vote"], rare={"16bn", "1980s"})
     b = keyed(["15bn", "1990s", "vote"], rare={"15bn", "1990s"})
     assert reconcile(a, b) == (a.keys, b.keys)

@@ -25,7 +25,7 @@ from scipy import sparse
 from .config import Settings
 from .model import Passage, Span
 from .language import ENGLISH
-from .misread import RARE_WEIGHT, SCANNED_SHARE, Keyed, reconcile
+from .misread import RARE_WEIGHT, SCANNED_SHARE, Keyed, rare_share, reconcile
 from .normalize import Tokens, forced_language, paragraph_spans, remember, sentence_spans, tokenize
 from .weights import idfs
 
@@ -338,13 +338,11 @@ def _broken_runs(runs: list[tuple[int, int, int]]) -> int:
 
 
 def _rare_share(doc: _Doc) -> float:
-    """Share of the doc's content words that are rare (storytrace.misread.RARE_WEIGHT), as the
-    fingerprint's ``rare_share`` counts them."""
+    """The doc's :func:`storytrace.misread.rare_share`, as the fingerprint's ``rare_share`` counts it."""
     if doc.rare_share is None:
         tokens = doc.tokens
         forms = list(compress(tokens.folded, tokens.content)) if tokens is not None else []
-        doc.rare_share = (sum(map(RARE_WEIGHT.__lt__, idfs(forms, tokens.language))) / len(forms)
-                          if forms and tokens is not None else 0.0)
+        doc.rare_share = rare_share(forms, idfs(forms, tokens.language)) if tokens is not None else 0.0
     return doc.rare_share
 
 
@@ -376,7 +374,9 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
                              else (index[t + 1], -1, tokens.folded[t] + tokens.folded[t + 1]))
         # A weight is 9 less the word's zipf frequency, 9 where no list knows it (storytrace.weights).
         zipf = dict(zip(tokens.folded, np.where(weights < _UNKNOWN_WEIGHT, _UNKNOWN_WEIGHT - weights, 0.0).tolist()))
-        doc.keyed = Keyed.of(doc.keys, forms, (weights[at] > RARE_WEIGHT).tolist(), function_words, joins, zipf)
+        # Only words in Latin letters are read: the lists weigh other scripts' words as unknown.
+        rare = [r and f.isascii() for r, f in zip((weights[at] > RARE_WEIGHT).tolist(), forms)]
+        doc.keyed = Keyed.of(doc.keys, forms, rare, function_words, joins, zipf)
     return doc.keyed
 
 

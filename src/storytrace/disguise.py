@@ -112,8 +112,8 @@ def _poisson_cdf(k: int, mean: float) -> float:
 
 
 def _unknown(word: str) -> bool:
-    """No list knows the word (in English: a misreading is no word in any language, and swaps are named
-    without the text's language)."""
+    """English's word list does not know the word. Swaps are named without the text's language, so a word
+    of another language is unknown too, and looks_misread then names a change between two of them a swap."""
     return idf(word) >= 9.0
 
 

@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import compress, repeat
 from operator import add, itemgetter
 
 import numpy as np
@@ -21,7 +21,7 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
-from .misread import RARE_WEIGHT
+from .misread import rare_share
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -273,8 +273,6 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     block_w.update(zip(body, list(map(add, map(block_w.get, body, repeat(0)), body.values()))))
     block = _top_terms(block_w, s.block_terms)
     glued, styled = exact_marks(content)
-    weights = idfs(list(map(folded.__getitem__, content_idx)), tokens.language)
-    rare_share = round(sum(map(RARE_WEIGHT.__lt__, weights)) / len(weights), 4) if weights else 0.0  # weights above it
     return Fingerprint(
         exact=exact,
         n_words=len(content_idx),
@@ -287,8 +285,14 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         block=block,
         glued=glued,
         styled=styled,
-        rare_share=rare_share,
+        rare_share=text_rare_share(tokens),
     )
+
+
+def text_rare_share(tokens: Tokens) -> float:
+    """:func:`storytrace.misread.rare_share` of the tokens' content words, rounded as stored."""
+    forms = list(compress(tokens.folded, tokens.content))
+    return round(rare_share(forms, idfs(forms, tokens.language)), 4)
 
 
 def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
@@ -308,7 +312,8 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         block=state["block"],
         glued=glued,
         styled=styled,
-        rare_share=state.get("rare_share", 0.0),  # an index stored before it was kept reads as clean
+        # an index stored before the share was kept: counted again (Index reads it so for its decisions)
+        rare_share=state["rare_share"] if "rare_share" in state else text_rare_share(tokenize(content)),
     )
 
 

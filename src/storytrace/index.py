@@ -30,7 +30,7 @@ from .engine import Engine, get_engine
 from .dedup import copy_kinds, duplicate_map
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
-from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state, text_rare_share
 from .ingest import make_id, read_paths, remove_repeated_lines
 from .ingest.boilerplate import MAX_REPEATED_LINE
 from .ingest.objects import check_items, read_objects
@@ -115,7 +115,7 @@ class _StateFP:
         self.title = state["title"]
         self.exact = state["exact"]
         self.n_words = state["n_words"]
-        self.rare_share = state.get("rare_share", 0.0)  # an index stored before it was kept reads as clean
+        self.rare_share = state.get("rare_share")  # None: stored before it was kept (Index._rare_share)
 
 
 class _Done:
@@ -605,9 +605,17 @@ class Index:
             if ahead is not None:
                 ahead.shutdown(wait=True)
         if scanned:
-            # Same-story pairs of scanned-looking texts, related in full after all (see _same_story_rows).
-            stored = {**stored, **self.store.load({x for p in scanned for x in p} - by_number.keys() - stored.keys())}
-            relations += self.engine.map(_relate_job, [job(a, b) for a, b in scanned])
+            # Same-story pairs of scanned-looking texts, related in full after all (see _same_story_rows);
+            # one that relating no longer finds related (a short text keyed in the other's language scores
+            # otherwise) keeps the same-story row it had.
+            stored = {**stored, **self.store.load({x for a, b, _ in scanned for x in (a, b)} - by_number.keys()
+                                                  - stored.keys())}
+            rows = {(a, b): row for a, b, row in scanned}
+            for a, b, rel in self.engine.map(_relate_job, [job(a, b) for a, b, _ in scanned]):
+                if rel.related:
+                    relations.append((a, b, rel))
+                else:
+                    same_story.append(rows[(a, b)])
         pair_rows: list[tuple] = []
         passages: dict[tuple[int, int], Sequence[Any]] = {}
         for a, b, rel in relations:
@@ -621,15 +629,16 @@ class Index:
         return pair_rows, passages
 
     def _same_story_rows(self, topical: Any, by_number: dict[int, tuple[Article, Fingerprint]],
-                         stored: dict[int, tuple]) -> tuple[list[tuple], list[tuple[int, int]]]:
+                         stored: dict[int, tuple]) -> tuple[list[tuple], list[tuple[int, int, tuple]]]:
         """Pair rows of the topical candidates (sharing no shingle band, sentence or exact text) that are one
         story; and, instead of rows, those of them of which a text reads as scanned (its rare words reach
         storytrace.misread.SCANNED_UNSHARED), to be related in full: misread letters break the shingles
         that make candidates lexical, and a scanned reprint found only by its terms was stored as "same
-        story" with no copy (60 Wikinews articles with 4% of letters misread: 16 of their copies)."""
+        story" with no copy (60 Wikinews articles with 4% of letters misread: 16 of their copies). Each
+        of those comes with the row it would have had."""
         st = self.settings
         pair_rows: list[tuple] = []
-        scanned: list[tuple[int, int]] = []
+        scanned: list[tuple[int, int, tuple]] = []
         # A vectorised first pass drops the pairs that are clearly below the threshold; the survivors get
         # the exact scores of ``story_similarity`` (so the stored numbers are the same either way).
         survivors = self._maybe_same_story(topical, by_number)
@@ -650,12 +659,22 @@ class Index:
             (pa, fa), (pb, fb) = vec[a], vec[b]
             scores = story_similarity(fa, fb, pa, pb, st)
             if scores["story"] >= st.story_threshold:
-                if max(fa.rare_share, fb.rare_share) >= SCANNED_UNSHARED:
-                    scanned.append((a, b))
-                    continue
                 scores["reuse"] = 0.0
-                pair_rows.append((a, b, "none", "same", scores["story"], 0.0, scores, None))
+                row = (a, b, "none", "same", scores["story"], 0.0, scores, None)
+                if max(self._rare_share(a, fa), self._rare_share(b, fb)) >= SCANNED_UNSHARED:
+                    scanned.append((a, b, row))
+                else:
+                    pair_rows.append(row)
         return pair_rows, scanned
+
+    def _rare_share(self, n: int, fp: Any) -> float:
+        """An article's rare-word share (Fingerprint.rare_share): stored with it, or, for an article
+        stored before the share was kept, counted from its text, so that an index scanned onward decides
+        as a fresh scan of the same articles."""
+        if fp.rare_share is None:
+            loaded = self.store.load([n])
+            fp.rare_share = text_rare_share(tokenize(loaded[n][1].content)) if n in loaded else 0.0
+        return fp.rare_share
 
     def _maybe_same_story(self, codes: Any, by_number: dict[int, tuple[Article, Fingerprint]]
                           ) -> list[tuple[int, int]]:
@@ -826,8 +845,9 @@ class Index:
               limit: int | None = None, offset: int = 0) -> Iterator[Relation]:
         """Stored pairs as a scan decided them, ``offset`` skipped and at most ``limit`` (None: all), as the
         CLI's and the HTTP API's pages. A pair found by story similarity alone (no shared shingle band or
-        sentence) is stored as copy none without aligning its texts; :meth:`pair` aligns any two articles,
-        so it can find a little shared text there (a partial copy) that this list does not."""
+        sentence) is stored as copy none without aligning its texts, unless one of them reads as scanned
+        (see _same_story_rows); :meth:`pair` aligns any two articles, so it can find a little shared text
+        there (a partial copy) that this list does not."""
         if copy and copy not in ("exact", "near", "partial", "none"):
             raise ConfigError(f"copy must be exact, near, partial or none, got {copy!r}")
         if story and story not in ("same", "different"):
@@ -896,6 +916,12 @@ class Index:
         for m, scores in found_top:
             other, story_id = shown[m]
             rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
+            state_fp = _StateFP(states[m][1])
+            # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too.
+            if max(fp.rare_share, state_fp.rare_share if state_fp.rare_share is not None
+                   else text_rare_share(tokenize(other.content))) >= SCANNED_UNSHARED:
+                full = relate(art, other, fp, from_state(states[m][1], other.content, st), st, with_disguises=True)
+                rel = full if full.related else rel
             matches.append(Match(other, rel, story_id))
         rank = {"exact": 0, "near": 1, "partial": 2, "none": 3}
         # Among near copies, one with the query's very words (only its spacing differs) comes first.

@@ -25,7 +25,7 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figure", "looks_misread", "max_distance", "nearest", "ocr_form", "reconcile"]
+__all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figure", "rare_share", "looks_misread", "max_distance", "nearest", "ocr_form", "reconcile"]
 
 #: A word's weight (storytrace.weights: 9 less its zipf frequency) above which it is rare, said less than
 #: once in a million words of text: a name, a rare word, or a misreading.
@@ -39,6 +39,16 @@ SCANNED_SHARE = 0.15
 #: at 4% misread letters 0.22), a same-story pair that shares no shingle band or sentence is aligned too
 #: (storytrace.index): misread letters break shingles as they break seeds.
 SCANNED_UNSHARED = 0.2
+
+def rare_share(forms: Sequence[str], weights: Sequence[float]) -> float:
+    """Share of a text's content words (folded ``forms``, with their ``weights``) that are rare, among
+    those written in Latin letters (which fold to ASCII): the word lists weigh other scripts' words as
+    unknown, and their misreadings are not read (0.0 where fewer than half the words are such)."""
+    latin = [w for f, w in zip(forms, weights) if f.isascii()]
+    if not latin or 2 * len(latin) < len(forms):
+        return 0.0
+    return sum(map(RARE_WEIGHT.__lt__, latin)) / len(latin)  # weights above RARE_WEIGHT
+
 
 #: Words shorter than this are never read as another content word: one letter changes too many short
 #: words into other words ("tax"/"tar"). A misread function word ("fhe", "tbat") may be one letter shorter.
@@ -64,7 +74,7 @@ def max_distance(word: str) -> int:
 def is_figure(word: str) -> bool:
     """A word with a digit :func:`ocr_form` does not read as a letter ("16bn", "1990s", "a320"): a figure,
     which a copier changes on purpose, and which is never read as another."""
-    return not word.isalpha() and any(c.isdigit() for c in ocr_form(word))
+    return word.isdigit() or (not word.isalpha() and any(c.isdigit() for c in ocr_form(word)))
 
 
 #: How much commoner (in zipf, log10 of frequency) a word must be, for each letter told apart, than a
@@ -77,17 +87,18 @@ ZIPF_PER_EDIT = 2.0
 def looks_misread(old: Sequence[str], new: Sequence[str], unknown: Callable[[str], bool]) -> bool:
     """Whether folded words ``new``, standing where another text has ``old``, read as a misreading of them
     rather than as words a copier chose: the same letters with spaces put in or taken out ("gover nment"),
-    or one letter changed, put in or dropped, as :func:`ocr_form` reads them, into a word no list knows
-    (``unknown``: "Resideuts", "blarne" for "blame"). A known word is a choice ("Iran" -> "Iraq"), two
-    edits are too many to tell from one in any language ("gravement" and "grièvement" are French
-    synonyms), and a figure is never a misreading."""
+    or one letter changed, put in or dropped, as :func:`ocr_form` reads them, turning known words into
+    one that is not (``unknown``: "Resideuts", "blarne" for "blame"). A known word is a choice ("Iran" ->
+    "Iraq"), so is a change between words ``unknown`` cannot judge (another language's), two edits are
+    too many to tell from one ("gravement" and "grièvement" are French synonyms), and a figure is never a
+    misreading."""
     if any(map(is_figure, (*old, *new))):
         return False
     was, now = "".join(old), "".join(new)
     if was == now:
         return True
     return (Levenshtein.distance(ocr_form(was), ocr_form(now), score_cutoff=1) <= 1
-            and any(map(unknown, new)))
+            and any(map(unknown, new)) and not any(map(unknown, old)))
 
 
 @dataclass(frozen=True, slots=True)
