@@ -44,7 +44,7 @@ def rare_share(forms: Sequence[str], weights: Sequence[float]) -> float:
     """Share of a text's content words (folded ``forms``, with their ``weights``) that are rare, among
     those written in Latin letters (which fold to ASCII): the word lists weigh other scripts' words as
     unknown, and their misreadings are not read (0.0 where fewer than half the words are such)."""
-    latin = [w for f, w in zip(forms, weights) if f.isascii()]
+    latin = list(compress(weights, map(str.isascii, forms)))
     if not latin or 2 * len(latin) < len(forms):
         return 0.0
     return sum(map(RARE_WEIGHT.__lt__, latin)) / len(latin)  # weights above RARE_WEIGHT
