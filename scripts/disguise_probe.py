@@ -8,9 +8,10 @@ whole copy, lines of links to other stories between its paragraphs, several tric
 in fullwidth or mathematical style, and curled quotes), compares each copy with its original, and counts the
 copy kinds and the disguises named. Every copy here holds the whole original, so "near" is the right call
 for each one, but for curled quotes: typography, not a disguise, so "exact". Letters misread as an OCR
-reads a scanned page (4 and 6 in a hundred) are damage, not a disguise; such a copy is near too. Last, damage that scrapers and
-PDFs leave (HTML entities, mojibake, markup, words broken at line ends, a page's text caught twice), with
-both texts read through ingest, which repairs it: each of those copies should be exact. And last, who
+reads a scanned page (4 and 6 in a hundred) are damage, not a disguise; such a copy is near too. Last,
+damage that scrapers and PDFs leave (HTML entities, mojibake, markup, words broken at line ends, a page's
+text caught twice), with both texts read through ingest, which repairs it: each of those copies should be
+exact. And last, who
 published first when the original carries a late scrape date, a month after its disguised copy: the
 copier's tricks should name the original (storytrace.provenance); a copy playing none cannot be told.
 

@@ -6,8 +6,8 @@ hundred, a whole copy came out as scattered short passages, a partial copy (``sc
 the misread rows). Matching reads a word as the word the other text has there when it is not said in the
 other text as it stands, is a letter or two away from exactly one word the other text does say, and is
 likelier a misreading of that word than a word of its own: a word no list knows always is, a rare word
-only when the other is a hundred times commoner for each letter changed ("peop" for "people", not
-"Tomsk" for "Omsk"). A word broken in two by a stray space reads as the joined word when the other text
+only when the other is a hundred times commoner for each letter changed ("goverment" for "government",
+not "Tomsk" for "Omsk"). A word broken in two by a stray space reads as the joined word when the other text
 says that.
 
 Pair-wise and pure: which word a misreading stands for depends on the text it is compared with, so the
@@ -25,7 +25,8 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-__all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figure", "rare_share", "looks_misread", "max_distance", "nearest", "ocr_form", "reconcile"]
+__all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figure", "looks_misread", "max_distance",
+           "nearest", "ocr_form", "rare_share", "reconcile"]
 
 #: A word's weight (storytrace.weights: 9 less its zipf frequency) above which it is rare, said less than
 #: once in a million words of text: a name, a rare word, or a misreading.
@@ -39,6 +40,7 @@ SCANNED_SHARE = 0.15
 #: at 4% misread letters 0.22), a same-story pair that shares no shingle band or sentence is aligned too
 #: (storytrace.index): misread letters break shingles as they break seeds.
 SCANNED_UNSHARED = 0.2
+
 
 def rare_share(forms: Sequence[str], weights: Sequence[float]) -> float:
     """Share of a text's content words (folded ``forms``, with their ``weights``) that are rare, among
@@ -72,8 +74,8 @@ def max_distance(word: str) -> int:
 
 
 def is_figure(word: str) -> bool:
-    """A word with a digit :func:`ocr_form` does not read as a letter ("16bn", "1990s", "a320"): a figure,
-    which a copier changes on purpose, and which is never read as another."""
+    """A number, or a word with a digit :func:`ocr_form` does not read as a letter ("16bn", "1990s",
+    "a320"): a figure, which a copier changes on purpose, and which is never read as another."""
     return word.isdigit() or (not word.isalpha() and any(c.isdigit() for c in ocr_form(word)))
 
 
@@ -186,7 +188,8 @@ def _join(text: Keyed, other: Keyed) -> tuple[list[str | None], set[int]]:
     keys: list[str | None] = list(text.keys)
     done: set[int] = set()
     for x, partner, form in sorted((x, p, f) for f in hits for x, p in text.joined[f]):
-        if x in done or partner in done or (text.keys[x] in other.said and (partner < 0 or text.keys[partner] in other.said)):
+        both_said = text.keys[x] in other.said and (partner < 0 or text.keys[partner] in other.said)
+        if x in done or partner in done or both_said:
             continue
         keys[x] = other.written[form]
         done.add(x)
