@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 from dataclasses import replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from storytrace.engine import LocalEngine
 from storytrace.index import EXACT_CHECK, WORD_KEYS
 from storytrace.ingest import read_paths
 from storytrace.model import Article
+from storytrace.synth import misread
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,6 +43,10 @@ def _corpus() -> list[Article]:
                                 text="\n\n".join(paras[: max(1, len(paras) // 2)])))
         else:
             made.append(replace(a, id=f"edit{i}", site="spin.example", text=a.text.replace(" the ", " the very ")))
+    # Scans with letters misread (storytrace.misread), some sharing no shingle band with their source: their
+    # same-story pairs are aligned too (Index._same_story_rows), in whichever batch or process they land.
+    made += [replace(a, id=f"scan{i}", site="paper.example", text=misread(a.text, random.Random(i), 0.06),
+                     title=misread(a.title, random.Random(i), 0.06)) for i, a in enumerate(wiki[12:18], 12)]
     # German and Portuguese reports, a half copy and retellings: texts keyed in their own language
     # (storytrace.language), in whichever batch or process they land.
     others = [a for a in read_paths(sorted((ROOT / "tests" / "fixtures" / "multilingual").glob("[dp][et]_*.txt")))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import random
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from storytrace.engine import LocalEngine, get_engine
 from storytrace.errors import ConfigError
 from storytrace.ingest import read_paths
 from storytrace.model import Article
+from storytrace.synth import misread
 
 ray = pytest.importorskip("ray")
 
@@ -42,6 +44,9 @@ def _corpus() -> list[Article]:
                                 text="\n\n".join(paras[: max(1, len(paras) // 2)]) + "\n\nSubscribe for more news."))
         else:  # lightly edited copy
             made.append(replace(a, id=f"edit{i}", site="spin.example", text=a.text.replace(" said ", " stated ")))
+    # scans with letters misread, whose same-story pairs are aligned too (storytrace.misread), on the workers too
+    made += [replace(a, id=f"scan{i}", site="paper.example", text=misread(a.text, random.Random(i), 0.06),
+                     title=misread(a.title, random.Random(i), 0.06)) for i, a in enumerate(wiki[8:12], 8)]
     # German and Portuguese reports (keyed in their own language, storytrace.language), on the workers too
     others = [a for a in read_paths(sorted((ROOT / "tests" / "fixtures" / "multilingual").glob("[dp][et]_*.txt")))
               if isinstance(a, Article)]
