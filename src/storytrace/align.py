@@ -25,9 +25,9 @@ from scipy import sparse
 from .config import Settings
 from .model import Passage, Span
 from .language import ENGLISH
-from .misread import RARE_WEIGHT, SCANNED_SHARE, Keyed, rare_share, reconcile
+from .misread import RARE_WEIGHT, SCANNED_SHARE, Keyed, reconcile, text_rare_share
 from .normalize import Tokens, forced_language, paragraph_spans, remember, sentence_spans, tokenize
-from .weights import idfs
+from .weights import UNKNOWN_WEIGHT, idfs
 
 __all__ = ["Alignment", "align", "sentence_similarity", "Sentence", "sentences_of", "word_pairs"]
 
@@ -312,10 +312,6 @@ def _make_doc(text: str) -> _Doc:
     return _Doc(keys, starts, ends, which, sents, first, last, tokens=tokens)
 
 
-# A word's weight where no word list knows it (storytrace.weights).
-_UNKNOWN_WEIGHT = 9.0
-
-
 # Runs covering this share of the longer text leave too little for misread words to change a decision.
 _REREAD_BELOW = 0.95
 
@@ -337,12 +333,10 @@ def _broken_runs(runs: list[tuple[int, int, int]]) -> int:
     return out
 
 
-def _rare_share(doc: _Doc) -> float:
-    """The doc's :func:`storytrace.misread.rare_share`, as the fingerprint's ``rare_share`` counts it."""
+def _rare_share(doc: _Doc, text: str) -> float:
+    """The doc's :func:`storytrace.misread.text_rare_share` (its fingerprint's ``rare_share``)."""
     if doc.rare_share is None:
-        tokens = doc.tokens
-        forms = list(compress(tokens.folded, tokens.content)) if tokens is not None else []
-        doc.rare_share = rare_share(forms, idfs(forms, tokens.language)) if tokens is not None else 0.0
+        doc.rare_share = text_rare_share(doc.tokens or tokenize(text))
     return doc.rare_share
 
 
@@ -373,7 +367,7 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
                 joins.append((first, index.get(t + 1, -1), tokens.folded[t] + tokens.folded[t + 1]) if first is not None
                              else (index[t + 1], -1, tokens.folded[t] + tokens.folded[t + 1]))
         # A weight is 9 less the word's zipf frequency, 9 where no list knows it (storytrace.weights).
-        zipf = dict(zip(tokens.folded, np.where(weights < _UNKNOWN_WEIGHT, _UNKNOWN_WEIGHT - weights, 0.0).tolist()))
+        zipf = dict(zip(tokens.folded, np.where(weights < UNKNOWN_WEIGHT, UNKNOWN_WEIGHT - weights, 0.0).tolist()))
         # Only words in Latin letters are read: the lists weigh other scripts' words as unknown.
         rare = [r and f.isascii() for r, f in zip((weights[at] > RARE_WEIGHT).tolist(), forms)]
         doc.keyed = Keyed.of(doc.keys, forms, rare, function_words, joins, zipf)
@@ -411,7 +405,7 @@ def _with_keys(doc: _Doc, keys: list[str | None]) -> _Doc:
                 first[si] = y
             last[si] = y
     return _Doc([keys[x] for x in kept], [doc.starts[x] for x in kept], [ends[x] for x in kept],  # type: ignore[misc]
-                sentence, doc.sentences, first, last, own=[doc.keys[x] for x in kept])
+                sentence, doc.sentences, first, last, own=[doc.keys[x] for x in kept], tokens=doc.tokens)
 
 
 # Seed length and gap are storytrace's own choices (passim-style seed-and-extend, hand-written because
@@ -752,7 +746,7 @@ def align(a: str, b: str, settings: Settings | None = None, *,
     # that share a run already (a scan's candidates mostly share none, or all of their words), whose runs
     # are broken by a word here and there or one of which reads as scanned.
     if (runs and sum(n for _, _, n in runs) < _REREAD_BELOW * max(len(da.keys), len(db.keys))
-            and (_broken_runs(runs) >= _BROKEN_RUNS or max(_rare_share(da), _rare_share(db)) >= SCANNED_SHARE)):
+            and (_broken_runs(runs) >= _BROKEN_RUNS or max(_rare_share(da, a), _rare_share(db, b)) >= SCANNED_SHARE)):
         ra, rb = _reread(da, db, a, b)
         if ra is not da or rb is not db:
             da, db = ra, rb

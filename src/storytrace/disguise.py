@@ -22,7 +22,7 @@ from .model import Disguise, Passage
 from .lookalike import lookalike_letters
 from .misread import looks_misread
 from .normalize import _WORD, fold, glued_stops  # the tokenizer's own word pattern
-from .weights import idf
+from .weights import UNKNOWN_WEIGHT, idf
 
 __all__ = ["COPIER_TRICKS", "DISGUISES", "copy_disguises", "disguises", "pair_disguises"]
 
@@ -114,7 +114,7 @@ def _poisson_cdf(k: int, mean: float) -> float:
 def _unknown(word: str) -> bool:
     """English's word list does not know the word. Swaps are named without the text's language, so a word
     of another language is unknown too, and looks_misread then names a change between two of them a swap."""
-    return idf(word) >= 9.0
+    return idf(word) >= UNKNOWN_WEIGHT
 
 
 def _swaps(mine: list[list[str]], theirs: list[list[str]]) -> tuple[list[str], list[str]]:

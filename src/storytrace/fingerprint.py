@@ -11,7 +11,7 @@ import unicodedata
 from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import repeat
 from operator import add, itemgetter
 
 import numpy as np
@@ -21,7 +21,7 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
-from .misread import rare_share
+from .misread import text_rare_share
 from .weights import idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -289,12 +289,6 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     )
 
 
-def text_rare_share(tokens: Tokens) -> float:
-    """:func:`storytrace.misread.rare_share` of the tokens' content words, rounded as stored."""
-    forms = list(compress(tokens.folded, tokens.content))
-    return round(rare_share(forms, idfs(forms, tokens.language)), 4)
-
-
 def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
     """A stored article's fingerprint as far as relating it to another needs (exact, words, vectors,
     shingles): rebuilt from its stored state plus its shingles, instead of fingerprinting it again.
@@ -312,7 +306,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         block=state["block"],
         glued=glued,
         styled=styled,
-        # an index stored before the share was kept: counted again (Index reads it so for its decisions)
+        # an index stored before the share was kept: counted from the text
         rare_share=state["rare_share"] if "rare_share" in state else text_rare_share(tokenize(content)),
     )
 

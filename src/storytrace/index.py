@@ -30,14 +30,14 @@ from .engine import Engine, get_engine
 from .dedup import copy_kinds, duplicate_map
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
-from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state, text_rare_share
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
 from .ingest import make_id, read_paths, remove_repeated_lines
 from .ingest.boilerplate import MAX_REPEATED_LINE
 from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .language import ENGLISH
-from .misread import SCANNED_UNSHARED
+from .misread import SCANNED_UNSHARED, text_rare_share
 from .normalize import GLUED_STOPS, exact_marks, keyed_in, language_of, query_language, tokenize
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
@@ -115,7 +115,7 @@ class _StateFP:
         self.title = state["title"]
         self.exact = state["exact"]
         self.n_words = state["n_words"]
-        self.rare_share = state.get("rare_share")  # None: stored before it was kept (Index._rare_share)
+        self.rare_share = state.get("rare_share")  # None: stored before it was kept (Index._same_story_rows)
 
 
 class _Done:
@@ -655,26 +655,24 @@ class Index:
             else:
                 _, art, state = stored[n]
                 vec[n] = (art.published, _StateFP(state))
+        rows = []
         for a, b in survivors:
             (pa, fa), (pb, fb) = vec[a], vec[b]
             scores = story_similarity(fa, fb, pa, pb, st)
             if scores["story"] >= st.story_threshold:
                 scores["reuse"] = 0.0
-                row = (a, b, "none", "same", scores["story"], 0.0, scores, None)
-                if max(self._rare_share(a, fa), self._rare_share(b, fb)) >= SCANNED_UNSHARED:
-                    scanned.append((a, b, row))
-                else:
-                    pair_rows.append(row)
+                rows.append((a, b, "none", "same", scores["story"], 0.0, scores, None))
+        # An article stored before rare shares were kept has its share counted from its text (read once
+        # for the batch), so that an index scanned onward decides as a fresh scan of the same articles.
+        unknown = {n for row in rows for n in row[:2] if vec[n][1].rare_share is None}
+        for n, (_, art, _) in self.store.load(unknown).items():
+            vec[n][1].rare_share = text_rare_share(tokenize(art.content))
+        for row in rows:
+            if max(vec[row[0]][1].rare_share or 0.0, vec[row[1]][1].rare_share or 0.0) >= SCANNED_UNSHARED:
+                scanned.append((row[0], row[1], row))
+            else:
+                pair_rows.append(row)
         return pair_rows, scanned
-
-    def _rare_share(self, n: int, fp: Any) -> float:
-        """An article's rare-word share (Fingerprint.rare_share): stored with it, or, for an article
-        stored before the share was kept, counted from its text, so that an index scanned onward decides
-        as a fresh scan of the same articles."""
-        if fp.rare_share is None:
-            loaded = self.store.load([n])
-            fp.rare_share = text_rare_share(tokenize(loaded[n][1].content)) if n in loaded else 0.0
-        return fp.rare_share
 
     def _maybe_same_story(self, codes: Any, by_number: dict[int, tuple[Article, Fingerprint]]
                           ) -> list[tuple[int, int]]:
@@ -905,20 +903,21 @@ class Index:
             rel = relate(art, other, fp, from_state(stored[m][2], other.content, st), st, with_disguises=True)
             if rel.related:
                 found_lex.append((m, rel))
-        found_top: list[tuple[int, dict[str, float]]] = []
+        found_top: list[tuple[int, dict[str, float], _StateFP]] = []
         for m in sorted(top):
             pub, state = states[m]
-            scores = story_similarity(fp, _StateFP(state), art.published, pub, st)
+            state_fp = _StateFP(state)
+            scores = story_similarity(fp, state_fp, art.published, pub, st)
             if scores["story"] >= st.story_threshold:
-                found_top.append((m, scores))
-        shown = self.store.articles_with_story([m for m, _ in found_lex] + [m for m, _ in found_top])
+                found_top.append((m, scores, state_fp))
+        shown = self.store.articles_with_story([m for m, _ in found_lex] + [m for m, _, _ in found_top])
         matches: list[Match] = [Match(stored[m][1], rel, shown[m][1]) for m, rel in found_lex]
-        for m, scores in found_top:
+        for m, scores, state_fp in found_top:
             other, story_id = shown[m]
             rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
-            state_fp = _StateFP(states[m][1])
             # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too.
-            if max(fp.rare_share, state_fp.rare_share if state_fp.rare_share is not None
+            other_share = state_fp.rare_share
+            if max(fp.rare_share, other_share if other_share is not None
                    else text_rare_share(tokenize(other.content))) >= SCANNED_UNSHARED:
                 full = relate(art, other, fp, from_state(states[m][1], other.content, st), st, with_disguises=True)
                 rel = full if full.related else rel

@@ -25,8 +25,11 @@ import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from .normalize import Tokens
+from .weights import idfs
+
 __all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figure", "looks_misread", "max_distance",
-           "nearest", "ocr_form", "rare_share", "reconcile"]
+           "nearest", "ocr_form", "rare_share", "reconcile", "text_rare_share"]
 
 #: A word's weight (storytrace.weights: 9 less its zipf frequency) above which it is rare, said less than
 #: once in a million words of text: a name, a rare word, or a misreading.
@@ -50,6 +53,13 @@ def rare_share(forms: Sequence[str], weights: Sequence[float]) -> float:
     if not latin or 2 * len(latin) < len(forms):
         return 0.0
     return sum(map(RARE_WEIGHT.__lt__, latin)) / len(latin)  # weights above RARE_WEIGHT
+
+
+def text_rare_share(tokens: Tokens) -> float:
+    """:func:`rare_share` of a tokenized text's content words, rounded as a fingerprint stores it, so that
+    alignment, a scan and a query read one number for one text."""
+    forms = list(compress(tokens.folded, tokens.content))
+    return round(rare_share(forms, idfs(forms, tokens.language)), 4)
 
 
 #: Words shorter than this are never read as another content word: one letter changes too many short

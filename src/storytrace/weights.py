@@ -19,7 +19,7 @@ from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_f
 from .language import ENGLISH, LATIN_STEMMERS, apostrophe_word
 from .normalize import fold, is_cjk
 
-__all__ = ["idf", "idfs"]
+__all__ = ["UNKNOWN_WEIGHT", "idf", "idfs"]
 
 _MAX_ZIPF = 8.0
 # zipf_frequency's default floor (Zipf 0), as the frequency it passes on to word_frequency.
@@ -88,8 +88,12 @@ def _idf(folded_word: str) -> float:
     return _weight(z)
 
 
+#: The weight of a word no list knows (and the most any word weighs): 9 less a zipf frequency of 0.
+UNKNOWN_WEIGHT = 9.0
+
+
 def _weight(zipf: float) -> float:
-    return max(0.3, 9.0 - min(zipf, _MAX_ZIPF)) if zipf > 0 else 9.0
+    return max(0.3, UNKNOWN_WEIGHT - min(zipf, _MAX_ZIPF)) if zipf > 0 else UNKNOWN_WEIGHT
 
 
 _LISTS_LOCK = threading.Lock()
