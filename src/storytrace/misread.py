@@ -35,13 +35,14 @@ __all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNSHARED", "Keyed", "is_figu
 #: once in a million words of text: a name, a rare word, or a misreading.
 RARE_WEIGHT = 6.0
 #: A text with at least this share of its content words rare reads as scanned (misread words are rare).
-#: Clean news has less in 9 texts of 10 (synth seed 5: median 0.11, 90th percentile 0.15; the Wikinews
-#: sample: 0.07 and 0.13); the sample's texts with 4% of their letters misread (synth.misread) more in 99 of
-#: 100 (1st percentile 0.18). Alignment reads misread words only for such texts, or for runs broken often.
+#: Clean news has less in 9 texts of 10 (text_rare_share, synth seed 5: median 0.10, 90th percentile 0.15;
+#: the Wikinews sample: 0.07 and 0.13); the sample's texts with 4% of their letters misread (synth.misread)
+#: more in 99 of 100 (1st percentile 0.18). Alignment reads misread words only for such texts, or for runs
+#: broken often.
 SCANNED_SHARE = 0.15
-#: ... and with this share, beyond nearly every clean text (99th percentile 0.20 and 0.22; 5th percentile
-#: at 4% misread letters 0.22), a same-story pair that shares no shingle band or sentence is aligned too
-#: (storytrace.index): misread letters break shingles as they break seeds.
+#: ... and with this share, beyond every clean text but about one in a hundred (99th percentile 0.18 and
+#: 0.19; 5th percentile at 4% misread letters 0.22), a same-story pair that shares no shingle band or
+#: sentence is aligned too (storytrace.index): misread letters break shingles as they break seeds.
 SCANNED_UNSHARED = 0.2
 
 
