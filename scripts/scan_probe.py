@@ -26,8 +26,14 @@ def main() -> None:
     ap.add_argument("--two", action="store_true", help="pair two scans of each article instead of it and one scan")
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args()
+    try:
+        rates = [float(r) for r in args.rates.split(",")]
+    except ValueError:
+        ap.error(f"--rates: {args.rates!r} is not a comma-separated list of shares, such as 0.02,0.04")
+    if not all(0.0 <= r <= 1.0 for r in rates):
+        ap.error(f"--rates: {args.rates!r}: each share of letters misread lies between 0 and 1")
     originals = [a for a in load_sources() if len(a.content.split()) > 150][: args.articles]
-    for rate in (float(r) for r in args.rates.split(",")):
+    for rate in rates:
         rng = random.Random(args.seed)
         articles, pairs = [], []
         for a in originals:

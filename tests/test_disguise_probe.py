@@ -73,3 +73,10 @@ def test_scan_probe_stores_scanned_reprints_as_near():
     out = subprocess.run([sys.executable, str(script), "--articles", "3", "--rates", "0.04"], capture_output=True,
                          text=True, check=True).stdout
     assert out.strip() == "4% of letters misread, 3 articles each with one scan: {'near': 3}"
+
+
+def test_scan_probe_refuses_bad_rates_in_one_line():
+    script = SCRIPT.parent / "scan_probe.py"
+    for rates in ("0.04,x", "4"):
+        run = subprocess.run([sys.executable, str(script), "--rates", rates], capture_output=True, text=True)
+        assert run.returncode == 2 and "--rates" in run.stderr and "Traceback" not in run.stderr
