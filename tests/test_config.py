@@ -43,6 +43,8 @@ def test_settings_are_frozen() -> None:
         ("max_postings", 0, "0"),
         ("lead_words", -1, "-1"),
         ("lead_words", 10.5, "10.5"),
+        ("scanned_min_words", -1, "-1"),
+        ("scanned_min_words", 50.5, "50.5"),
     ],
 )
 def test_invalid_value_raises_config_error_quoting_it(field: str, value: object, quoted: str) -> None:
@@ -162,3 +164,12 @@ def test_numpy_numbers_are_taken_as_python_numbers() -> None:
 def test_the_lsh_bands_hint_divides_num_perm() -> None:
     with pytest.raises(ConfigError, match="try 8 or 4"):
         Settings(num_perm=24, lsh_bands=5)
+
+
+def test_settings_stored_before_scanned_texts_were_read_apart_keep_their_vectors() -> None:
+    """An index written before ``scanned_min_words`` existed stored every text's vectors with the words no
+    list knows: read back, new articles' vectors are built the same way."""
+    d = Settings().to_dict()
+    del d["scanned_min_words"]
+    assert Settings.from_dict(d).scanned_min_words == 0
+    assert Settings().scanned_min_words == 50

@@ -225,7 +225,8 @@ def test_a_long_article_keeps_a_name_mentioned_once_in_its_story_vector() -> Non
     rare = ["".join(p) + "ov" for p in itertools.islice(itertools.product(letters, repeat=3), 150)]
     sentences = [" ".join(rare[i : i + 6]) + "." for i in range(0, len(rare), 6)]
     text = " ".join(sentences[:10]) + " The fire started in Newcastle. " + " ".join(sentences[10:])
-    fp = fingerprint(Article(text=text, id="long"))
+    # made-up filler words, which no list knows: a scanned text's misreadings, as far as a real text goes
+    fp = fingerprint(Article(text=text, id="long"), Settings(scanned_min_words=0))
     assert len(fp.body) > 100
     assert "newcastl" in fp.body
 
@@ -291,3 +292,37 @@ def test_rare_share_counts_latin_letters_only() -> None:
     for name in ("ru_flood.txt", "el_flood.txt", "ar_flood.txt"):
         article = next(a for a in read_paths([root / name]) if isinstance(a, Article))
         assert fingerprint(article).rare_share == 0.0, name
+
+
+def test_a_scanned_texts_unknown_words_are_left_out_of_its_story_vectors() -> None:
+    # A scan's words no list knows are mostly its own misreadings, which weigh most and no other scan
+    # shares: its story vectors keep the words it read right. A clean text keeps a name no list knows,
+    # and so does a headline, where one such name is a fifth of the words.
+    import random
+    from dataclasses import replace
+    from pathlib import Path
+
+    from storytrace.normalize import tokenize
+    from storytrace.synth import load_sources, misread
+    from storytrace.weights import UNKNOWN_WEIGHT, idf
+
+    root = Path(__file__).resolve().parents[1]
+    original = next(a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
+                    if len(a.text.split()) > 300)
+    scan = replace(original, text=misread(original.text, random.Random(3), 0.06))
+    fp = fingerprint(scan)
+    assert fp.rare_share >= 0.2 and fp.n_words >= Settings().scanned_min_words
+
+    tokens = tokenize(scan.content)
+    first = dict(zip(reversed(tokens.keys), reversed(tokens.folded)))  # each key's first form, which weighs it
+
+    def unknown(vector: dict[str, float]) -> list[str]:
+        return [t for t in vector if t in first and first[t].isascii() and idf(first[t]) >= UNKNOWN_WEIGHT]
+
+    assert unknown(fp.body) == unknown(fp.entities) == []
+    as_before = fingerprint(scan, Settings(scanned_min_words=0))
+    assert unknown(as_before.body), "the scan has misreadings for the rule to leave out"
+    clean = fingerprint(Article(text=original.text + " Velayatiqz said so.", title=original.title))
+    assert "velayatiqz" in clean.body
+    headline = fingerprint(Article(text="Zqworth wins vote", title=""))
+    assert headline.rare_share >= 0.2 and "zqworth" in headline.body

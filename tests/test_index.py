@@ -641,6 +641,33 @@ def test_a_scanned_copy_sharing_no_shingle_band_is_still_aligned(index: Index) -
     assert found.count("near") >= 7, found
 
 
+def test_two_scans_each_misread_on_its_own_are_paired_as_copies(tmp_path: Path) -> None:
+    # Two papers' scans of one wire story, 6% of letters misread in each: their misreadings, the words
+    # that weigh most, differ, and left in their story vectors they kept some pairs from being found at
+    # all. Left out (Settings.scanned_min_words), every pair is found, and read through, as a copy.
+    import random
+    from collections import Counter
+
+    from storytrace.synth import load_sources, misread
+
+    root = Path(__file__).resolve().parents[1]
+    originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
+                 if len(a.text.split()) > 150][:16]
+
+    def found(settings: Settings, name: str) -> Counter:
+        rng = random.Random(5)
+        scans = [dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, 0.06),
+                                     title=misread(a.title, rng, 0.06)) for a in originals for k in (1, 2)]
+        with Index(tmp_path / name, settings=settings) as index:
+            index.add(scans)
+            kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+        return Counter(kinds.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals)
+
+    now = found(Settings(), "now.db")
+    assert now["near"] + now["partial"] == len(originals) and now["near"] >= 4, now
+    assert found(Settings(scanned_min_words=0), "before.db")["not paired"] >= 1
+
+
 def test_a_scanned_looking_pair_that_relating_finds_unrelated_keeps_its_same_story_row(index: Index) -> None:
     # A short text too short to identify, keyed in German beside a German article when related in full,
     # scores lower than its same-story row found; it reads as scanned (rare words), and the row is kept.

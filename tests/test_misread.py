@@ -12,7 +12,9 @@ def keyed(keys: list[str], rare: set[str] = frozenset(), joins: list[tuple[int, 
     (zipf 0) and any other common (zipf 5) unless ``zipf`` says otherwise."""
     forms = forms or list(keys)
     known = {f: 0.0 if f in rare else 5.0 for f in [*forms, *function_words]}
-    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, joins, {**known, **(zipf or {})})
+    # each join's shorter piece: the other piece is the joined form less the first content word's letters
+    pieces = [(x, p, f, min(len(forms[x]), len(f) - len(forms[x]))) for x, p, f in joins]
+    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, pieces, {**known, **(zipf or {})})
 
 
 def test_nearest_reads_one_letter_misread() -> None:
@@ -107,6 +109,56 @@ def test_a_join_the_other_text_does_not_say_is_not_made() -> None:
     a = keyed(["gover", "nment"], rare={"gover", "nment"}, joins=[(0, 1, "government")])
     b = keyed(["budget", "vote"])
     assert reconcile(a, b) == (["gover", "nment"], ["budget", "vote"])
+
+
+def test_words_of_one_key_are_no_tie() -> None:
+    # The other text writes "Committee" and its own misreading "C0mmittee": one word, so "commiftee" is read.
+    assert nearest(["commiftee"], ["c0mmittee", "committee"]) == {}
+    assert nearest(["commiftee"], ["c0mmittee", "committee"],
+                   readings={"c0mmittee": "committe", "committee": "committe"}) == {"commiftee": "c0mmittee"}
+
+
+def test_a_word_tied_with_misreadings_of_it_is_no_tie() -> None:
+    # "commiftee" is an edit from "committee" and from the other text's own misreading "c0mmittee" (keyed
+    # apart): the known word is meant. Two known words tied stay a tie ("bame": "bake" or "base").
+    assert nearest(["commiftee"], ["c0mmittee", "committee"], common={"committee"}) == {"commiftee": "committee"}
+    assert nearest(["bame"], ["bake", "base"], common={"bake", "base"}) == {}
+    a = keyed(["commifte", "vote"], rare={"commiftee"}, forms=["commiftee", "vote"])
+    b = keyed(["committe", "c0mmitte", "vote"], rare={"c0mmittee"}, forms=["committee", "c0mmittee", "vote"])
+    assert reconcile(a, b)[0][0] == "committe"
+
+
+def test_a_misread_function_word_both_texts_write_is_left_out_of_both() -> None:
+    # Each scan misreads some of its many "the"s as "thc": the other text writes "thc" too, so it is said
+    # there, yet it stands for "the" in both.
+    a = keyed(["thc", "senat", "vote", "thc", "budget"], rare={"thc"})
+    b = keyed(["senat", "vote", "thc", "budget", "tax"], rare={"thc"})
+    assert reconcile(a, b) == ([None, "senat", "vote", None, "budget"], ["senat", "vote", None, "budget", "tax"])
+
+
+def test_a_short_word_far_rarer_than_a_function_word_is_left_out() -> None:
+    # "ot" is known (an abbreviation), but "of" is ten thousand times as common: a misreading. "two" is a
+    # word of its own, hardly rarer than "to".
+    fw = {"of", "to", "the"}
+    zipf = {"ot": 2.9, "of": 7.4, "to": 7.4, "two": 6.1, "the": 7.7}
+    a = keyed(["member", "ot", "senat", "two", "vote"], function_words=fw, zipf=zipf)
+    b = keyed(["member", "senat", "vote"], function_words=fw, zipf=zipf)
+    assert reconcile(a, b)[0] == ["member", None, "senat", "two", "vote"]
+
+
+def test_a_broken_word_reads_as_the_other_texts_misreading_of_it() -> None:
+    # "fr equently" in one scan, "frcquently" in the other: both misread, joined they are one edit apart.
+    a = keyed(["fr", "equent", "vote"], rare={"fr", "equently"}, forms=["fr", "equently", "vote"],
+              joins=[(0, 1, "frequently")])
+    b = keyed(["frcquentli", "vote"], rare={"frcquently"}, forms=["frcquently", "vote"])
+    assert reconcile(a, b)[0] == ["frcquentli", None, "vote"]
+
+
+def test_a_word_beside_another_is_not_joined_into_it() -> None:
+    # "al studied" joined is "studied" with two letters before it: no misreading of "studied".
+    a = keyed(["al", "studi", "vote"], rare={"al"}, forms=["al", "studied", "vote"], joins=[(0, 1, "alstudied")])
+    b = keyed(["studi", "vote"], forms=["studied", "vote"], function_words={"the"})
+    assert reconcile(a, b)[0][:2] == ["al", "studi"]
 
 
 def test_ocr_form_undoes_the_commonest_misreadings() -> None:

@@ -15,7 +15,8 @@ __all__ = ["Settings"]
 
 # Settings added later, with the value that means "as before they existed".
 _BEFORE_ADDED: dict[str, Any] = {"lead_words": 0, "attach_threshold": 1.0, "edited_near_verbatim": 1.0,
-                                 "near_unrelated_max": 0.0, "exact_apostrophes": 0}
+                                 "near_unrelated_max": 0.0, "exact_apostrophes": 0,
+                                 "scanned_min_words": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +26,10 @@ class Settings:
     num_perm: int = 128            # MinHash permutations
     lsh_bands: int = 32            # 32 bands x 4 rows: pairs with Jaccard >= ~0.42 usually collide
     min_sentence_words: int = 4    # content words a sentence needs before its hash is indexed
+    # a text of at least this many content words whose rare words reach storytrace.misread.SCANNED_UNSHARED
+    # reads as scanned: the words no list knows, mostly its own misreadings, are left out of its story
+    # vectors (0: never; in a headline one unknown name is a fifth of its words)
+    scanned_min_words: int = 50
     # terms kept per article vector (by weight): enough for a long article's names and places, the words that
     # tell two similar events apart, to stay in (ECB+ and synth dev: 100 cut them; 200 and 400 scored alike)
     top_terms: int = 200
@@ -117,8 +122,10 @@ class Settings:
                 raise ConfigError(f"{name} must be a positive whole number, got {v!r}")
         if self.exact_apostrophes not in (0, 1) or not isinstance(self.exact_apostrophes, int):
             raise ConfigError(f"exact_apostrophes must be 0 or 1, got {self.exact_apostrophes!r}")
-        if not isinstance(self.lead_words, int) or self.lead_words < 0:
-            raise ConfigError(f"lead_words must be a whole number, 0 or more, got {self.lead_words!r}")
+        for name in ("lead_words", "scanned_min_words"):
+            v = getattr(self, name)
+            if not isinstance(v, int) or v < 0:
+                raise ConfigError(f"{name} must be a whole number, 0 or more, got {v!r}")
         if self.num_perm < 2:
             raise ConfigError(f"num_perm must be at least 2, got {self.num_perm!r}")
         if self.num_perm % self.lsh_bands:

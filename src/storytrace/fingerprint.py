@@ -21,8 +21,8 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
-from .misread import text_rare_share
-from .weights import idf, idfs
+from .misread import SCANNED_UNSHARED, text_rare_share
+from .weights import UNKNOWN_WEIGHT, idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
 
@@ -164,7 +164,8 @@ def _vector(counts: dict[str, float], limit: int) -> dict[str, float]:
 _LOG_TF: list[float] = [0.0] + [1.0 + math.log(c) for c in range(1, 1024)]
 
 
-def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lead: int = 0) -> dict[str, float]:
+def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lead: int = 0,
+              scanned: bool = False) -> dict[str, float]:
     """Log term frequency times the idf of each key's first surface form (``keys``: the keys at ``idx``).
 
     Occurrences among the first ``lead`` tokens count twice: news is written as an inverted pyramid, the
@@ -182,6 +183,12 @@ def _weighted(tokens: Tokens, idx: list[int], keys: list[str] | None = None, lea
     if tf and max(tf.values()) >= len(_LOG_TF):
         _LOG_TF.extend(1.0 + math.log(c) for c in range(len(_LOG_TF), max(tf.values()) + 1))
     log_tf = _LOG_TF
+    if scanned:
+        # A scanned text's words no list knows are mostly its own misreadings, which no other text shares
+        # (another scan of the page misreads other letters), and they weigh most: left out, the words it
+        # read right carry its story.
+        return {k: log_tf[c] * w for (k, c), w in zip(tf.items(), weights)
+                if w < UNKNOWN_WEIGHT or not first[k].isascii()}
     # ``{k: (1.0 + log(c)) * idf(first[k]) ...}``: the same products, logs from a table, idf from a dict.
     return {k: log_tf[c] * w for (k, c), w in zip(tf.items(), weights)}
 
@@ -256,9 +263,12 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     # Tokens start in increasing order, so the headline's content tokens are a prefix of content_idx.
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
-    body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words), s.top_terms)
+    rare_share = text_rare_share(tokens)
+    scanned = 0 < s.scanned_min_words <= len(content_idx) and rare_share >= SCANNED_UNSHARED
+    body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words, scanned), s.top_terms)
     caseless = not content.isascii() and _mostly_caseless(folded, keys, content_idx)
-    entities = {} if caseless else _vector(_weighted(tokens, ent_idx, lead=s.lead_words), s.top_terms)
+    entities = {} if caseless else _vector(_weighted(tokens, ent_idx, lead=s.lead_words, scanned=scanned),
+                                           s.top_terms)
     if all(map(str.isdigit, entities)):
         # Names are found by their capitals; a script with none (Arabic, Hebrew, the Indic scripts, Thai,
         # Korean, CJK) leaves only figures, and one shared "25" then made the names part (weight_entities of
@@ -266,7 +276,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         # such a text the only capitals are Latin tokens such as a wire's "(AFP)", which made two unrelated
         # Arabic reports one story (names 0.84): its names cannot be told either.
         entities = {}
-    title = _vector(_weighted(tokens, title_idx), s.top_terms)
+    title = _vector(_weighted(tokens, title_idx, scanned=scanned), s.top_terms)
     # Entity weight plus body weight per term, entities' terms first (a Counter's ``+=`` in that order, without
     # its Python-level ``__missing__``), then heaviest first with ties by term, as in ``_vector``.
     block_w = dict(entities)
@@ -285,7 +295,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         block=block,
         glued=glued,
         styled=styled,
-        rare_share=text_rare_share(tokens),
+        rare_share=rare_share,
     )
 
 

@@ -17,7 +17,7 @@ words may be read as which; rapidfuzz computes the distances.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
@@ -66,6 +66,9 @@ def text_rare_share(tokens: Tokens) -> float:
 #: Words shorter than this are never read as another content word: one letter changes too many short
 #: words into other words ("tax"/"tar"). A misread function word ("fhe", "tbat") may be one letter shorter.
 MIN_LENGTH = 4
+#: Content words this short may be misread function words though a list knows them ("thc", "ot", "nd"
+#: are abbreviations too): they are read as such only where the function word is far commoner.
+SHORT = 3
 
 
 # The misreadings an OCR makes most ("rn" for "m", a zero for "o", a one for "l"), undone in both words
@@ -126,35 +129,50 @@ class Keyed:
     function_words: frozenset[str]
     joined: dict[str, list[tuple[int, int]]]  # joined form -> (first content word, the second or -1)
     zipf: dict[str, float]  # each form's zipf frequency (0 where no list knows it)
+    short: dict[str, list[int]]  # each other form of at most SHORT letters -> its positions
+    shortest_piece: dict[str, int]  # each joined form -> the fewest letters of a piece it joins
+    common: frozenset[str]  # the forms it writes that are not rare
 
     @classmethod
     def of(cls, keys: Sequence[str], forms: Sequence[str], rare: Sequence[bool], function_words: Iterable[str],
-           joins: Iterable[tuple[int, int, str]], zipf: dict[str, float]) -> Keyed:
+           joins: Iterable[tuple[int, int, str, int]], zipf: dict[str, float]) -> Keyed:
         """From the content words' keys, folded forms and rarity (under one in a million words of text: a
         name, or a misreading), in order; the folded function words the text writes; for two words
         written with one space between them, (the position of the first content word of the two, that of
-        the second or -1 where one is a function word, the two forms joined); and the zipf frequency of
+        the second or -1 where one is a function word, the two forms joined, the letters of the shorter
+        of the two); and the zipf frequency of
         each form, function words' included."""
         written = dict(zip(reversed(forms), reversed(keys)))  # the first key of each form
         rare_at: dict[str, list[int]] = {}
-        for x in compress(range(len(keys)), rare):
-            rare_at.setdefault(forms[x], []).append(x)
+        short: dict[str, list[int]] = {}
+        for x, (form, r) in enumerate(zip(forms, rare)):
+            if r:
+                rare_at.setdefault(form, []).append(x)
+            elif len(form) <= SHORT:
+                short.setdefault(form, []).append(x)
         joined: dict[str, list[tuple[int, int]]] = {}
-        for x, partner, form in joins:
+        shortest: dict[str, int] = {}
+        for x, partner, form, piece in joins:
             joined.setdefault(form, []).append((x, partner))
-        return cls(list(keys), frozenset(keys), written, rare_at, frozenset(function_words), joined, zipf)
+            shortest[form] = min(piece, shortest.get(form, piece))
+        return cls(list(keys), frozenset(keys), written, rare_at, frozenset(function_words), joined, zipf, short, shortest,
+                   frozenset(written.keys() - rare_at.keys()))
 
 
 def nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int = MIN_LENGTH,
-            unique: bool = True) -> dict[str, str]:
+            unique: bool = True, readings: Mapping[str, object] | None = None,
+            common: Container[str] = ()) -> dict[str, str]:
     """Each word's one nearest vocabulary word within :func:`max_distance` of it (Levenshtein, between their
     :func:`ocr_form`), for the words that have exactly one; a tie reads as either, so as neither (unless
-    not ``unique``: then the first). Figures are never read, nor read into."""
-    return {w: v for w, (v, _) in _nearest(words, vocabulary, min_length, unique).items()}
+    not ``unique``: then the first). Two kinds of tie are none: words that read as one (``readings``,
+    each vocabulary word's key), and one ``common`` word tied with rare ones only, which are misreadings
+    of it or names ("commiftee" between "committee" and the other text's own "c0mmittee"). Figures are
+    never read, nor read into."""
+    return {w: v for w, (v, _) in _nearest(words, vocabulary, min_length, unique, readings, common).items()}
 
 
-def _nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int,
-             unique: bool) -> dict[str, tuple[str, int]]:
+def _nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int, unique: bool,
+             readings: Mapping[str, object] | None = None, common: Container[str] = ()) -> dict[str, tuple[str, int]]:
     """:func:`nearest`, each with its distance."""
     words = [w for w in words if len(w) >= min_length and not is_figure(w)]
     vocabulary = [v for v in vocabulary if len(v) >= min_length and not is_figure(v)]
@@ -163,13 +181,23 @@ def _nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int,
     distances = process.cdist([ocr_form(w) for w in words], [ocr_form(v) for v in vocabulary],
                               scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int8, workers=1)
     best = distances.min(axis=1)
-    ties = (distances == best[:, None]).sum(axis=1)
+    tied = distances == best[:, None]
+    ties = tied.sum(axis=1)
     limits = np.fromiter(map(max_distance, words), dtype=np.int8, count=len(words))
     ok = best <= limits
+    choice = distances.argmin(axis=1)
     if unique:
+        for r in np.flatnonzero(ok & (ties > 1)).tolist():
+            cols = np.flatnonzero(tied[r]).tolist()
+            known = [c for c in cols if vocabulary[c] in common]
+            if readings is not None and len({readings[vocabulary[c]] for c in cols}) == 1:
+                ties[r] = 1
+            elif len(known) == 1:
+                ties[r] = 1
+                choice[r] = known[0]
         ok &= ties == 1
     rows = np.flatnonzero(ok).tolist()
-    return {words[r]: (vocabulary[c], int(best[r])) for r, c in zip(rows, distances.argmin(axis=1)[ok].tolist())}
+    return {words[r]: (vocabulary[c], int(best[r])) for r, c in zip(rows, choice[ok].tolist())}
 
 
 def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
@@ -185,24 +213,49 @@ def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
     keys_a, joined_a = _join(a, b)
     keys_b, joined_b = _join(b, a)
     read_a, targets = _readings(a, joined_a, b, frozenset(), frozenset())
-    read_b, _ = _readings(b, joined_b, a, frozenset(read_a), frozenset(targets))
+    read_b, targets_b = _readings(b, joined_b, a, frozenset(read_a), frozenset(targets))
+    left = (a.rare.keys() | b.rare.keys() | a.short.keys() | b.short.keys()) - read_a.keys() - read_b.keys() \
+        - targets - targets_b
+    for form in _function_misreadings(sorted(left), a, b):
+        for text, read in ((a, read_a), (b, read_b)):
+            if form in text.rare or form in text.short:
+                read.setdefault(form, None)
     return _read(keys_a, a, read_a, joined_a), _read(keys_b, b, read_b, joined_b)
+
+
+def _function_misreadings(forms: Sequence[str], a: Keyed, b: Keyed) -> list[str]:
+    """The rare ``forms`` (of either text) that are misread function words ("thc", "0f"), to be left out of
+    both texts alike: each scan misreads its own "the"s, so the same misreading is often written in both,
+    and is then no word either text says of its own. Two letters suffice here ("ot" for "of"): a misread
+    function word is left out, never read as a word."""
+    zipf = {**b.zipf, **a.zipf}
+    found = _nearest(forms, sorted(a.function_words | b.function_words), 2, False)
+    return [form for form, (target, edits) in found.items()
+            if _likelier_misread(zipf.get(form, 0.0), zipf.get(target, 0.0), edits)]
 
 
 def _join(text: Keyed, other: Keyed) -> tuple[list[str | None], set[int]]:
     """The text's keys with each word whose key the other text does not say, and which joined with a
     neighbour is a word the other text writes, read as that word's key (its second half None); the
     positions joined."""
-    hits = text.joined.keys() & other.written.keys()
-    if not hits:
+    reading = {f: other.written[f] for f in text.joined.keys() & other.written.keys()}
+    # Both scans may misread the word, one of them breaking it too ("fr equently", "frcquently"): a joined
+    # form reads as the one word it is an edit or two from, when fewer than the letters of its shorter
+    # piece ("of gdansk" is "gdansk" with a word before it, not a misreading).
+    rest = sorted(text.joined.keys() - reading.keys())
+    if rest:
+        reading.update((f, other.written[t]) for f, (t, edits) in
+                       _nearest(rest, sorted(other.written), MIN_LENGTH, True, other.written, other.common).items()
+                       if edits < text.shortest_piece[f])
+    if not reading:
         return text.keys, set()
     keys: list[str | None] = list(text.keys)
     done: set[int] = set()
-    for x, partner, form in sorted((x, p, f) for f in hits for x, p in text.joined[f]):
+    for x, partner, form in sorted((x, p, f) for f in reading for x, p in text.joined[f]):
         both_said = text.keys[x] in other.said and (partner < 0 or text.keys[partner] in other.said)
         if x in done or partner in done or both_said:
             continue
-        keys[x] = other.written[form]
+        keys[x] = reading[form]
         done.add(x)
         if partner >= 0:
             keys[partner] = None
@@ -224,7 +277,8 @@ def _readings(text: Keyed, joined: set[int], other: Keyed, taken: frozenset[str]
         return {}, set()
     read: dict[str, str | None] = {}
     targets: set[str] = set()
-    for form, (target, edits) in _nearest(forms, sorted(other.written.keys() - taken), MIN_LENGTH, True).items():
+    for form, (target, edits) in _nearest(forms, sorted(other.written.keys() - taken), MIN_LENGTH, True,
+                                          other.written, other.common).items():
         if _likelier_misread(text.zipf.get(form, 0.0), other.zipf.get(target, 0.0), edits):
             read[form] = other.written[target]
             targets.add(target)
@@ -248,7 +302,7 @@ def _read(keys: list[str | None], text: Keyed, reading: dict[str, str | None], j
         return keys
     keys = list(keys)
     for form, key in reading.items():
-        for x in text.rare[form]:
+        for x in text.rare.get(form) or text.short[form]:
             if x not in joined:
                 keys[x] = key
     return keys
