@@ -136,6 +136,15 @@ def test_a_misread_function_word_both_texts_write_is_left_out_of_both() -> None:
     assert reconcile(a, b) == ([None, "senat", "vote", None, "budget"], ["senat", "vote", None, "budget", "tax"])
 
 
+def test_a_misreading_both_texts_write_reads_as_the_word_in_both() -> None:
+    # Both scans misread some "said"s as "aaid": said in both texts, it is still no word of its own. A
+    # name both texts write ("velayati") is no misreading of anything, and stays.
+    a = keyed(["aaid", "senat", "velayati", "said", "vote"], rare={"aaid", "velayati"})
+    b = keyed(["said", "senat", "velayati", "aaid", "vote", "tax"], rare={"aaid", "velayati"})
+    assert reconcile(a, b) == (["said", "senat", "velayati", "said", "vote"],
+                               ["said", "senat", "velayati", "said", "vote", "tax"])
+
+
 def test_a_short_word_far_rarer_than_a_function_word_is_left_out() -> None:
     # "ot" is known (an abbreviation), but "of" is ten thousand times as common: a misreading. "two" is a
     # word of its own, hardly rarer than "to".

@@ -216,11 +216,29 @@ def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
     read_b, targets_b = _readings(b, joined_b, a, frozenset(read_a), frozenset(targets))
     left = (a.rare.keys() | b.rare.keys() | a.short.keys() | b.short.keys()) - read_a.keys() - read_b.keys() \
         - targets - targets_b
-    for form in _function_misreadings(sorted(left), a, b):
+    for form, key in _shared_misreadings(left, a, b).items():
+        read_a[form] = read_b[form] = key
+    for form in _function_misreadings(sorted(left - read_a.keys()), a, b):
         for text, read in ((a, read_a), (b, read_b)):
             if form in text.rare or form in text.short:
                 read.setdefault(form, None)
     return _read(keys_a, a, read_a, joined_a), _read(keys_b, b, read_b, joined_b)
+
+
+def _shared_misreadings(forms: Iterable[str], a: Keyed, b: Keyed) -> dict[str, str]:
+    """The rare ``forms`` both texts write that are misreadings of a word either writes ("aaid" for "said"),
+    each with that word's key, to be read so in both texts alike: each scan misreads a common word its own
+    way here and there, and the same way now and then, so that the misreading is said in both texts and
+    no reading of one text's words as the other's reads it."""
+    shared = sorted(f for f in forms if f in a.rare and f in b.rare)
+    if not shared:
+        return {}
+    written = {**b.written, **a.written}
+    common = a.common | b.common
+    zipf = {**b.zipf, **a.zipf}
+    return {form: written[target] for form, (target, edits)
+            in _nearest(shared, sorted(common), MIN_LENGTH, True, written, common).items()
+            if _likelier_misread(zipf.get(form, 0.0), zipf.get(target, 0.0), edits)}
 
 
 def _function_misreadings(forms: Sequence[str], a: Keyed, b: Keyed) -> list[str]:
