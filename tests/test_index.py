@@ -668,6 +668,31 @@ def test_two_scans_each_misread_on_its_own_are_paired_as_copies(tmp_path: Path) 
     assert found(Settings(scanned_min_words=0), "before.db")["not paired"] >= 1
 
 
+def test_a_scan_scraped_months_later_is_still_found_as_a_copy(tmp_path: Path) -> None:
+    # A second scan of the page, republished (or dated by its scrape) half a year later: too far apart to
+    # be one story by their terms, and sharing no shingle band, it is still a copy, whose dates lie.
+    import random
+
+    from storytrace.synth import load_sources, misread
+
+    root = Path(__file__).resolve().parents[1]
+    originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
+                 if len(a.text.split()) > 150][:16]
+    rng = random.Random(5)
+    scans = [dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, 0.06),
+                                 title=misread(a.title, rng, 0.06), published=when)
+             for a in originals for k, when in ((1, "2020-01-01"), (2, "2020-07-01"))]
+    with Index(tmp_path / "late.db") as index:
+        index.add(scans)
+        kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+        got = [kinds.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals]
+        assert got.count("not paired") == 0 and got.count("none") == 0, got
+        # and a query with the late scan finds the early one as a copy too
+        late = next(x for x in scans if x.id.endswith("-scan2"))
+        matches = {m.article.id: m.relation.copy for m in index.query(dataclasses.replace(late, id="q"))}
+        assert matches.get(late.id.replace("-scan2", "-scan1")) in {"near", "partial"}
+
+
 def test_a_scanned_looking_pair_that_relating_finds_unrelated_keeps_its_same_story_row(index: Index) -> None:
     # A short text too short to identify, keyed in German beside a German article when related in full,
     # scores lower than its same-story row found; it reads as scanned (rare words), and the row is kept.

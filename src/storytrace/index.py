@@ -614,7 +614,7 @@ class Index:
             for a, b, rel in self.engine.map(_relate_job, [job(a, b) for a, b, _ in scanned]):
                 if rel.related:
                     relations.append((a, b, rel))
-                else:
+                elif rows[(a, b)] is not None:
                     same_story.append(rows[(a, b)])
         pair_rows: list[tuple] = []
         passages: dict[tuple[int, int], Sequence[Any]] = {}
@@ -635,7 +635,9 @@ class Index:
         storytrace.misread.SCANNED_UNSHARED), to be related in full: misread letters break the shingles
         that make candidates lexical, and a scanned reprint found only by its terms was stored as "same
         story" with no copy (60 Wikinews articles with 4% of letters misread: 16 of their copies). Each
-        of those comes with the row it would have had."""
+        of those comes with the row it would have had, or None: a scanned-looking pair that would be one
+        story but for its dates is related in full too, since a copy's dates do not bound its story (a
+        scraped copy dated months later)."""
         st = self.settings
         pair_rows: list[tuple] = []
         scanned: list[tuple[int, int, tuple]] = []
@@ -655,22 +657,25 @@ class Index:
             else:
                 _, art, state = stored[n]
                 vec[n] = (art.published, _StateFP(state))
-        rows = []
+        rows: list[tuple[int, int, tuple | None]] = []
         for a, b in survivors:
             (pa, fa), (pb, fb) = vec[a], vec[b]
             scores = story_similarity(fa, fb, pa, pb, st)
             if scores["story"] >= st.story_threshold:
                 scores["reuse"] = 0.0
-                rows.append((a, b, "none", "same", scores["story"], 0.0, scores, None))
+                rows.append((a, b, (a, b, "none", "same", scores["story"], 0.0, scores, None)))
+            elif scores.get("story_unwindowed", 0.0) >= st.story_threshold:
+                # one story but for its dates: a scraped copy dated months later is still one, if it is a copy
+                rows.append((a, b, None))
         # An article stored before rare shares were kept has its share counted from its text (read once
         # for the batch), so that an index scanned onward decides as a fresh scan of the same articles.
-        unknown = {n for row in rows for n in row[:2] if vec[n][1].rare_share is None}
+        unknown = {n for a, b, _ in rows for n in (a, b) if vec[n][1].rare_share is None}
         for n, (_, art, _) in self.store.load(unknown).items():
             vec[n][1].rare_share = text_rare_share(tokenize(art.content))
-        for row in rows:
-            if max(vec[row[0]][1].rare_share or 0.0, vec[row[1]][1].rare_share or 0.0) >= SCANNED_UNSHARED:
-                scanned.append((row[0], row[1], row))
-            else:
+        for a, b, row in rows:
+            if max(vec[a][1].rare_share or 0.0, vec[b][1].rare_share or 0.0) >= SCANNED_UNSHARED:
+                scanned.append((a, b, row))
+            elif row is not None:
                 pair_rows.append(row)
         return pair_rows, scanned
 
@@ -908,20 +913,23 @@ class Index:
             pub, state = states[m]
             state_fp = _StateFP(state)
             scores = story_similarity(fp, state_fp, art.published, pub, st)
-            if scores["story"] >= st.story_threshold:
+            if max(scores["story"], scores.get("story_unwindowed", 0.0)) >= st.story_threshold:
                 found_top.append((m, scores, state_fp))
         shown = self.store.articles_with_story([m for m, _ in found_lex] + [m for m, _, _ in found_top])
         matches: list[Match] = [Match(stored[m][1], rel, shown[m][1]) for m, rel in found_lex]
         for m, scores, state_fp in found_top:
             other, story_id = shown[m]
-            rel = Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
-            # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too.
+            rel: Relation | None = (Relation(a=art.id, b=other.id, copy="none", story="same", scores=scores)
+                                    if scores["story"] >= st.story_threshold else None)
+            # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too,
+            # and so is one that is the same story but for its dates.
             other_share = state_fp.rare_share
             if max(fp.rare_share, other_share if other_share is not None
                    else text_rare_share(tokenize(other.content))) >= SCANNED_UNSHARED:
                 full = relate(art, other, fp, from_state(states[m][1], other.content, st), st, with_disguises=True)
                 rel = full if full.related else rel
-            matches.append(Match(other, rel, story_id))
+            if rel is not None:
+                matches.append(Match(other, rel, story_id))
         rank = {"exact": 0, "near": 1, "partial": 2, "none": 3}
         # Among near copies, one with the query's very words (only its spacing differs) comes first.
         same_words = {stored[m][1].id for m, _ in found_lex if stored[m][2]["exact"] == fp.exact}
