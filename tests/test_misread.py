@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storytrace.misread import Keyed, looks_misread, max_distance, nearest, ocr_form, reconcile
+from storytrace.misread import Keyed, looks_misread, max_distance, nearest, ocr_form, reconcile, unknown_share
 
 
 def keyed(keys: list[str], rare: set[str] = frozenset(), joins: list[tuple[int, int, str]] = (),
@@ -155,6 +155,17 @@ def test_a_short_word_far_rarer_than_a_function_word_is_left_out() -> None:
     assert reconcile(a, b)[0] == ["member", None, "senat", "two", "vote"]
 
 
+def test_initials_in_capitals_are_no_misread_function_word() -> None:
+    # An interview marks its questions "((WSS))": written in capitals, an acronym, not "was" misread.
+    fw = {"was", "the"}
+    zipf = {"wss": 0.0, "was": 7.0, "the": 7.7}
+    a = Keyed.of(["wss", "senat", "vote"], ["wss", "senat", "vote"], [True, False, False], fw, [], zipf, {"wss"})
+    b = Keyed.of(["wss", "senat", "tax"], ["wss", "senat", "tax"], [True, False, False], fw, [], zipf, {"wss"})
+    assert reconcile(a, b) == (["wss", "senat", "vote"], ["wss", "senat", "tax"])
+    lower_a, lower_b = (Keyed.of(k.keys, k.keys, [True, False, False], fw, [], zipf) for k in (a, b))
+    assert reconcile(lower_a, lower_b) == ([None, "senat", "vote"], [None, "senat", "tax"])
+
+
 def test_a_broken_word_reads_as_the_other_texts_misreading_of_it() -> None:
     # "fr equently" in one scan, "frcquently" in the other: both misread, joined they are one edit apart.
     a = keyed(["fr", "equent", "vote"], rare={"fr", "equently"}, forms=["fr", "equently", "vote"],
@@ -225,3 +236,10 @@ def test_two_misreadings_of_one_word_keep_one_key() -> None:
     b = keyed(["reportcd", "vote", "x"], rare={"reportcd"})
     ka, kb = reconcile(a, b)
     assert ka[1] == kb[0]
+
+
+def test_unknown_share_counts_words_no_list_knows_among_latin_ones() -> None:
+    # weights: 9 is a word no list knows; figures and other scripts' words are not counted as such
+    assert unknown_share(["scnate", "vote", "budget", "tax"], [9.0, 4.0, 4.5, 4.0]) == 0.25
+    assert unknown_share(["2019", "vote"], [9.0, 4.0]) == 0.0
+    assert unknown_share(["выборы", "голос", "vote"], [9.0, 9.0, 4.0]) == 0.0  # mostly Cyrillic: not judged

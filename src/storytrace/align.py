@@ -371,7 +371,10 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
         zipf = dict(zip(tokens.folded, np.where(weights < UNKNOWN_WEIGHT, UNKNOWN_WEIGHT - weights, 0.0).tolist()))
         # Only words in Latin letters are read: the lists weigh other scripts' words as unknown.
         rare = [r and f.isascii() for r, f in zip((weights[at] > RARE_WEIGHT).tolist(), forms)]
-        doc.keyed = Keyed.of(doc.keys, forms, rare, function_words, joins, zipf)
+        # Written in capitals (two letters or more): an acronym or initials, never a misread function word.
+        acronyms = {f for f, x in zip(forms, at.tolist())
+                    if len(f) >= 2 and text[tokens.starts[x]:tokens.ends[x]].isupper()}
+        doc.keyed = Keyed.of(doc.keys, forms, rare, function_words, joins, zipf, acronyms)
     return doc.keyed
 
 

@@ -26,9 +26,9 @@ class Settings:
     num_perm: int = 128            # MinHash permutations
     lsh_bands: int = 32            # 32 bands x 4 rows: pairs with Jaccard >= ~0.42 usually collide
     min_sentence_words: int = 4    # content words a sentence needs before its hash is indexed
-    # a text of at least this many content words whose rare words reach storytrace.misread.SCANNED_UNSHARED
-    # reads as scanned: the words no list knows, mostly its own misreadings, are left out of its story
-    # vectors (0: never; in a headline one unknown name is a fifth of its words)
+    # a text of at least this many content words of which words no list knows make
+    # storytrace.misread.SCANNED_UNKNOWN reads as scanned: those words, mostly its own misreadings, are
+    # left out of its story vectors (0: never; in a headline one unknown name is a fifth of its words)
     scanned_min_words: int = 50
     # terms kept per article vector (by weight): enough for a long article's names and places, the words that
     # tell two similar events apart, to stay in (ECB+ and synth dev: 100 cut them; 200 and 400 scored alike)
