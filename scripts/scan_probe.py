@@ -3,7 +3,11 @@ rate (storytrace.synth.misread), or, with ``--two``, two such scans of it, each 
 into a fresh index. Counts what the scan stores for each article's pair: every copy is whole, so "near" is
 the right call; "none" is a pair stored as the same story with no copy found, "not paired" one not stored.
 
-    python scripts/scan_probe.py [--rates 0.02,0.04,0.06,0.1] [--articles 60] [--two] [--seed 5]
+``--columns`` sets each scan in a newspaper column of its own width (26 to 40 characters), its words
+hyphenated across lines (storytrace.synth.set_in_columns), and adds it as a record, as a scanned file is
+read (ingest's repairs join the hyphenated words); with ``--rates 0`` that is all that differs.
+
+    python scripts/scan_probe.py [--rates 0.02,0.04,0.06,0.1] [--articles 60] [--two] [--columns] [--seed 5]
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from storytrace import Index
-from storytrace.synth import load_sources, misread
+from storytrace import Article, Index
+from storytrace.synth import load_sources, misread, set_in_columns
 
 
 def main() -> None:
@@ -24,6 +28,7 @@ def main() -> None:
     ap.add_argument("--rates", default="0.02,0.04,0.06,0.1", help="shares of letters misread, comma-separated")
     ap.add_argument("--articles", type=int, default=60, help="originals: the first Wikinews articles over 150 words")
     ap.add_argument("--two", action="store_true", help="pair two scans of each article instead of it and one scan")
+    ap.add_argument("--columns", action="store_true", help="set each scan in a column of its own width, hyphenated")
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args()
     try:
@@ -39,14 +44,18 @@ def main() -> None:
         for a in originals:
             scans = [replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, rate), title=misread(a.title, rng, rate))
                      for k in range(2 if args.two else 1)]
+            items: list[Article | dict] = list(scans)
+            if args.columns:
+                items = [{"id": x.id, "title": x.title, "text": set_in_columns(x.text, rng, rng.randint(26, 40))}
+                         for x in scans]
             first = scans[0] if args.two else a
-            articles += [*([] if args.two else [a]), *scans]
+            articles += [*([] if args.two else [a]), *items]
             pairs.append(frozenset((first.id, scans[-1].id)))
         with tempfile.TemporaryDirectory() as tmp, Index(Path(tmp) / "probe.db") as index:
             index.add(articles)
             kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
         found = Counter(kinds.get(p, "not paired") for p in pairs)
-        what = "two scans of each" if args.two else "each with one scan"
+        what = ("two scans of each" if args.two else "each with one scan") + (", set in columns" if args.columns else "")
         print(f"{rate:.0%} of letters misread, {len(originals)} articles {what}: {dict(sorted(found.items()))}")
 
 

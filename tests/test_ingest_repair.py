@@ -76,6 +76,14 @@ def test_words_broken_at_a_line_end_are_joined_but_compounds_stay() -> None:
     assert repair_text("Цены на газ для экс-\nпорта выросли, 2019-\n2020.") == "Цены на газ для экспорта выросли, 2019-\n2020."
 
 
+def test_a_break_an_ocr_joined_with_a_space_is_joined_too() -> None:
+    # An OCR that joins a column's lines with spaces leaves "gov- ernment"; a suspended hyphen ("pre- and
+    # post-war") or a name ("Smith- Jones") is no such break.
+    assert repair_text("The gov- ernment in Magni- togorsk said so.") == "The government in Magnitogorsk said so."
+    assert repair_text("The pre- and post-war plans, Smith- Jones said.") == "The pre- and post-war plans, Smith- Jones said."
+    assert repair_text("A tax- free and long- term plan.") == "A tax- free and long- term plan."
+
+
 def test_the_texts_own_spelling_elsewhere_decides_a_break_first() -> None:
     # two common words ("chair", "woman") make an uncommon one: joined because the text writes it whole
     assert repair_text("The chairwoman spoke. Later the chair-\nwoman left.") == (

@@ -368,3 +368,24 @@ def test_headlines_naming_a_country_two_ways_say_the_same() -> None:
     from storytrace.align import sentence_similarity
 
     assert sentence_similarity("Syrian prime minister survives attack", "Syria's prime minister survives attack") == 1.0
+
+
+def test_sentences_of_a_wrapped_paragraph_are_its_sentences() -> None:
+    from storytrace.normalize import sentence_spans, unwrapped
+
+    flowing = ("A road accident on a Florida highway near Gainesville killed five children in a church bus. "
+               "One semi truck and a car broke through the centre guardrail before colliding with other "
+               "vehicles. Officials said diesel fuel spilled and ignited.")
+    wrapped = ("A road accident on a Florida highway near\nGainesville killed five children in a\nchurch bus. "
+               "One semi truck and a car broke\nthrough the centre guardrail before\ncolliding with other "
+               "vehicles. Officials\nsaid diesel fuel spilled and ignited.")
+    assert len(unwrapped(wrapped)) == len(wrapped)
+
+    def said(text: str) -> list[str]:
+        return [" ".join(text[a:b].split()) for a, b in sentence_spans(text)]
+
+    assert said(wrapped) == said(flowing) and len(said(flowing)) == 3
+    # short lines of their own (a share box) and one paragraph per line are not wrapped text
+    assert unwrapped("Share this:\nTwitter\nFacebook\nReddit") == "Share this:\nTwitter\nFacebook\nReddit"
+    per_line = "\n".join([flowing, flowing, flowing])
+    assert unwrapped(per_line) == per_line

@@ -225,3 +225,16 @@ def test_misread_damages_letters_at_its_rate_and_nothing_else():
     # Figures and punctuation are left as they are.
     assert out.count("52") == out.count("48") == 40 and out.count(".") == text.count(".")
     assert synth.misread(text, random.Random(3), rate=0.0) == text
+
+
+def test_set_in_columns_breaks_lines_and_hyphenates_but_keeps_the_words():
+    import re
+
+    text = ("The Senate approved the extraordinary budget on Tuesday, 52 votes to 48, after a debate of nine "
+            "hours.\n\nOpposition senators said the government had ignored their amendments entirely.")
+    out = synth.set_in_columns(text, random.Random(2), width=24)
+    assert out == synth.set_in_columns(text, random.Random(2), width=24)
+    assert out.count("\n\n") == 1 and "-\n" in out
+    assert all(len(line) <= 24 for line in out.split("\n"))
+    # undo the hyphens and line breaks: the same words
+    assert re.sub(r"-\n", "", out).split() == text.split()

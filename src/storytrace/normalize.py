@@ -556,6 +556,45 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A paragraph whose lines are mostly about this wide (a newspaper column, a plain-text mail, a PDF's page:
+# the median line, as a word joined across a break makes a line longer) and no narrower (a list of one-word
+# lines, "Share this: / Twitter / Facebook") reads as wrapped.
+_WRAP_WIDTHS = (25, 120)
+# ... where a line this full, of that width, ends where the line ran out, not the sentence.
+_WRAP_FULL = 0.6
+_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]*\S[^\n]*)+")  # lines with no blank line between them
+
+
+def unwrapped(text: str) -> str:
+    """``text`` with each line break that only wraps a paragraph (hard-wrapped text: a scan or a scraper
+    keeping a paper's lines, a plain-text mail) read as a space: same length, so spans still index
+    ``text``. blingfire ends a sentence at every line break, so each line of a wrapped copy was a
+    sentence of its own and none matched its source's. A paragraph of three lines or more reads as
+    wrapped when its median line's width lies within _WRAP_WIDTHS, and a line break is a wrap when the
+    line before it is at least _WRAP_FULL of that wide or ends in a hyphen; one paragraph per line (news
+    as scraped) has lines far wider than any column. Hand-written: storytrace's own reading of layout."""
+    if "\n" not in text:
+        return text
+    out: list[str] | None = None
+    for m in _BLOCK.finditer(text):
+        lines = m.group().split("\n")
+        if len(lines) < 3:
+            continue
+        lengths = [len(x.rstrip()) for x in lines]
+        width = sorted(lengths)[len(lengths) // 2]
+        if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
+            continue
+        at = m.start()
+        for line, n in zip(lines[:-1], lengths):
+            at += len(line)
+            if n >= _WRAP_FULL * width or line.rstrip().endswith("-"):
+                if out is None:
+                    out = list(text)
+                out[at] = " "
+            at += 1
+    return text if out is None else "".join(out)
+
+
 # The danda (। and ॥) ends a sentence in Hindi, Bengali, Marathi, Nepali and other Indic scripts; blingfire
 # reads a paragraph of them as one sentence, so no sentence of a copied paragraph could match on its own.
 _DANDA_END = re.compile("(?<=[\u0964\u0965])([\"”’'»)]*)\\s+")
@@ -581,7 +620,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     title abbreviation ("Dr.") is joined back to the sentence it belongs to.
     """
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
+    for line in re.finditer(r"[^\n]+", unwrapped(text)):
         ls = line.start()
         chunk = line.group()
         if not chunk.strip():

@@ -370,6 +370,35 @@ def misread(text: str, rng: random.Random, rate: float = 0.04) -> str:
     return "".join(out)
 
 
+def set_in_columns(text: str, rng: random.Random, width: int = 30) -> str:
+    """The text as a paper sets it in a column ``width`` characters wide and a scan or a scraper keeps its
+    lines: each paragraph broken into lines, and a word of six letters or more that overflows a line
+    hyphenated across it, at a point of its own (a typesetter hyphenates at syllables; where does not
+    matter to matching). Layout, not a disguise: not played by :func:`generate`."""
+    out = []
+    for para in text.split("\n\n"):
+        lines: list[str] = []
+        line = ""
+        for word in para.split():
+            if not line:
+                line = word
+            elif len(line) + 1 + len(word) <= width:
+                line += " " + word
+            else:
+                room = width - len(line) - 2  # a space and the hyphen
+                if word.isalpha() and len(word) >= 6 and room >= 2:
+                    cut = rng.randint(2, min(room, len(word) - 3))
+                    lines.append(f"{line} {word[:cut]}-")
+                    line = word[cut:]
+                else:
+                    lines.append(line)
+                    line = word
+        if line:
+            lines.append(line)
+        out.append("\n".join(lines))
+    return "\n\n".join(out)
+
+
 def nospace(text: str) -> str:
     """Remove spaces after full stops (another disguise)."""
     return re.sub(r"(?<=[a-z0-9][.!?]) +(?=\S)", "", text)

@@ -9,7 +9,8 @@ Markup becomes paragraphs (lxml parses it); ftfy, the library made for the other
 those two of ftfy's fixes run: the others (straightening quotes, fullwidth letters to plain ones,
 ligatures, NFC) would erase what the exact hash and the disguise names read (curled apostrophes, styled
 letters), and whitespace is :mod:`storytrace.ingest.cleanup`'s job. Text from print or PDF breaks long
-words at a line's end ("repor-\nted"), which matching reads as two words: such a word is joined again,
+words at a line's end ("repor-\nted", or "repor- ted" where an OCR joined the lines with spaces), which
+matching reads as two words: such a word is joined again,
 unless it looks like a compound broken at its own hyphen ("long-\nterm"), which reads as its two words
 either way. A scraper that caught a page's text twice (a teaser and the article, two layouts of one page)
 repeats its paragraphs, and a reprint scraped that way would hold twice what its source does.
@@ -93,10 +94,11 @@ def markup_to_text(text: str) -> str:
 
 
 # A word broken at a line's end: letters, a hyphen (or a soft one), the line break, letters (lower-case, see
-# _joined: a capital starts a name, "Smith-\nJones").
-_BROKEN = re.compile(r"(\w+)[-\u00ad\u2010][ \t]*\n[ \t]*(\w+)")
-# A cheap first test (most texts break no word): a hyphen straight before a line break, or one space before.
-_LINE_END_HYPHENS = ("-\n", "- \n", "\u00ad\n", "\u2010\n")
+# _joined: a capital starts a name, "Smith-\nJones"); or the break read as a space, as an OCR that joins a
+# column's lines writes it ("gov- ernment").
+_BROKEN = re.compile(r"(\w+)[-\u00ad\u2010](?:[ \t]*\n[ \t]*|[ \t]+)(\w+)")
+# A cheap first test (most texts break no word): a hyphen straight before a line break or a space.
+_LINE_END_HYPHENS = ("-\n", "- ", "\u00ad\n", "\u00ad ", "\u2010\n", "\u2010 ")
 # Zipf frequency 3, once in a million words: "reported", "cooperation", "postwar" are common; "longterm"
 # (2.8) and "wellknown" (1.6) are not.
 _COMMON = 1e-6
