@@ -75,6 +75,16 @@ def test_scan_probe_stores_scanned_reprints_as_near():
     assert out.strip() == "4% of letters misread, 3 articles each with one scan: {'near': 3}"
 
 
+def test_scan_probe_sets_scans_in_columns():
+    script = SCRIPT.parent / "scan_probe.py"
+    out = subprocess.run([sys.executable, str(script), "--articles", "3", "--rates", "0,0.02", "--two", "--columns"],
+                         capture_output=True, text=True, check=True).stdout.strip().splitlines()
+    assert out[0].startswith("0% of letters misread, 3 articles two scans of each, set in columns: {")
+    # the same words in other lines: exact copies, or near ones where a compound's break kept its hyphen
+    assert "partial" not in out[0] and "none" not in out[0]
+    assert out[1].startswith("2% of letters misread") and "'near'" in out[1]
+
+
 def test_scan_probe_refuses_bad_rates_in_one_line():
     script = SCRIPT.parent / "scan_probe.py"
     for rates in ("0.04,x", "4"):

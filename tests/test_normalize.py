@@ -389,3 +389,6 @@ def test_sentences_of_a_wrapped_paragraph_are_its_sentences() -> None:
     assert unwrapped("Share this:\nTwitter\nFacebook\nReddit") == "Share this:\nTwitter\nFacebook\nReddit"
     per_line = "\n".join([flowing, flowing, flowing])
     assert unwrapped(per_line) == per_line
+    # nor is a corpus's one sentence per line, headline first
+    by_sentence = "Bus crash kills five children\n" + "\n".join(said(flowing))
+    assert unwrapped(by_sentence) == by_sentence

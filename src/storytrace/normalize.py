@@ -563,6 +563,7 @@ _WRAP_WIDTHS = (25, 120)
 # ... where a line this full, of that width, ends where the line ran out, not the sentence.
 _WRAP_FULL = 0.6
 _BLOCK = re.compile(r"[^\n]+(?:\n[^\n]*\S[^\n]*)+")  # lines with no blank line between them
+_SENTENCE_ENDS = tuple(".!?:;\"'”’»)")
 
 
 def unwrapped(text: str) -> str:
@@ -570,7 +571,8 @@ def unwrapped(text: str) -> str:
     keeping a paper's lines, a plain-text mail) read as a space: same length, so spans still index
     ``text``. blingfire ends a sentence at every line break, so each line of a wrapped copy was a
     sentence of its own and none matched its source's. A paragraph of three lines or more reads as
-    wrapped when its median line's width lies within _WRAP_WIDTHS, and a line break is a wrap when the
+    wrapped when its median line's width lies within _WRAP_WIDTHS and most of its lines end mid-sentence,
+    and a line break is a wrap when the
     line before it is at least _WRAP_FULL of that wide or ends in a hyphen; one paragraph per line (news
     as scraped) has lines far wider than any column. Hand-written: storytrace's own reading of layout."""
     if "\n" not in text:
@@ -583,6 +585,9 @@ def unwrapped(text: str) -> str:
         lengths = [len(x.rstrip()) for x in lines]
         width = sorted(lengths)[len(lengths) // 2]
         if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
+            continue
+        # Lines that mostly end mid-sentence: one sentence per line (a corpus's format) is not wrapped.
+        if 2 * sum(1 for x in lines[:-1] if x.rstrip().endswith(_SENTENCE_ENDS)) >= len(lines) - 1:
             continue
         at = m.start()
         for line, n in zip(lines[:-1], lengths):
