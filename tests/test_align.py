@@ -445,6 +445,18 @@ def test_a_copy_set_in_a_papers_columns_is_a_reprint() -> None:
         assert compare(set_in_columns(_scanned(text, 0.04, seed=i), rng, 34), text).copy == "near", i
 
 
+def test_a_word_broken_by_a_hyphen_and_a_space_is_read_whole_against_the_other_text() -> None:
+    # An OCR that joined a column's lines leaves "gov- emment": no word ingest may join on its own (a dash
+    # after a word looks the same), but beside a text that says "government" it is that word.
+    from storytrace.align import _doc, _reread
+
+    a = "The gov- emment said the new budget would pass the senate on Tuesday after the long debate."
+    b = "The government said the new budget would pass the senate on Tuesday after the long debate."
+    ra, rb = _reread(_doc(a), _doc(b), a, b)
+    assert ra.keys == rb.keys
+    assert a[ra.starts[0]:ra.ends[0]] == "gov- emment"
+
+
 def test_two_scans_misread_differently_are_reprints_of_each_other() -> None:
     from storytrace import compare
 

@@ -173,3 +173,16 @@ def test_settings_stored_before_scanned_texts_were_read_apart_keep_their_vectors
     del d["scanned_min_words"]
     assert Settings.from_dict(d).scanned_min_words == 0
     assert Settings().scanned_min_words == 50
+
+
+def test_settings_stored_before_wrapped_lines_were_read_as_sentences_keep_one_per_line() -> None:
+    """An index written before ``unwrap_lines`` existed stored the sentence hashes of every line of a
+    hard-wrapped text: read back, new articles' sentences are hashed the same way, so a quoted sentence of a
+    stored wrapped article still finds it."""
+    d = Settings().to_dict()
+    del d["unwrap_lines"]
+    assert Settings.from_dict(d).unwrap_lines == 0
+    assert Settings().unwrap_lines == 1
+    for bad in (2, 0.5, True):
+        with pytest.raises(ConfigError, match="unwrap_lines"):
+            Settings(unwrap_lines=bad)

@@ -693,6 +693,44 @@ def test_a_scan_scraped_months_later_is_still_found_as_a_copy(tmp_path: Path) ->
         assert matches.get(late.id.replace("-scan2", "-scan1")) in {"near", "partial"}
 
 
+def test_a_quote_of_a_wrapped_article_is_found_and_an_older_index_decides_as_before(tmp_path: Path) -> None:
+    # A hard-wrapped article (a paper's 36-letter column) and another that quotes three of its sentences:
+    # read line by line, no sentence of the one matched the other's. An index stored before wrapped lines
+    # were read as sentences keeps hashing them line by line (Settings.unwrap_lines read back as 0), so
+    # scanned onward it decides as a fresh scan with that setting does.
+    import json
+    import random
+
+    from storytrace.synth import load_sources, set_in_columns
+
+    root = Path(__file__).resolve().parents[1]
+    src = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz") if len(a.text.split()) > 250]
+    x, y = src[0], src[40]
+    quote = " ".join(part.strip() + "." for part in x.text.split(". ")[2:5])
+    wrapped = Article(id="x", title=x.title, text=set_in_columns(x.text.replace("-", " "), random.Random(1), 36))
+    quoting = Article(id="y", title=y.title, text=y.text + "\n\nAs an earlier report put it: " + quote)
+
+    def pairs(index: Index) -> list[tuple[str, str, str]]:
+        return sorted((r.a, r.b, r.copy) for r in index.pairs())
+
+    with Index(tmp_path / "now.db") as now:
+        now.add([wrapped, quoting])
+        assert pairs(now) == [("x", "y", "partial")]
+    with Index(tmp_path / "before.db", settings=Settings(unwrap_lines=0)) as before:
+        before.add([wrapped, quoting])
+        want = pairs(before)
+    with Index(tmp_path / "old.db", settings=Settings(unwrap_lines=0)) as old:  # as an older version hashed
+        old.add([wrapped])
+        stored = json.loads(old.store.get_meta("settings"))
+        del stored["unwrap_lines"]
+        old.store.set_meta("settings", json.dumps(stored))
+        old.store.db.commit()
+    with Index(tmp_path / "old.db") as old:
+        assert old.settings.unwrap_lines == 0
+        old.add([quoting])
+        assert pairs(old) == want == []
+
+
 def test_a_scanned_looking_pair_that_relating_finds_unrelated_keeps_its_same_story_row(index: Index) -> None:
     # A short text too short to identify, keyed in German beside a German article when related in full,
     # scores lower than its same-story row found; it reads as scanned (rare words), and the row is kept.

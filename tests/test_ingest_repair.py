@@ -79,9 +79,14 @@ def test_words_broken_at_a_line_end_are_joined_but_compounds_stay() -> None:
 def test_a_break_an_ocr_joined_with_a_space_is_joined_too() -> None:
     # An OCR that joins a column's lines with spaces leaves "gov- ernment"; a suspended hyphen ("pre- and
     # post-war") or a name ("Smith- Jones") is no such break.
-    assert repair_text("The gov- ernment in Magni- togorsk said so.") == "The government in Magnitogorsk said so."
+    assert repair_text("The gov- ernment in Magni- togorsk said so.") == "The government in Magni- togorsk said so."
+    assert repair_text("The gov- ernment in Magni- togorsk said so. Magnitogorsk is in the Urals.") == (
+        "The government in Magnitogorsk said so. Magnitogorsk is in the Urals.")
     assert repair_text("The pre- and post-war plans, Smith- Jones said.") == "The pre- and post-war plans, Smith- Jones said."
     assert repair_text("A tax- free and long- term plan.") == "A tax- free and long- term plan."
+    # a dash straight after a word, or a range, is no break either (joined would be no word)
+    for dash in ("Navalny- who died", "Bolsonaro- a former captain", "a 24- to 48-hour window", "18- to 24-year-olds"):
+        assert repair_text(dash) == dash
 
 
 def test_the_texts_own_spelling_elsewhere_decides_a_break_first() -> None:

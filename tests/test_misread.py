@@ -7,14 +7,15 @@ from storytrace.misread import Keyed, looks_misread, max_distance, nearest, ocr_
 
 def keyed(keys: list[str], rare: set[str] = frozenset(), joins: list[tuple[int, int, str]] = (),
           forms: list[str] | None = None, function_words: set[str] = frozenset({"the", "that", "with"}),
-          zipf: dict[str, float] | None = None) -> Keyed:
+          zipf: dict[str, float] | None = None, scanned: bool = False) -> Keyed:
     """Words whose folded forms are their keys unless ``forms`` says otherwise; a rare word is unknown
     (zipf 0) and any other common (zipf 5) unless ``zipf`` says otherwise."""
     forms = forms or list(keys)
     known = {f: 0.0 if f in rare else 5.0 for f in [*forms, *function_words]}
     # each join's shorter piece: the other piece is the joined form less the first content word's letters
     pieces = [(x, p, f, min(len(forms[x]), len(f) - len(forms[x]))) for x, p, f in joins]
-    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, pieces, {**known, **(zipf or {})})
+    return Keyed.of(keys, forms, [f in rare for f in forms], function_words, pieces, {**known, **(zipf or {})},
+                    scanned=scanned)
 
 
 def test_nearest_reads_one_letter_misread() -> None:
@@ -150,9 +151,12 @@ def test_a_short_word_far_rarer_than_a_function_word_is_left_out() -> None:
     # word of its own, hardly rarer than "to".
     fw = {"of", "to", "the"}
     zipf = {"ot": 2.9, "of": 7.4, "to": 7.4, "two": 6.1, "the": 7.7}
-    a = keyed(["member", "ot", "senat", "two", "vote"], function_words=fw, zipf=zipf)
+    a = keyed(["member", "ot", "senat", "two", "vote"], function_words=fw, zipf=zipf, scanned=True)
     b = keyed(["member", "senat", "vote"], function_words=fw, zipf=zipf)
     assert reconcile(a, b)[0] == ["member", None, "senat", "two", "vote"]
+    # in clean texts (an edited copy: none reads as scanned) a short known word is a word ("aid", "Tom")
+    clean = keyed(["member", "ot", "senat", "two", "vote"], function_words=fw, zipf=zipf)
+    assert reconcile(clean, b)[0] == ["member", "ot", "senat", "two", "vote"]
 
 
 def test_initials_in_capitals_are_no_misread_function_word() -> None:
@@ -238,8 +242,27 @@ def test_two_misreadings_of_one_word_keep_one_key() -> None:
     assert ka[1] == kb[0]
 
 
-def test_unknown_share_counts_words_no_list_knows_among_latin_ones() -> None:
-    # weights: 9 is a word no list knows; figures and other scripts' words are not counted as such
-    assert unknown_share(["scnate", "vote", "budget", "tax"], [9.0, 4.0, 4.5, 4.0]) == 0.25
-    assert unknown_share(["2019", "vote"], [9.0, 4.0]) == 0.0
-    assert unknown_share(["выборы", "голос", "vote"], [9.0, 9.0, 4.0]) == 0.0  # mostly Cyrillic: not judged
+def test_unknown_share_counts_lower_case_words_no_list_knows_among_latin_ones() -> None:
+    # weights: 9 is a word no list knows; names (capitalised), figures and other scripts' words are not
+    # counted as such
+    lower = [False] * 4
+    assert unknown_share(["scnate", "vote", "budget", "tax"], [9.0, 4.0, 4.5, 4.0], lower) == 0.25
+    assert unknown_share(["ishak", "vote", "budget", "tax"], [9.0, 4.0, 4.5, 4.0], [True, False, False, False]) == 0.0
+    assert unknown_share(["2019", "vote"], [9.0, 4.0], lower) == 0.0
+    assert unknown_share(["выборы", "голос", "vote"], [9.0, 9.0, 4.0], lower) == 0.0  # mostly Cyrillic: not judged
+
+
+def test_nearest_by_length_gives_the_same_answers(monkeypatch) -> None:
+    # Long texts compare each word only with words of about its length: the same readings, ties included.
+    import random
+
+    from storytrace import misread
+
+    rng = random.Random(4)
+    letters = "aeioumnrtlsc"
+    vocabulary = sorted({"".join(rng.choice(letters) for _ in range(rng.randint(4, 11))) for _ in range(400)})
+    words = sorted({v[:k] + rng.choice(letters) + v[k + 1:] for v in vocabulary[:200] for k in [rng.randrange(len(v))]})
+    whole = nearest(words, vocabulary, readings={v: v[:3] for v in vocabulary}, common=set(vocabulary[::3]))
+    monkeypatch.setattr(misread, "_BUCKET_ABOVE", 0)
+    assert nearest(words, vocabulary, readings={v: v[:3] for v in vocabulary}, common=set(vocabulary[::3])) == whole
+    assert len(whole) > 50

@@ -312,6 +312,8 @@ def _make_doc(text: str) -> _Doc:
     return _Doc(keys, starts, ends, which, sents, first, last, tokens=tokens)
 
 
+_BREAKS = ("- ", "-\n")  # a hyphen and what a line's end left after it
+
 # Runs covering this share of the longer text leave too little for misread words to change a decision.
 _REREAD_BELOW = 0.95
 
@@ -360,9 +362,12 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
         ends = np.fromiter(tokens.ends, dtype=np.int64, count=n)
         near = np.flatnonzero((starts[1:] == ends[:-1] + 1) & (piece[1:] | piece[:-1]))
         index = dict(zip(at.tolist(), range(len(at))))
+        # ... and two words a hyphen and a space or line break apart, whatever the pieces: a word broken at a
+        # line's end that ingest left in two, its joined form no word it knows ("gov- emment", misread).
+        broken = np.flatnonzero((starts[1:] == ends[:-1] + 2) & (content[1:] | content[:-1])).tolist()
         joins = []
-        for t in near.tolist():
-            if text[tokens.ends[t]] == " ":
+        for t in sorted([*near.tolist(), *(t for t in broken if text[tokens.ends[t]:tokens.ends[t] + 2] in _BREAKS)]):
+            if text[tokens.ends[t]] == " " or text[tokens.ends[t]] == "-":
                 first = index.get(t)
                 one, two = tokens.folded[t], tokens.folded[t + 1]
                 joins.append((first, index.get(t + 1, -1), one + two, min(len(one), len(two))) if first is not None
@@ -374,7 +379,8 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
         # Written in capitals (two letters or more): an acronym or initials, never a misread function word.
         acronyms = {f for f, x in zip(forms, at.tolist())
                     if len(f) >= 2 and text[tokens.starts[x]:tokens.ends[x]].isupper()}
-        doc.keyed = Keyed.of(doc.keys, forms, rare, function_words, joins, zipf, acronyms)
+        doc.keyed = Keyed.of(doc.keys, forms, rare, function_words, joins, zipf, acronyms,
+                             _rare_share(doc, text) >= SCANNED_SHARE)
     return doc.keyed
 
 

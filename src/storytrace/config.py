@@ -16,7 +16,7 @@ __all__ = ["Settings"]
 # Settings added later, with the value that means "as before they existed".
 _BEFORE_ADDED: dict[str, Any] = {"lead_words": 0, "attach_threshold": 1.0, "edited_near_verbatim": 1.0,
                                  "near_unrelated_max": 0.0, "exact_apostrophes": 0,
-                                 "scanned_min_words": 0}
+                                 "scanned_min_words": 0, "unwrap_lines": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,10 +26,13 @@ class Settings:
     num_perm: int = 128            # MinHash permutations
     lsh_bands: int = 32            # 32 bands x 4 rows: pairs with Jaccard >= ~0.42 usually collide
     min_sentence_words: int = 4    # content words a sentence needs before its hash is indexed
-    # a text of at least this many content words of which words no list knows make
-    # storytrace.misread.SCANNED_UNKNOWN reads as scanned: those words, mostly its own misreadings, are
-    # left out of its story vectors (0: never; in a headline one unknown name is a fifth of its words)
+    # a text of at least this many content words that reads as scanned by its lower-case words no list
+    # knows (storytrace.misread.reads_scanned) has those words, mostly its own misreadings, left out of its
+    # story vectors (0: never; in a short text one such word is a large share)
     scanned_min_words: int = 50
+    # 1: a paragraph hard-wrapped in a column's lines is read as its sentences when sentences are hashed
+    # (storytrace.normalize.unwrapped); 0: every line ends a sentence (indexes stored before)
+    unwrap_lines: int = 1
     # terms kept per article vector (by weight): enough for a long article's names and places, the words that
     # tell two similar events apart, to stay in (ECB+ and synth dev: 100 cut them; 200 and 400 scored alike)
     top_terms: int = 200
@@ -120,8 +123,10 @@ class Settings:
             v = getattr(self, name)
             if not isinstance(v, int) or v < 1:
                 raise ConfigError(f"{name} must be a positive whole number, got {v!r}")
-        if self.exact_apostrophes not in (0, 1) or not isinstance(self.exact_apostrophes, int):
-            raise ConfigError(f"exact_apostrophes must be 0 or 1, got {self.exact_apostrophes!r}")
+        for name in ("exact_apostrophes", "unwrap_lines"):
+            v = getattr(self, name)
+            if v not in (0, 1) or not isinstance(v, int):
+                raise ConfigError(f"{name} must be 0 or 1, got {v!r}")
         for name in ("lead_words", "scanned_min_words"):
             v = getattr(self, name)
             if not isinstance(v, int) or v < 0:

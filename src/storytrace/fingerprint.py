@@ -21,7 +21,7 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
-from .misread import SCANNED_UNKNOWN, text_rare_share, text_shares
+from .misread import reads_scanned, text_rare_share, text_shares
 from .weights import UNKNOWN_WEIGHT, idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
@@ -237,7 +237,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     sig = m.digest() if shingles else []
 
     # Sentences: map each to its content keys through the token start offsets.
-    sents = sentence_spans(content)
+    sents = sentence_spans(content, bool(s.unwrap_lines))
     sentence_keys: list[tuple[int, int, int]] = []
     sentence_initial: set[int] = set()
     n_keys = len(keys)
@@ -264,7 +264,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
     rare_share, unknown = text_shares(tokens)
-    scanned = 0 < s.scanned_min_words <= len(content_idx) and unknown >= SCANNED_UNKNOWN
+    scanned = 0 < s.scanned_min_words <= len(content_idx) and reads_scanned(tokens, unknown)
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words, scanned), s.top_terms)
     caseless = not content.isascii() and _mostly_caseless(folded, keys, content_idx)
     entities = {} if caseless else _vector(_weighted(tokens, ent_idx, lead=s.lead_words, scanned=scanned),

@@ -28,8 +28,8 @@ from rapidfuzz.distance import Levenshtein
 from .normalize import Tokens
 from .weights import UNKNOWN_WEIGHT, idfs
 
-__all__ = ["RARE_WEIGHT", "SCANNED_SHARE", "SCANNED_UNKNOWN", "SCANNED_UNSHARED", "Keyed", "is_figure", "looks_misread", "max_distance",
-           "nearest", "ocr_form", "rare_share", "reconcile", "text_rare_share", "text_shares", "unknown_share"]
+__all__ = ["RARE_WEIGHT", "SCANNED_FUNCTION_WORDS", "SCANNED_SHARE", "SCANNED_UNKNOWN", "SCANNED_UNSHARED", "Keyed", "is_figure", "looks_misread", "max_distance",
+           "nearest", "ocr_form", "rare_share", "reads_scanned", "reconcile", "text_rare_share", "text_shares", "unknown_share"]
 
 #: A word's weight (storytrace.weights: 9 less its zipf frequency) above which it is rare, said less than
 #: once in a million words of text: a name, a rare word, or a misreading.
@@ -46,21 +46,35 @@ SCANNED_SHARE = 0.15
 SCANNED_UNSHARED = 0.2
 
 
-#: ... and a text of which this share of words (in Latin letters) is words no list knows reads as scanned
-#: when its story vectors are built (storytrace.fingerprint): the misreadings are left out of them. Clean
-#: news has less in every text of 50 words or more of synth seed 5 and the Wikinews sample (99th
-#: percentile 0.05 and 0.07, most 0.09: its unknown words are names); the sample's texts with 4% of their
-#: letters misread have more in 19 of 20 (5th percentile 0.11), with 6% in all but 1 in 100.
-SCANNED_UNKNOWN = 0.1
+#: ... and a text of which this share of words (in Latin letters) is lower-case words no list knows reads as
+#: scanned when its story vectors are built (storytrace.fingerprint): the misreadings are left out of them.
+#: In lower case, as names (which lists often lack: a football report's players) are written in capitals.
+#: Clean news of 50 words or more has at most 0.044 (synth seed 5 and the Wikinews sample, 99th
+#: percentile 0.015 and 0.036); the sample's texts with 4% of their letters misread have more in 19 of 20
+#: (5th percentile 0.067), with 6% in all but 1 in 100.
+SCANNED_UNKNOWN = 0.06
+#: ... provided this share of its words at least are function words of its language: a text in a language
+#: storytrace has no list for is keyed as English, and all its words are unknown (Swahili, Tagalog: 0 to
+#: 0.01); clean news and scans have 0.26 or more in 99 texts of 100.
+SCANNED_FUNCTION_WORDS = 0.2
 
 
-def unknown_share(forms: Sequence[str], weights: Sequence[float]) -> float:
-    """Share of a text's content words (folded ``forms``, with their ``weights``) written in letters that
-    no word list knows, among those written in Latin letters (as :func:`rare_share` counts)."""
-    latin = [(f, w) for f, w in zip(forms, weights) if f.isascii()]
+def unknown_share(forms: Sequence[str], weights: Sequence[float], caps: Sequence[bool]) -> float:
+    """Share of a text's content words (folded ``forms``, with their ``weights`` and whether each is
+    capitalised) written in lower case in letters that no word list knows, among those written in Latin
+    letters (as :func:`rare_share` counts)."""
+    latin = [(f, w, c) for f, w, c in zip(forms, weights, caps) if f.isascii()]
     if not latin or 2 * len(latin) < len(forms):
         return 0.0
-    return sum(1 for f, w in latin if w >= UNKNOWN_WEIGHT and f.isalpha()) / len(latin)
+    return sum(1 for f, w, c in latin if w >= UNKNOWN_WEIGHT and not c and f.isalpha()) / len(latin)
+
+
+def reads_scanned(tokens: Tokens, unknown: float) -> bool:
+    """Whether a tokenized text, of which ``unknown`` (:func:`unknown_share`) is words no list knows, reads
+    as a scan (SCANNED_UNKNOWN, SCANNED_FUNCTION_WORDS)."""
+    keyed = len(tokens.keys)
+    function_words = keyed - sum(tokens.content)
+    return keyed > 0 and unknown >= SCANNED_UNKNOWN and function_words >= SCANNED_FUNCTION_WORDS * keyed
 
 
 def rare_share(forms: Sequence[str], weights: Sequence[float]) -> float:
@@ -83,7 +97,7 @@ def text_shares(tokens: Tokens) -> tuple[float, float]:
     """:func:`text_rare_share` and :func:`unknown_share` of a tokenized text, its words weighed once."""
     forms = list(compress(tokens.folded, tokens.content))
     weights = idfs(forms, tokens.language)
-    return round(rare_share(forms, weights), 4), unknown_share(forms, weights)
+    return round(rare_share(forms, weights), 4), unknown_share(forms, weights, list(compress(tokens.caps, tokens.content)))
 
 
 #: Words shorter than this are never read as another content word: one letter changes too many short
@@ -156,11 +170,14 @@ class Keyed:
     shortest_piece: dict[str, int]  # each joined form -> the fewest letters of a piece it joins
     common: frozenset[str]  # the forms it writes that are not rare
     acronyms: frozenset[str] = frozenset()  # forms it writes in capitals ("WSS"): never misread function words
+    # whether the text reads as scanned (SCANNED_SHARE): only then are its short known words ("ot", "aid")
+    # read as misread function words, which an edited clean copy's are not
+    scanned: bool = False
 
     @classmethod
     def of(cls, keys: Sequence[str], forms: Sequence[str], rare: Sequence[bool], function_words: Iterable[str],
            joins: Iterable[tuple[int, int, str, int]], zipf: dict[str, float],
-           acronyms: Iterable[str] = ()) -> Keyed:
+           acronyms: Iterable[str] = (), scanned: bool = False) -> Keyed:
         """From the content words' keys, folded forms and rarity (under one in a million words of text: a
         name, or a misreading), in order; the folded function words the text writes; for two words
         written with one space between them, (the position of the first content word of the two, that of
@@ -181,7 +198,7 @@ class Keyed:
             joined.setdefault(form, []).append((x, partner))
             shortest[form] = min(piece, shortest.get(form, piece))
         return cls(list(keys), frozenset(keys), written, rare_at, frozenset(function_words), joined, zipf, short, shortest,
-                   frozenset(written.keys() - rare_at.keys()), frozenset(acronyms))
+                   frozenset(written.keys() - rare_at.keys()), frozenset(acronyms), scanned)
 
 
 def nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int = MIN_LENGTH,
@@ -203,8 +220,30 @@ def _nearest(words: Sequence[str], vocabulary: Sequence[str], min_length: int, u
     vocabulary = [v for v in vocabulary if len(v) >= min_length and not is_figure(v)]
     if not words or not vocabulary:
         return {}
-    distances = process.cdist([ocr_form(w) for w in words], [ocr_form(v) for v in vocabulary],
-                              scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int8, workers=1)
+    seen, known = [ocr_form(w) for w in words], [ocr_form(v) for v in vocabulary]
+    if len(words) * len(vocabulary) <= _BUCKET_ABOVE:
+        return _nearest_in(words, seen, vocabulary, known, unique, readings, common)
+    # Long texts: only words within two letters of a word's length can lie within two edits of it, so each
+    # length is compared with those alone (the same answers, without a matrix of every pair).
+    lengths = np.fromiter(map(len, known), dtype=np.int64, count=len(known))
+    found: dict[str, tuple[str, int]] = {}
+    for size in sorted(set(map(len, seen))):
+        rows = [i for i, w in enumerate(seen) if len(w) == size]
+        cols = np.flatnonzero(np.abs(lengths - size) <= 2).tolist()
+        if cols:
+            found.update(_nearest_in([words[i] for i in rows], [seen[i] for i in rows], [vocabulary[c] for c in cols],
+                                     [known[c] for c in cols], unique, readings, common))
+    return {w: found[w] for w in words if w in found}
+
+
+# Word x vocabulary pairs beyond which _nearest compares by length.
+_BUCKET_ABOVE = 40_000
+
+
+def _nearest_in(words: list[str], seen: list[str], vocabulary: list[str], known: list[str], unique: bool,
+                readings: Mapping[str, object] | None, common: Container[str]) -> dict[str, tuple[str, int]]:
+    """:func:`_nearest` of ``words`` in ``vocabulary``, whose :func:`ocr_form` are ``seen`` and ``known``."""
+    distances = process.cdist(seen, known, scorer=Levenshtein.distance, score_cutoff=2, dtype=np.int8, workers=1)
     best = distances.min(axis=1)
     tied = distances == best[:, None]
     ties = tied.sum(axis=1)
@@ -239,13 +278,13 @@ def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
     keys_b, joined_b = _join(b, a)
     read_a, targets = _readings(a, joined_a, b, frozenset(), frozenset())
     read_b, targets_b = _readings(b, joined_b, a, frozenset(read_a), frozenset(targets))
-    left = (a.rare.keys() | b.rare.keys() | a.short.keys() | b.short.keys()) - read_a.keys() - read_b.keys() \
-        - targets - targets_b
+    short = a.short.keys() | b.short.keys() if a.scanned or b.scanned else set()
+    left = (a.rare.keys() | b.rare.keys() | short) - read_a.keys() - read_b.keys() - targets - targets_b
     for form, key in _shared_misreadings(left, a, b).items():
         read_a[form] = read_b[form] = key
     for form in _function_misreadings(sorted(left - read_a.keys() - a.acronyms - b.acronyms), a, b):
         for text, read in ((a, read_a), (b, read_b)):
-            if form in text.rare or form in text.short:
+            if form in text.rare or form in short and form in text.short:
                 read.setdefault(form, None)
     return _read(keys_a, a, read_a, joined_a), _read(keys_b, b, read_b, joined_b)
 

@@ -543,16 +543,19 @@ def _sentence_offsets(chunk: str) -> list[tuple[int, int]]:
     return list(zip(flat[::2], flat[1::2]))
 
 
-_SPAN_CACHE: dict[str, list[tuple[int, int]]] = {}
+_SPAN_CACHE: dict[Any, list[tuple[int, int]]] = {}  # text, or (False, text) for its spans not unwrapped
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences as character spans (shared with later callers asking for the same text: read-only)."""
-    hit = _SPAN_CACHE.get(text)
+def sentence_spans(text: str, unwrap: bool = True) -> list[tuple[int, int]]:
+    """Sentences as character spans (shared with later callers asking for the same text: read-only).
+    ``unwrap``: a hard-wrapped paragraph's lines are read as its sentences (:func:`unwrapped`); without,
+    each line ends a sentence, as for an index stored before (Settings.unwrap_lines)."""
+    key: Any = text if unwrap else (False, text)
+    hit = _SPAN_CACHE.get(key)
     if hit is not None:
         return hit
-    spans = _sentence_spans(text)
-    remember(_SPAN_CACHE, text, spans)
+    spans = _sentence_spans(text, unwrap)
+    remember(_SPAN_CACHE, key, spans)
     return spans
 
 
@@ -562,7 +565,6 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 _WRAP_WIDTHS = (25, 120)
 # ... where a line this full, of that width, ends where the line ran out, not the sentence.
 _WRAP_FULL = 0.6
-_BLOCK = re.compile(r"[^\n]+(?:\n[^\n]*\S[^\n]*)+")  # lines with no blank line between them
 _SENTENCE_ENDS = tuple(".!?:;\"'”’»)")
 
 
@@ -570,34 +572,45 @@ def unwrapped(text: str) -> str:
     """``text`` with each line break that only wraps a paragraph (hard-wrapped text: a scan or a scraper
     keeping a paper's lines, a plain-text mail) read as a space: same length, so spans still index
     ``text``. blingfire ends a sentence at every line break, so each line of a wrapped copy was a
-    sentence of its own and none matched its source's. A paragraph of three lines or more reads as
-    wrapped when its median line's width lies within _WRAP_WIDTHS and most of its lines end mid-sentence,
-    and a line break is a wrap when the
-    line before it is at least _WRAP_FULL of that wide or ends in a hyphen; one paragraph per line (news
-    as scraped) has lines far wider than any column. Hand-written: storytrace's own reading of layout."""
+    sentence of its own and none matched its source's.
+
+    A paragraph (lines with no blank line between them) of three lines or more reads as wrapped when its
+    median line's width lies within _WRAP_WIDTHS, most of its lines end mid-sentence and a third or more
+    go on in lower case (a list, a poem, a table, a headline and byline block start their lines with
+    capitals or marks; one sentence per line ends them); a line break there is a wrap when the line
+    before it is at least _WRAP_FULL of that wide or ends in a hyphen. One paragraph per line (news as
+    scraped) has lines far wider than any column. Hand-written: storytrace's own reading of layout."""
     if "\n" not in text:
         return text
     out: list[str] | None = None
-    for m in _BLOCK.finditer(text):
-        lines = m.group().split("\n")
-        if len(lines) < 3:
-            continue
-        lengths = [len(x.rstrip()) for x in lines]
-        width = sorted(lengths)[len(lengths) // 2]
-        if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
-            continue
-        # Lines that mostly end mid-sentence: one sentence per line (a corpus's format) is not wrapped.
-        if 2 * sum(1 for x in lines[:-1] if x.rstrip().endswith(_SENTENCE_ENDS)) >= len(lines) - 1:
-            continue
-        at = m.start()
-        for line, n in zip(lines[:-1], lengths):
-            at += len(line)
-            if n >= _WRAP_FULL * width or line.rstrip().endswith("-"):
+    block: list[tuple[int, str]] = []  # (offset, line) of the paragraph so far
+    at = 0
+    for line in [*text.split("\n"), ""]:
+        if line.strip():
+            block.append((at, line))
+        else:
+            if len(block) >= 3 and _wrapped(block):
                 if out is None:
                     out = list(text)
-                out[at] = " "
-            at += 1
+                width = sorted(len(x.rstrip()) for _, x in block)[len(block) // 2]
+                for start, x in block[:-1]:
+                    kept = x.rstrip()
+                    if len(kept) >= _WRAP_FULL * width or kept.endswith("-"):
+                        out[start + len(x)] = " "
+            block = []
+        at += len(line) + 1
     return text if out is None else "".join(out)
+
+
+def _wrapped(block: list[tuple[int, str]]) -> bool:
+    """Whether a paragraph's lines (three or more) read as prose wrapped in a column (see unwrapped)."""
+    lines = [x.strip() for _, x in block]
+    width = sorted(len(x.rstrip()) for _, x in block)[len(block) // 2]
+    if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
+        return False
+    ending = sum(1 for x in lines[:-1] if x.endswith(_SENTENCE_ENDS))
+    going_on = sum(1 for x in lines[1:] if x[:1].islower())
+    return 2 * ending < len(lines) - 1 and 3 * going_on >= len(lines) - 1
 
 
 # The danda (। and ॥) ends a sentence in Hindi, Bengali, Marathi, Nepali and other Indic scripts; blingfire
@@ -617,7 +630,7 @@ def _split_at_dandas(chunk: str, spans: list[tuple[int, int]]) -> list[tuple[int
     return out
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
+def _sentence_spans(text: str, unwrap: bool = True) -> list[tuple[int, int]]:
     """Sentences as character spans: blingfire's splitter per line, plus two repairs it does not make.
 
     Repairs (storytrace's own, since they are about disguised copies rather than general English):
@@ -625,7 +638,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     title abbreviation ("Dr.") is joined back to the sentence it belongs to.
     """
     spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", unwrapped(text)):
+    for line in re.finditer(r"[^\n]+", unwrapped(text) if unwrap else text):
         ls = line.start()
         chunk = line.group()
         if not chunk.strip():
