@@ -455,6 +455,11 @@ def test_a_word_broken_by_a_hyphen_and_a_space_is_read_whole_against_the_other_t
     ra, rb = _reread(_doc(a), _doc(b), a, b)
     assert ra.keys == rb.keys
     assert a[ra.starts[0]:ra.ends[0]] == "gov- emment"
+    # a hyphen inside a word is no break: "co-op" is not read as the other text's "coup"
+    c = "Members of the farm co-op voted on Tuesday to sell the old mill after a long debate in the hall."
+    d = "Members of the farm coup voted on Tuesday to sell the old mill after a long debate in the hall."
+    rc, _ = _reread(_doc(c), _doc(d), c, d)
+    assert "coup" not in rc.keys and rc.keys[2:4] == ["co", "op"]
 
 
 def test_two_scans_misread_differently_are_reprints_of_each_other() -> None:

@@ -366,12 +366,13 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
         # line's end that ingest left in two, its joined form no word it knows ("gov- emment", misread).
         broken = np.flatnonzero((starts[1:] == ends[:-1] + 2) & (content[1:] | content[:-1])).tolist()
         joins = []
-        for t in sorted([*near.tolist(), *(t for t in broken if text[tokens.ends[t]:tokens.ends[t] + 2] in _BREAKS)]):
-            if text[tokens.ends[t]] == " " or text[tokens.ends[t]] == "-":
-                first = index.get(t)
-                one, two = tokens.folded[t], tokens.folded[t + 1]
-                joins.append((first, index.get(t + 1, -1), one + two, min(len(one), len(two))) if first is not None
-                             else (index[t + 1], -1, one + two, min(len(one), len(two))))
+        # (a hyphen inside a word, "co-op", is no break: its pieces stay two words, as everywhere)
+        for t in sorted([*(t for t in near.tolist() if text[tokens.ends[t]] == " "),
+                         *(t for t in broken if text[tokens.ends[t]:tokens.ends[t] + 2] in _BREAKS)]):
+            first = index.get(t)
+            one, two = tokens.folded[t], tokens.folded[t + 1]
+            joins.append((first, index.get(t + 1, -1), one + two, min(len(one), len(two))) if first is not None
+                         else (index[t + 1], -1, one + two, min(len(one), len(two))))
         # A weight is 9 less the word's zipf frequency, 9 where no list knows it (storytrace.weights).
         zipf = dict(zip(tokens.folded, np.where(weights < UNKNOWN_WEIGHT, UNKNOWN_WEIGHT - weights, 0.0).tolist()))
         # Only words in Latin letters are read: the lists weigh other scripts' words as unknown.
