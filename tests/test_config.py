@@ -142,16 +142,18 @@ def test_settings_stored_before_splices_were_set_aside_keep_counting_them() -> N
         Settings(near_unrelated_max=1.5)
 
 
-def test_settings_stored_before_curly_apostrophes_were_folded_keep_them_apart() -> None:
-    """An index written before ``exact_apostrophes`` existed stored exact hashes that tell ’ from ': read
-    back, new articles are hashed the same way, so a stored article and its new exact copy still match."""
+@pytest.mark.parametrize("name", ["exact_apostrophes", "unwrap_lines"])
+def test_switches_added_later_read_back_off_for_indexes_stored_before(name: str) -> None:
+    """An index written before ``exact_apostrophes`` existed stored exact hashes that tell ’ from ', and one
+    written before ``unwrap_lines`` stored a sentence hash for every line of a hard-wrapped text: read back,
+    new articles are hashed the same way, so a stored article and its new copy (or its quote) still match."""
     d = Settings().to_dict()
-    del d["exact_apostrophes"]
-    assert Settings.from_dict(d).exact_apostrophes == 0
-    assert Settings().exact_apostrophes == 1
+    del d[name]
+    assert getattr(Settings.from_dict(d), name) == 0
+    assert getattr(Settings(), name) == 1
     for bad in (2, 0.5, True):
-        with pytest.raises(ConfigError, match="exact_apostrophes"):
-            Settings(exact_apostrophes=bad)
+        with pytest.raises(ConfigError, match=name):
+            Settings(**{name: bad})
 
 
 def test_numpy_numbers_are_taken_as_python_numbers() -> None:
@@ -173,16 +175,3 @@ def test_settings_stored_before_scanned_texts_were_read_apart_keep_their_vectors
     del d["scanned_min_words"]
     assert Settings.from_dict(d).scanned_min_words == 0
     assert Settings().scanned_min_words == 50
-
-
-def test_settings_stored_before_wrapped_lines_were_read_as_sentences_keep_one_per_line() -> None:
-    """An index written before ``unwrap_lines`` existed stored the sentence hashes of every line of a
-    hard-wrapped text: read back, new articles' sentences are hashed the same way, so a quoted sentence of a
-    stored wrapped article still finds it."""
-    d = Settings().to_dict()
-    del d["unwrap_lines"]
-    assert Settings.from_dict(d).unwrap_lines == 0
-    assert Settings().unwrap_lines == 1
-    for bad in (2, 0.5, True):
-        with pytest.raises(ConfigError, match="unwrap_lines"):
-            Settings(unwrap_lines=bad)
