@@ -320,6 +320,14 @@ def test_a_scanned_texts_unknown_words_are_left_out_of_its_story_vectors() -> No
         return [t for t in vector if t in first and first[t].isascii() and idf(first[t]) >= UNKNOWN_WEIGHT]
 
     assert unknown(fp.body) == unknown(fp.entities) == []
+    # it is kept with the state, and read from the text for a state stored before it was
+    from storytrace.fingerprint import from_state
+
+    state = fp.to_state()
+    assert fp.scanned and state["scanned"] is True
+    del state["scanned"]
+    assert from_state(state, scan.content, Settings()).scanned
+    assert not from_state(state, scan.content, Settings(scanned_min_words=0)).scanned
     as_before = fingerprint(scan, Settings(scanned_min_words=0))
     assert unknown(as_before.body), "the scan has misreadings for the rule to leave out"
     clean = fingerprint(Article(text=original.text + " Velayatiqz said so.", title=original.title))

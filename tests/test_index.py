@@ -668,6 +668,32 @@ def test_two_scans_each_misread_on_its_own_are_paired_as_copies(tmp_path: Path) 
     assert found(Settings(scanned_min_words=0), "before.db")["not paired"] >= 1
 
 
+def test_two_lightly_misread_scans_sharing_no_band_are_aligned(tmp_path: Path) -> None:
+    # Two scans of a page with 2% of their letters misread each: too few rare words for either to read as
+    # scanned by them (SCANNED_UNSHARED), and too few word triples shared for a MinHash band; each reads
+    # as scanned by its lower-case words no list knows (Fingerprint.scanned), so the pair is aligned.
+    import random
+
+    from storytrace.synth import load_sources, misread
+
+    root = Path(__file__).resolve().parents[1]
+    originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
+                 if len(a.text.split()) > 150][:60]
+
+    def kinds(settings: Settings, name: str) -> list[str]:
+        rng = random.Random(5)
+        scans = [dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, 0.02),
+                                     title=misread(a.title, rng, 0.02)) for a in originals for k in (1, 2)]
+        with Index(tmp_path / name, settings=settings) as index:
+            index.add(scans)
+            got = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+        return [got.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals]
+
+    now = kinds(Settings(), "now.db")
+    assert now.count("none") == now.count("not paired") == 0 and now.count("near") >= 55, now
+    assert kinds(Settings(scanned_min_words=0), "before.db").count("none") >= 3
+
+
 def test_a_scan_scraped_months_later_is_still_found_as_a_copy(tmp_path: Path) -> None:
     # A second scan of the page, republished (or dated by its scrape) half a year later: too far apart to
     # be one story by their terms, and sharing no shingle band, it is still a copy, whose dates lie.
@@ -759,7 +785,7 @@ def test_an_index_stored_before_rare_shares_were_kept_decides_as_a_fresh_scan(tm
         want = sorted((r.a, r.b, r.copy) for r in fresh.pairs())
     with Index(tmp_path / "old.db") as old:
         old.add(scans)
-        old.store.db.execute("UPDATE articles SET state = json_remove(state, '$.rare_share')")
+        old.store.db.execute("UPDATE articles SET state = json_remove(state, '$.rare_share', '$.scanned')")
         old.store.db.commit()
     with Index(tmp_path / "old.db") as old:
         old.add(originals)

@@ -24,7 +24,7 @@ from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, t
 from .misread import reads_scanned, text_rare_share, text_shares
 from .weights import UNKNOWN_WEIGHT, idf, idfs
 
-__all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state"]
+__all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state", "reads_as_scanned"]
 
 _MINHASH_SEED = 20180713
 _INT64 = 1 << 63
@@ -65,6 +65,9 @@ class Fingerprint:
     # share of content words said less than once in a million words: a scan's misread letters make rare
     # words (storytrace.misread), and break shingles, so such a text's same-story pairs are aligned too
     rare_share: float = 0.0
+    # whether the text reads as scanned by its lower-case words no list knows (:func:`reads_as_scanned`):
+    # they are left out of its vectors, and its same-story pairs are aligned too (storytrace.index)
+    scanned: bool = False
 
     def to_state(self) -> dict:
         """A JSON-able dict (what the index stores), without the shingle set (derivable, and large)."""
@@ -76,6 +79,7 @@ class Fingerprint:
             "title": self.title,
             "block": self.block,
             "rare_share": self.rare_share,
+            "scanned": self.scanned,
         }
 
 
@@ -264,7 +268,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
     rare_share, unknown = text_shares(tokens)
-    scanned = 0 < s.scanned_min_words <= len(content_idx) and reads_scanned(tokens, unknown)
+    scanned = 0 < s.scanned_min_words <= len(content_idx) and reads_scanned(tokens, unknown)  # = reads_as_scanned
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words, scanned), s.top_terms)
     caseless = not content.isascii() and _mostly_caseless(folded, keys, content_idx)
     entities = {} if caseless else _vector(_weighted(tokens, ent_idx, lead=s.lead_words, scanned=scanned),
@@ -296,7 +300,15 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
         glued=glued,
         styled=styled,
         rare_share=rare_share,
+        scanned=scanned,
     )
+
+
+def reads_as_scanned(tokens: Tokens, settings: Settings) -> bool:
+    """Whether a tokenized text reads as scanned, as :func:`fingerprint` judges it (``Fingerprint.scanned``):
+    long enough (``settings.scanned_min_words``, 0: never) and by storytrace.misread.reads_scanned."""
+    n = sum(tokens.content)
+    return 0 < settings.scanned_min_words <= n and reads_scanned(tokens, text_shares(tokens)[1])
 
 
 def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
@@ -318,6 +330,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         styled=styled,
         # an index stored before the share was kept: counted from the text
         rare_share=state["rare_share"] if "rare_share" in state else text_rare_share(tokenize(content)),
+        scanned=state["scanned"] if "scanned" in state else reads_as_scanned(tokenize(content), settings),
     )
 
 

@@ -30,7 +30,7 @@ from .engine import Engine, get_engine
 from .dedup import copy_kinds, duplicate_map
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
-from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state, reads_as_scanned
 from .ingest import make_id, read_paths, remove_repeated_lines
 from .ingest.boilerplate import MAX_REPEATED_LINE
 from .ingest.objects import check_items, read_objects
@@ -107,7 +107,7 @@ def _day(published: str | None) -> int | None:
 class _StateFP:
     """The stored part of a fingerprint, enough for the story similarity (no shingles, no sentences)."""
 
-    __slots__ = ("body", "entities", "title", "exact", "n_words", "rare_share")
+    __slots__ = ("body", "entities", "title", "exact", "n_words", "rare_share", "scanned")
 
     def __init__(self, state: dict[str, Any]) -> None:
         self.body = state["body"]
@@ -116,6 +116,14 @@ class _StateFP:
         self.exact = state["exact"]
         self.n_words = state["n_words"]
         self.rare_share = state.get("rare_share")  # None: stored before it was kept (Index._same_story_rows)
+        self.scanned = state.get("scanned")  # likewise
+
+
+def _scanned_pair(a: Any, b: Any) -> bool:
+    """Whether a same-story pair found by its terms alone is to be related in full, as one of its texts reads
+    as scanned: a fifth of its words rare (storytrace.misread.SCANNED_UNSHARED), or its lower-case words
+    no list knows (Fingerprint.scanned; two scans each misread at 2%, whose rare words fall short)."""
+    return max(a.rare_share or 0.0, b.rare_share or 0.0) >= SCANNED_UNSHARED or bool(a.scanned or b.scanned)
 
 
 class _Done:
@@ -631,8 +639,8 @@ class Index:
     def _same_story_rows(self, topical: Any, by_number: dict[int, tuple[Article, Fingerprint]],
                          stored: dict[int, tuple]) -> tuple[list[tuple], list[tuple[int, int, tuple]]]:
         """Pair rows of the topical candidates (sharing no shingle band, sentence or exact text) that are one
-        story; and, instead of rows, those of them of which a text reads as scanned (its rare words reach
-        storytrace.misread.SCANNED_UNSHARED), to be related in full: misread letters break the shingles
+        story; and, instead of rows, those of them of which a text reads as scanned (_scanned_pair), to be
+        related in full: misread letters break the shingles
         that make candidates lexical, and a scanned reprint found only by its terms was stored as "same
         story" with no copy (60 Wikinews articles with 4% of letters misread: 16 of their copies). Each
         of those comes with the row it would have had, or None: a scanned-looking pair that would be one
@@ -669,11 +677,14 @@ class Index:
                 rows.append((a, b, None))
         # An article stored before rare shares were kept has its share counted from its text (read once
         # for the batch), so that an index scanned onward decides as a fresh scan of the same articles.
-        unknown = {n for a, b, _ in rows for n in (a, b) if vec[n][1].rare_share is None}
+        unknown = {n for a, b, _ in rows for n in (a, b) if vec[n][1].rare_share is None or vec[n][1].scanned is None}
         for n, (_, art, _) in self.store.load(unknown).items():
-            vec[n][1].rare_share = text_rare_share(tokenize(art.content))
+            fp = vec[n][1]
+            tokens = tokenize(art.content)
+            fp.rare_share = text_rare_share(tokens) if fp.rare_share is None else fp.rare_share
+            fp.scanned = reads_as_scanned(tokens, st) if fp.scanned is None else fp.scanned
         for a, b, row in rows:
-            if max(vec[a][1].rare_share or 0.0, vec[b][1].rare_share or 0.0) >= SCANNED_UNSHARED:
+            if _scanned_pair(vec[a][1], vec[b][1]):
                 scanned.append((a, b, row))
             elif row is not None:
                 pair_rows.append(row)
@@ -923,9 +934,11 @@ class Index:
                                     if scores["story"] >= st.story_threshold else None)
             # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too,
             # and so is one that is the same story but for its dates.
-            other_share = state_fp.rare_share
-            if max(fp.rare_share, other_share if other_share is not None
-                   else text_rare_share(tokenize(other.content))) >= SCANNED_UNSHARED:
+            if state_fp.rare_share is None or state_fp.scanned is None:  # stored before they were kept
+                tokens = tokenize(other.content)
+                state_fp.rare_share = text_rare_share(tokens) if state_fp.rare_share is None else state_fp.rare_share
+                state_fp.scanned = reads_as_scanned(tokens, st) if state_fp.scanned is None else state_fp.scanned
+            if _scanned_pair(fp, state_fp):
                 full = relate(art, other, fp, from_state(states[m][1], other.content, st), st, with_disguises=True)
                 rel = full if full.related else rel
             if rel is not None:
