@@ -641,57 +641,41 @@ def test_a_scanned_copy_sharing_no_shingle_band_is_still_aligned(index: Index) -
     assert found.count("near") >= 7, found
 
 
-def test_two_scans_each_misread_on_its_own_are_paired_as_copies(tmp_path: Path) -> None:
-    # Two papers' scans of one wire story, 6% of letters misread in each: their misreadings, the words
-    # that weigh most, differ, and left in their story vectors they kept some pairs from being found at
-    # all. Left out (Settings.scanned_min_words), every pair is found, and read through, as a copy.
+def _two_scans(path: Path, articles: int, rate: float, settings: Settings) -> list[str]:
+    """The copy kind stored for each pair of two scans of the first sample articles, each misread at
+    ``rate`` on its own ("not paired" where none is stored)."""
     import random
-    from collections import Counter
 
     from storytrace.synth import load_sources, misread
 
     root = Path(__file__).resolve().parents[1]
     originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
-                 if len(a.text.split()) > 150][:16]
+                 if len(a.text.split()) > 150][:articles]
+    rng = random.Random(5)
+    scans = [dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, rate),
+                                 title=misread(a.title, rng, rate)) for a in originals for k in (1, 2)]
+    with Index(path, settings=settings) as index:
+        index.add(scans)
+        got = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+    return [got.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals]
 
-    def found(settings: Settings, name: str) -> Counter:
-        rng = random.Random(5)
-        scans = [dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, 0.06),
-                                     title=misread(a.title, rng, 0.06)) for a in originals for k in (1, 2)]
-        with Index(tmp_path / name, settings=settings) as index:
-            index.add(scans)
-            kinds = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
-        return Counter(kinds.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals)
 
-    now = found(Settings(), "now.db")
-    assert now["near"] + now["partial"] == len(originals) and now["near"] >= 4, now
-    assert found(Settings(scanned_min_words=0), "before.db")["not paired"] >= 1
+def test_two_scans_each_misread_on_its_own_are_paired_as_copies(tmp_path: Path) -> None:
+    # Two papers' scans of one wire story, 6% of letters misread in each: their misreadings, the words
+    # that weigh most, differ, and left in their story vectors they kept some pairs from being found at
+    # all. Left out (Settings.scanned_min_words), every pair is found, and read through, as a copy.
+    now = _two_scans(tmp_path / "now.db", 16, 0.06, Settings())
+    assert now.count("near") + now.count("partial") == 16 and now.count("near") >= 4, now
+    assert "not paired" in _two_scans(tmp_path / "before.db", 16, 0.06, Settings(scanned_min_words=0))
 
 
 def test_two_lightly_misread_scans_sharing_no_band_are_aligned(tmp_path: Path) -> None:
     # Two scans of a page with 2% of their letters misread each: too few rare words for either to read as
     # scanned by them (SCANNED_UNSHARED), and too few word triples shared for a MinHash band; each reads
     # as scanned by its lower-case words no list knows (Fingerprint.scanned), so the pair is aligned.
-    import random
-
-    from storytrace.synth import load_sources, misread
-
-    root = Path(__file__).resolve().parents[1]
-    originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
-                 if len(a.text.split()) > 150][:60]
-
-    def kinds(settings: Settings, name: str) -> list[str]:
-        rng = random.Random(5)
-        scans = [dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, 0.02),
-                                     title=misread(a.title, rng, 0.02)) for a in originals for k in (1, 2)]
-        with Index(tmp_path / name, settings=settings) as index:
-            index.add(scans)
-            got = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
-        return [got.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals]
-
-    now = kinds(Settings(), "now.db")
+    now = _two_scans(tmp_path / "now.db", 60, 0.02, Settings())
     assert now.count("none") == now.count("not paired") == 0 and now.count("near") >= 55, now
-    assert kinds(Settings(scanned_min_words=0), "before.db").count("none") >= 3
+    assert _two_scans(tmp_path / "before.db", 60, 0.02, Settings(scanned_min_words=0)).count("none") >= 3
 
 
 def test_a_scan_scraped_months_later_is_still_found_as_a_copy(tmp_path: Path) -> None:
