@@ -678,6 +678,48 @@ def test_two_lightly_misread_scans_sharing_no_band_are_aligned(tmp_path: Path) -
     assert _two_scans(tmp_path / "before.db", 60, 0.02, Settings(scanned_min_words=0)).count("none") >= 3
 
 
+def test_an_index_stored_before_scanned_flags_were_kept_decides_as_a_fresh_scan(tmp_path: Path) -> None:
+    # Scans misread at 2% read as scanned by their lower-case unknown words only (their rare words fall
+    # short): an index that stored them without the flag counts it from their texts, in a scan onward and
+    # in a query, as a fresh index does.
+    import random
+
+    from storytrace.synth import load_sources, misread
+
+    root = Path(__file__).resolve().parents[1]
+    originals = [a for a in load_sources(root / "data" / "wikinews-sample" / "articles.jsonl.gz")
+                 if len(a.text.split()) > 150][:60]
+    rng = random.Random(5)
+    scans = {k: [] for k in (1, 2)}
+    for a in originals:
+        for k in (1, 2):
+            scans[k].append(dataclasses.replace(a, id=f"{a.id}-scan{k}", text=misread(a.text, rng, 0.02),
+                                                title=misread(a.title, rng, 0.02)))
+
+    def kinds(index: Index) -> list[str]:
+        got = {frozenset((r.a, r.b)): r.copy for r in index.pairs()}
+        return [got.get(frozenset((f"{a.id}-scan1", f"{a.id}-scan2")), "not paired") for a in originals]
+
+    def queried(index: Index) -> list[list[tuple[str, str]]]:
+        return [[(m.article.id, m.relation.copy) for m in index.query(dataclasses.replace(s, id="q"))
+                 if m.article.id.endswith("-scan1")] for s in scans[2]]
+
+    with Index(tmp_path / "fresh.db") as fresh:
+        fresh.add(scans[1])
+        want_query = queried(fresh)
+        fresh.add(scans[2])
+        want = kinds(fresh)
+    with Index(tmp_path / "old.db") as old:
+        old.add(scans[1])
+        old.store.db.execute("UPDATE articles SET state = json_remove(state, '$.rare_share', '$.scanned')")
+        old.store.db.commit()
+    with Index(tmp_path / "old.db") as old:
+        assert queried(old) == want_query
+        old.add(scans[2])
+        assert kinds(old) == want
+    assert want.count("near") >= 55 and "none" not in want
+
+
 def test_a_scan_scraped_months_later_is_still_found_as_a_copy(tmp_path: Path) -> None:
     # A second scan of the page, republished (or dated by its scrape) half a year later: too far apart to
     # be one story by their terms, and sharing no shingle band, it is still a copy, whose dates lie.

@@ -21,7 +21,7 @@ from rensa import RMinHash
 from .config import Settings
 from .model import Article
 from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, tokenize
-from .misread import reads_scanned, text_rare_share, text_shares
+from .misread import reads_scanned, text_shares
 from .weights import UNKNOWN_WEIGHT, idf, idfs
 
 __all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state", "reads_as_scanned"]
@@ -304,11 +304,14 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     )
 
 
-def reads_as_scanned(tokens: Tokens, settings: Settings) -> bool:
+def reads_as_scanned(tokens: Tokens, settings: Settings, unknown: float | None = None) -> bool:
     """Whether a tokenized text reads as scanned, as :func:`fingerprint` judges it (``Fingerprint.scanned``):
-    long enough (``settings.scanned_min_words``, 0: never) and by storytrace.misread.reads_scanned."""
+    long enough (``settings.scanned_min_words``, 0: never) and by storytrace.misread.reads_scanned.
+    ``unknown``: its :func:`storytrace.misread.text_shares` unknown share, when already counted."""
     n = sum(tokens.content)
-    return 0 < settings.scanned_min_words <= n and reads_scanned(tokens, text_shares(tokens)[1])
+    if not 0 < settings.scanned_min_words <= n:
+        return False
+    return reads_scanned(tokens, text_shares(tokens)[1] if unknown is None else unknown)
 
 
 def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
@@ -316,6 +319,12 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
     shingles): rebuilt from its stored state plus its shingles, instead of fingerprinting it again.
     ``minhash`` and ``sentences`` are left empty (candidate search reads them from the store)."""
     glued, styled = exact_marks(content)
+    rare_share, scanned = state.get("rare_share"), state.get("scanned")
+    if rare_share is None or scanned is None:  # an index stored before they were kept: counted from the text
+        tokens = tokenize(content)
+        shares = text_shares(tokens)
+        rare_share = shares[0] if rare_share is None else rare_share
+        scanned = reads_as_scanned(tokens, settings, shares[1]) if scanned is None else scanned
     return Fingerprint(
         exact=state["exact"],
         n_words=state["n_words"],
@@ -329,8 +338,8 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         glued=glued,
         styled=styled,
         # an index stored before the share was kept: counted from the text
-        rare_share=state["rare_share"] if "rare_share" in state else text_rare_share(tokenize(content)),
-        scanned=state["scanned"] if "scanned" in state else reads_as_scanned(tokenize(content), settings),
+        rare_share=rare_share,
+        scanned=scanned,
     )
 
 

@@ -37,7 +37,7 @@ from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .language import ENGLISH
-from .misread import SCANNED_UNSHARED, text_rare_share
+from .misread import SCANNED_UNSHARED, text_shares
 from .normalize import GLUED_STOPS, exact_marks, keyed_in, language_of, query_language, tokenize
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
@@ -117,6 +117,15 @@ class _StateFP:
         self.n_words = state["n_words"]
         self.rare_share = state.get("rare_share")  # None: stored before it was kept (Index._same_story_rows)
         self.scanned = state.get("scanned")  # likewise
+
+
+def _fill_shares(fp: _StateFP, content: str, settings: Settings) -> None:
+    """A stored state's rare share and scanned flag where it lacks them (stored before they were kept),
+    counted from its text as a fresh fingerprint counts them."""
+    tokens = tokenize(content)
+    rare, unknown = text_shares(tokens)
+    fp.rare_share = rare if fp.rare_share is None else fp.rare_share
+    fp.scanned = reads_as_scanned(tokens, settings, unknown) if fp.scanned is None else fp.scanned
 
 
 def _scanned_pair(a: Any, b: Any) -> bool:
@@ -679,10 +688,7 @@ class Index:
         # for the batch), so that an index scanned onward decides as a fresh scan of the same articles.
         unknown = {n for a, b, _ in rows for n in (a, b) if vec[n][1].rare_share is None or vec[n][1].scanned is None}
         for n, (_, art, _) in self.store.load(unknown).items():
-            fp = vec[n][1]
-            tokens = tokenize(art.content)
-            fp.rare_share = text_rare_share(tokens) if fp.rare_share is None else fp.rare_share
-            fp.scanned = reads_as_scanned(tokens, st) if fp.scanned is None else fp.scanned
+            _fill_shares(vec[n][1], art.content, st)
         for a, b, row in rows:
             if _scanned_pair(vec[a][1], vec[b][1]):
                 scanned.append((a, b, row))
@@ -935,9 +941,7 @@ class Index:
             # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too,
             # and so is one that is the same story but for its dates.
             if state_fp.rare_share is None or state_fp.scanned is None:  # stored before they were kept
-                tokens = tokenize(other.content)
-                state_fp.rare_share = text_rare_share(tokens) if state_fp.rare_share is None else state_fp.rare_share
-                state_fp.scanned = reads_as_scanned(tokens, st) if state_fp.scanned is None else state_fp.scanned
+                _fill_shares(state_fp, other.content, st)
             if _scanned_pair(fp, state_fp):
                 full = relate(art, other, fp, from_state(states[m][1], other.content, st), st, with_disguises=True)
                 rel = full if full.related else rel
