@@ -369,10 +369,9 @@ def _keyed(doc: _Doc, text: str) -> Keyed:
         # (a hyphen inside a word, "co-op", is no break: its pieces stay two words, as everywhere)
         for t in sorted([*(t for t in near.tolist() if text[tokens.ends[t]] == " "),
                          *(t for t in broken if text[tokens.ends[t]:tokens.ends[t] + 2] in _BREAKS)]):
-            first = index.get(t)
             one, two = tokens.folded[t], tokens.folded[t + 1]
-            joins.append((first, index.get(t + 1, -1), one + two, min(len(one), len(two))) if first is not None
-                         else (index[t + 1], -1, one + two, min(len(one), len(two))))
+            first, second = (index[t], index.get(t + 1, -1)) if t in index else (index[t + 1], -1)
+            joins.append((first, second, one + two, min(len(one), len(two))))
         # A weight is 9 less the word's zipf frequency, 9 where no list knows it (storytrace.weights).
         zipf = dict(zip(tokens.folded, np.where(weights < UNKNOWN_WEIGHT, UNKNOWN_WEIGHT - weights, 0.0).tolist()))
         # Only words in Latin letters are read: the lists weigh other scripts' words as unknown.

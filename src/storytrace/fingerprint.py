@@ -24,7 +24,7 @@ from .normalize import _WORD, Tokens, exact_marks, is_content, sentence_spans, t
 from .misread import reads_scanned, text_shares
 from .weights import UNKNOWN_WEIGHT, idf, idfs
 
-__all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state", "reads_as_scanned"]
+__all__ = ["Fingerprint", "fingerprint", "band_keys", "shingle_strings", "shingle_set", "from_state", "scan_signs"]
 
 _MINHASH_SEED = 20180713
 _INT64 = 1 << 63
@@ -65,7 +65,7 @@ class Fingerprint:
     # share of content words said less than once in a million words: a scan's misread letters make rare
     # words (storytrace.misread), and break shingles, so such a text's same-story pairs are aligned too
     rare_share: float = 0.0
-    # whether the text reads as scanned by its lower-case words no list knows (:func:`reads_as_scanned`):
+    # whether the text reads as scanned by its lower-case words no list knows (:func:`scan_signs`):
     # they are left out of its vectors, and its same-story pairs are aligned too (storytrace.index)
     scanned: bool = False
 
@@ -268,7 +268,7 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     title_idx = content_idx[: bisect_left(content_idx, bisect_left(starts, title_len))] if article.title else []
 
     rare_share, unknown = text_shares(tokens)
-    scanned = 0 < s.scanned_min_words <= len(content_idx) and reads_scanned(tokens, unknown)  # = reads_as_scanned
+    scanned = _reads_as_scanned(tokens, unknown, s)
     body = _vector(_weighted(tokens, content_idx, content_keys, s.lead_words, scanned), s.top_terms)
     caseless = not content.isascii() and _mostly_caseless(folded, keys, content_idx)
     entities = {} if caseless else _vector(_weighted(tokens, ent_idx, lead=s.lead_words, scanned=scanned),
@@ -304,14 +304,22 @@ def fingerprint(article: Article, settings: Settings | None = None) -> Fingerpri
     )
 
 
-def reads_as_scanned(tokens: Tokens, settings: Settings, unknown: float | None = None) -> bool:
-    """Whether a tokenized text reads as scanned, as :func:`fingerprint` judges it (``Fingerprint.scanned``):
-    long enough (``settings.scanned_min_words``, 0: never) and by storytrace.misread.reads_scanned.
-    ``unknown``: its :func:`storytrace.misread.text_shares` unknown share, when already counted."""
-    n = sum(tokens.content)
-    if not 0 < settings.scanned_min_words <= n:
-        return False
-    return reads_scanned(tokens, text_shares(tokens)[1] if unknown is None else unknown)
+def _reads_as_scanned(tokens: Tokens, unknown: float, settings: Settings) -> bool:
+    """``Fingerprint.scanned``: long enough (``settings.scanned_min_words``, 0: never) and scanned by
+    storytrace.misread.reads_scanned (``unknown``: its unknown share, from misread.text_shares)."""
+    return 0 < settings.scanned_min_words <= sum(tokens.content) and reads_scanned(tokens, unknown)
+
+
+def scan_signs(content: str, settings: Settings, rare_share: float | None = None,
+               scanned: bool | None = None) -> tuple[float, bool]:
+    """A text's ``rare_share`` and ``scanned`` as :func:`fingerprint` counts them, each counted from the text
+    only where not given (None: a state stored before it was kept)."""
+    if rare_share is None or scanned is None:
+        tokens = tokenize(content)
+        rare, unknown = text_shares(tokens)
+        rare_share = rare if rare_share is None else rare_share
+        scanned = _reads_as_scanned(tokens, unknown, settings) if scanned is None else scanned
+    return rare_share, scanned
 
 
 def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
@@ -319,12 +327,7 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
     shingles): rebuilt from its stored state plus its shingles, instead of fingerprinting it again.
     ``minhash`` and ``sentences`` are left empty (candidate search reads them from the store)."""
     glued, styled = exact_marks(content)
-    rare_share, scanned = state.get("rare_share"), state.get("scanned")
-    if rare_share is None or scanned is None:  # an index stored before they were kept: counted from the text
-        tokens = tokenize(content)
-        shares = text_shares(tokens)
-        rare_share = shares[0] if rare_share is None else rare_share
-        scanned = reads_as_scanned(tokens, settings, shares[1]) if scanned is None else scanned
+    rare_share, scanned = scan_signs(content, settings, state.get("rare_share"), state.get("scanned"))
     return Fingerprint(
         exact=state["exact"],
         n_words=state["n_words"],
@@ -337,7 +340,6 @@ def from_state(state: dict, content: str, settings: Settings) -> Fingerprint:
         block=state["block"],
         glued=glued,
         styled=styled,
-        # an index stored before the share was kept: counted from the text
         rare_share=rare_share,
         scanned=scanned,
     )

@@ -30,14 +30,14 @@ from .engine import Engine, get_engine
 from .dedup import copy_kinds, duplicate_map
 from .disguise import copy_disguises
 from .errors import ConfigError, NotFound, StorytraceError
-from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state, reads_as_scanned
+from .fingerprint import Fingerprint, _h, band_keys, fingerprint, from_state, scan_signs
 from .ingest import make_id, read_paths, remove_repeated_lines
 from .ingest.boilerplate import MAX_REPEATED_LINE
 from .ingest.objects import check_items, read_objects
 from .model import Article, Disguise, Match, Passage, ReadError, Relation, ScanReport, Story
 from .network import copy_edges, site_links, site_signals
 from .language import ENGLISH
-from .misread import SCANNED_UNSHARED, text_shares
+from .misread import SCANNED_UNSHARED
 from .normalize import GLUED_STOPS, exact_marks, keyed_in, language_of, query_language, tokenize
 from .provenance import copier_side, shown_copies
 from .relate import as_article, relate, story_similarity
@@ -117,15 +117,6 @@ class _StateFP:
         self.n_words = state["n_words"]
         self.rare_share = state.get("rare_share")  # None: stored before it was kept (Index._same_story_rows)
         self.scanned = state.get("scanned")  # likewise
-
-
-def _fill_shares(fp: _StateFP, content: str, settings: Settings) -> None:
-    """A stored state's rare share and scanned flag where it lacks them (stored before they were kept),
-    counted from its text as a fresh fingerprint counts them."""
-    tokens = tokenize(content)
-    rare, unknown = text_shares(tokens)
-    fp.rare_share = rare if fp.rare_share is None else fp.rare_share
-    fp.scanned = reads_as_scanned(tokens, settings, unknown) if fp.scanned is None else fp.scanned
 
 
 def _scanned_pair(a: Any, b: Any) -> bool:
@@ -688,7 +679,8 @@ class Index:
         # for the batch), so that an index scanned onward decides as a fresh scan of the same articles.
         unknown = {n for a, b, _ in rows for n in (a, b) if vec[n][1].rare_share is None or vec[n][1].scanned is None}
         for n, (_, art, _) in self.store.load(unknown).items():
-            _fill_shares(vec[n][1], art.content, st)
+            fp = vec[n][1]
+            fp.rare_share, fp.scanned = scan_signs(art.content, st, fp.rare_share, fp.scanned)
         for a, b, row in rows:
             if _scanned_pair(vec[a][1], vec[b][1]):
                 scanned.append((a, b, row))
@@ -940,8 +932,8 @@ class Index:
                                     if scores["story"] >= st.story_threshold else None)
             # As a scan does (_same_story_rows): a scanned-looking text's same-story match is aligned too,
             # and so is one that is the same story but for its dates.
-            if state_fp.rare_share is None or state_fp.scanned is None:  # stored before they were kept
-                _fill_shares(state_fp, other.content, st)
+            # (a state stored before they were kept: counted from the text)
+            state_fp.rare_share, state_fp.scanned = scan_signs(other.content, st, state_fp.rare_share, state_fp.scanned)
             if _scanned_pair(fp, state_fp):
                 full = relate(art, other, fp, from_state(states[m][1], other.content, st), st, with_disguises=True)
                 rel = full if full.related else rel

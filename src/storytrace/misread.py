@@ -90,7 +90,8 @@ def rare_share(forms: Sequence[str], weights: Sequence[float]) -> float:
 def text_rare_share(tokens: Tokens) -> float:
     """:func:`rare_share` of a tokenized text's content words, rounded as a fingerprint stores it, so that
     alignment, a scan and a query read one number for one text."""
-    return text_shares(tokens)[0]
+    forms = list(compress(tokens.folded, tokens.content))
+    return round(rare_share(forms, idfs(forms, tokens.language)), 4)
 
 
 def text_shares(tokens: Tokens) -> tuple[float, float]:
@@ -253,12 +254,12 @@ def _nearest_in(words: list[str], seen: list[str], vocabulary: list[str], known:
     if unique:
         for r in np.flatnonzero(ok & (ties > 1)).tolist():
             cols = np.flatnonzero(tied[r]).tolist()
-            known = [c for c in cols if vocabulary[c] in common]
+            plain = [c for c in cols if vocabulary[c] in common]
             if readings is not None and len({readings[vocabulary[c]] for c in cols}) == 1:
                 ties[r] = 1
-            elif len(known) == 1:
+            elif len(plain) == 1:
                 ties[r] = 1
-                choice[r] = known[0]
+                choice[r] = plain[0]
         ok &= ties == 1
     rows = np.flatnonzero(ok).tolist()
     return {words[r]: (vocabulary[c], int(best[r])) for r, c in zip(rows, choice[ok].tolist())}
@@ -280,40 +281,42 @@ def reconcile(a: Keyed, b: Keyed) -> tuple[list[str | None], list[str | None]]:
     read_b, targets_b = _readings(b, joined_b, a, frozenset(read_a), frozenset(targets))
     short = a.short.keys() | b.short.keys() if a.scanned or b.scanned else set()
     left = (a.rare.keys() | b.rare.keys() | short) - read_a.keys() - read_b.keys() - targets - targets_b
-    for form, key in _shared_misreadings(left, a, b).items():
+    zipf = {**b.zipf, **a.zipf}
+    for form, key in _shared_misreadings(left, a, b, zipf).items():
         read_a[form] = read_b[form] = key
-    for form in _function_misreadings(sorted(left - read_a.keys() - a.acronyms - b.acronyms), a, b):
+    # Misread function words of either text, left out of both alike: each scan misreads its own "the"s, so
+    # the same misreading is often written in both, and is then no word either text says of its own. Two
+    # letters suffice here ("ot" for "of").
+    forms = sorted(left - read_a.keys() - a.acronyms - b.acronyms)
+    for form, _ in _function_misreadings(forms, sorted(a.function_words | b.function_words), zipf, zipf, 2):
         for text, read in ((a, read_a), (b, read_b)):
             if form in text.rare or form in short and form in text.short:
                 read.setdefault(form, None)
     return _read(keys_a, a, read_a, joined_a), _read(keys_b, b, read_b, joined_b)
 
 
-def _shared_misreadings(forms: Iterable[str], a: Keyed, b: Keyed) -> dict[str, str]:
+def _shared_misreadings(forms: Iterable[str], a: Keyed, b: Keyed, zipf: dict[str, float]) -> dict[str, str]:
     """The rare ``forms`` both texts write that are misreadings of a word either writes ("aaid" for "said"),
     each with that word's key, to be read so in both texts alike: each scan misreads a common word its own
     way here and there, and the same way now and then, so that the misreading is said in both texts and
-    no reading of one text's words as the other's reads it."""
+    no reading of one text's words as the other's reads it (``zipf``: both texts' forms')."""
     shared = sorted(f for f in forms if f in a.rare and f in b.rare)
     if not shared:
         return {}
     written = {**b.written, **a.written}
     common = a.common | b.common
-    zipf = {**b.zipf, **a.zipf}
     return {form: written[target] for form, (target, edits)
             in _nearest(shared, sorted(common), MIN_LENGTH, True, written, common).items()
             if _likelier_misread(zipf.get(form, 0.0), zipf.get(target, 0.0), edits)}
 
 
-def _function_misreadings(forms: Sequence[str], a: Keyed, b: Keyed) -> list[str]:
-    """The rare ``forms`` (of either text) that are misread function words ("thc", "0f"), to be left out of
-    both texts alike: each scan misreads its own "the"s, so the same misreading is often written in both,
-    and is then no word either text says of its own. Two letters suffice here ("ot" for "of"): a misread
-    function word is left out, never read as a word."""
-    zipf = {**b.zipf, **a.zipf}
-    found = _nearest(forms, sorted(a.function_words | b.function_words), 2, False)
-    return [form for form, (target, edits) in found.items()
-            if _likelier_misread(zipf.get(form, 0.0), zipf.get(target, 0.0), edits)]
+def _function_misreadings(forms: Sequence[str], function_words: Sequence[str], zipf: dict[str, float],
+                          target_zipf: dict[str, float], min_length: int) -> list[tuple[str, str]]:
+    """The ``forms`` that are misread function words ("fhe", "thc", "0f"), each with the function word it
+    is nearest to (any will do: each is left out alike), where it is likelier a misreading of it."""
+    found = _nearest(forms, function_words, min_length, False)
+    return [(form, target) for form, (target, edits) in found.items()
+            if _likelier_misread(zipf.get(form, 0.0), target_zipf.get(target, 0.0), edits)]
 
 
 def _join(text: Keyed, other: Keyed) -> tuple[list[str | None], set[int]]:
@@ -364,13 +367,11 @@ def _readings(text: Keyed, joined: set[int], other: Keyed, taken: frozenset[str]
         if _likelier_misread(text.zipf.get(form, 0.0), other.zipf.get(target, 0.0), edits):
             read[form] = other.written[target]
             targets.add(target)
-    # Any function word will do: each is left out alike.
-    for form, (target, edits) in _nearest([f for f in forms if f not in read and f not in text.acronyms],
-                                          sorted(other.function_words - taken),
-                                          MIN_LENGTH - 1, False).items():
-        if _likelier_misread(text.zipf.get(form, 0.0), other.zipf.get(target, 0.0), edits):
-            read[form] = None
-            targets.add(target)
+    for form, target in _function_misreadings([f for f in forms if f not in read and f not in text.acronyms],
+                                              sorted(other.function_words - taken), text.zipf, other.zipf,
+                                              MIN_LENGTH - 1):
+        read[form] = None
+        targets.add(target)
     return read, targets
 
 

@@ -589,10 +589,10 @@ def unwrapped(text: str) -> str:
         if line.strip():
             block.append((at, line))
         else:
-            if len(block) >= 3 and _wrapped(block):
+            width = _wrapped_width(block) if len(block) >= 3 else 0
+            if width:
                 if out is None:
                     out = list(text)
-                width = sorted(len(x.rstrip()) for _, x in block)[len(block) // 2]
                 for start, x in block[:-1]:
                     kept = x.rstrip()
                     if len(kept) >= _WRAP_FULL * width or kept.endswith("-"):
@@ -602,15 +602,16 @@ def unwrapped(text: str) -> str:
     return text if out is None else "".join(out)
 
 
-def _wrapped(block: list[tuple[int, str]]) -> bool:
-    """Whether a paragraph's lines (three or more) read as prose wrapped in a column (see unwrapped)."""
+def _wrapped_width(block: list[tuple[int, str]]) -> int:
+    """The median width of a paragraph's lines (three or more) that read as prose wrapped in a column, or
+    0 where they do not (see unwrapped)."""
     lines = [x.strip() for _, x in block]
     width = sorted(len(x.rstrip()) for _, x in block)[len(block) // 2]
     if not _WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1]:
-        return False
+        return 0
     ending = sum(1 for x in lines[:-1] if x.endswith(_SENTENCE_ENDS))
     going_on = sum(1 for x in lines[1:] if x[:1].islower())
-    return 2 * ending < len(lines) - 1 and 3 * going_on >= len(lines) - 1
+    return width if 2 * ending < len(lines) - 1 and 3 * going_on >= len(lines) - 1 else 0
 
 
 # The danda (। and ॥) ends a sentence in Hindi, Bengali, Marathi, Nepali and other Indic scripts; blingfire

@@ -119,18 +119,19 @@ def _joined(m: re.Match[str], words: set[str], hyphenated: set[str]) -> str:
     word = m[1] + m[2]
     if f"{m[1]}-{m[2]}".lower() in hyphenated:
         return m[0]
+    freq = _english_frequencies()
+    common = freq.get(word.lower(), 0.0) >= _COMMON
     if "\n" not in m[0]:
         # "gov- ernment" with no line break left: a dash written straight after a word ("Navalny- who died")
         # or a suspended hyphen ("24- to 48-hour") looks the same, so only a word the text writes whole, or
         # a common one, is joined.
-        known = word.lower() in words or _english_frequencies().get(word.lower(), 0.0) >= _COMMON
+        known = word.lower() in words or common
         return word if known and m[2][0].islower() and not any(c.isdigit() for c in word) else m[0]
     if word.lower() in words:
         return word
     if not m[2][0].islower():
         return m[0]
-    freq = _english_frequencies()
-    if freq.get(word.lower(), 0.0) >= _COMMON:
+    if common:
         return word
     compound = freq.get(m[1].lower(), 0.0) >= _COMMON and freq.get(m[2].lower(), 0.0) >= _COMMON
     return m[0] if compound else word
